@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Install git-credential-pat from this checkout. Idempotent: run it again at
+# any time. Steps:
+#   1. Debian packages needed at run time and by the tests (as root or via sudo)
+#   2. npm ci (which builds through `prepare`)
+#   3. link git-credential-pat into $PREFIX/bin
+#   4. git config --global credential.helper pat   (skip with --no-git-config)
+set -euo pipefail
+cd "$(dirname "$0")"
+here=$(pwd)
+
+git_config=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-git-config) git_config=0 ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    *) echo "install.sh: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
+say() { printf 'install.sh: %s\n' "$*"; }
+
+# 1. Debian packages: libsecret for keytar at run time; dbus, gnome-keyring
+#    for the tests' private Secret Service; git; tmux and util-linux (script)
+#    for the terminal-prompt tests.
+packages=(libsecret-1-0 gnome-keyring dbus dbus-bin git tmux util-linux procps)
+if command -v dpkg-query >/dev/null 2>&1; then
+  missing=()
+  for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    if [ "$(id -u)" = 0 ]; then sudo=(); elif command -v sudo >/dev/null 2>&1; then sudo=(sudo); else sudo=(); fi
+    if [ "$(id -u)" = 0 ] || [ ${#sudo[@]} -gt 0 ]; then
+      say "installing Debian packages: ${missing[*]}"
+      "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+      "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    else
+      say "please install these Debian packages (needs root): ${missing[*]}" >&2
+      exit 1
+    fi
+  else
+    say "Debian packages present: ${packages[*]}"
+  fi
+else
+  say "not a Debian system: make sure libsecret, gnome-keyring (or another Secret Service) and dbus are installed"
+fi
+
+# 2. Node dependencies and the build.
+command -v node >/dev/null || { say "node (>= 20) is required" >&2; exit 1; }
+major=$(node -p 'process.versions.node.split(".")[0]')
+[ "$major" -ge 20 ] || { say "node >= 20 is required (found $(node --version))" >&2; exit 1; }
+say "npm ci"
+npm ci --no-audit --no-fund --loglevel=error
+npm run --silent build
+say "built dist/"
+
+# 3. Put git-credential-pat on PATH.
+if [ -n "${PREFIX:-}" ]; then bindir="$PREFIX/bin"
+elif [ "$(id -u)" = 0 ]; then bindir=/usr/local/bin
+else bindir="$HOME/.local/bin"; fi
+mkdir -p "$bindir"
+ln -sfn "$here/bin/git-credential-pat" "$bindir/git-credential-pat"
+say "linked $bindir/git-credential-pat -> $here/bin/git-credential-pat"
+case ":$PATH:" in
+  *":$bindir:"*) ;;
+  *) say "note: $bindir is not on your PATH; add it, e.g. export PATH=\"$bindir:\$PATH\"" ;;
+esac
+
+# 4. Tell git to use it.
+if [ "$git_config" = 1 ]; then
+  "$here/bin/git-credential-pat" setup --global 2>/dev/null || git config --global credential.helper pat
+  say "git config --global credential.helper pat"
+else
+  say "left git config alone (--no-git-config)"
+fi
+say "done"

@@ -1,0 +1,119 @@
+// `add SCOPE`: save a token for a host, group or repository (SPEC §5).
+import { hostname } from 'node:os'
+import type { CommandModule } from 'yargs'
+import { PatError } from '../errors.js'
+import { parseScope, formatScope, originOf } from '../scope.js'
+import { parseExpires } from '../expiry.js'
+import { CONVENTIONS, PROVIDERS, guessProvider, isProvider, type Provider } from '../providers.js'
+import { updateMetadata, type TokenRecord, type Access } from '../tokens.js'
+import { statePaths } from '../paths.js'
+import { validateSource, writeSecret } from '../sources/index.js'
+import { deleteSecret } from '../sources/keychain.js'
+import { readNewSecret } from '../secret-input.js'
+import { looksLikeToken } from '../redact.js'
+import { configGetUrlmatch, configSet } from '../gitconfig.js'
+
+interface AddArgs {
+  scope: string
+  extra?: string[]
+  name?: string
+  username?: string
+  provider?: string
+  expires?: string
+  access: Access
+  description?: string
+  source: string
+  tokenStdin?: boolean
+  auth: 'basic' | 'bearer'
+  force?: boolean
+}
+
+export const add: CommandModule<object, AddArgs> = {
+  command: 'add <scope> [extra..]',
+  describe: 'save a token for a host, group (host/group/*) or repository',
+  builder: y =>
+    y
+      .positional('scope', { type: 'string', demandOption: true, describe: '[http://|https://]HOST[:PORT][/PATH[/*]] or a clone URL' })
+      .positional('extra', { type: 'string', array: true, hidden: true })
+      .option('name', { type: 'string', describe: 'unique name (default: <host>-<machine hostname>)' })
+      .option('username', { type: 'string', describe: 'username git sends (default: the forge convention)' })
+      .option('provider', { type: 'string', choices: PROVIDERS, describe: 'forge type for self-hosted instances' })
+      .option('expires', { type: 'string', describe: 'expiry: 2027-01-31, 90d, 12w, 6m or 1y' })
+      .option('access', { type: 'string', choices: ['read', 'read-write'] as const, default: 'read-write' as Access })
+      .option('description', { type: 'string' })
+      .option('source', { type: 'string', default: 'keychain', describe: 'keychain, env:VAR, file:PATH or exec:COMMAND' })
+      .option('token-stdin', { type: 'boolean', describe: 'read the token from stdin instead of a hidden prompt' })
+      .option('auth', { type: 'string', choices: ['basic', 'bearer'] as const, default: 'basic' as const, describe: 'send as HTTP Basic password or Bearer (git ≥ 2.46)' })
+      .option('force', { type: 'boolean', describe: 'replace a token with the same name' })
+      .example('printf %s "$TOKEN" | $0 add gitlab.example.com/team/* --token-stdin --expires 90d --name ci-runner-7', 'provision a machine in one line')
+      .example('$0 add github.com/acme/app --expires 2027-01-31', 'a fine-grained token for one repository (asks for it)') as never,
+  handler: async args => {
+    process.stdout.write(await addToken(args))
+  },
+}
+
+export async function addToken(args: AddArgs, now = new Date(), env = process.env): Promise<string> {
+  // A secret typed as an argument is already in shell history and `ps`; at
+  // least do not store it, and do not echo it back.
+  if (args.extra?.length || looksLikeToken(args.scope)) {
+    throw new PatError('USAGE', 'tokens are never taken from the command line (ps and shell history would show them); give only the scope, then type the token at the prompt or use --token-stdin')
+  }
+  const parsed = parseScope(args.scope)
+  const scopeText = formatScope(parsed)
+  const provider = pickProvider(args.provider, parsed.host, originOf(parsed), env)
+  const username = args.username ?? parsed.username ?? CONVENTIONS[provider].username
+  if (!username) {
+    throw new PatError('USAGE', `${provider === 'generic' ? 'this forge' : provider} needs your account name as username: add --username NAME`)
+  }
+  const name = args.name ?? `${parsed.host.replace(/[[\]:]/g, '')}-${hostname().split('.')[0]}`
+  if (!/^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/.test(name)) {
+    throw new PatError('USAGE', `--name '${name}': use letters, digits and . _ @ + - (at most 128)`)
+  }
+  const expires = args.expires !== undefined ? parseExpires(args.expires, now) : null
+  const source = validateSource(args.source)
+  const secret = source === 'keychain' ? await readNewSecret({ tokenStdin: args.tokenStdin, question: `Token for ${scopeText} (input hidden): ` }) : undefined
+
+  const record: TokenRecord = {
+    name,
+    scope: scopeText,
+    username,
+    provider,
+    expires,
+    access: args.access,
+    description: args.description,
+    created: now.toISOString(),
+    state: 'active',
+    source,
+    origin: 'add',
+    auth: args.auth === 'bearer' ? 'bearer' : undefined,
+  }
+  const paths = statePaths(env)
+  await updateMetadata(paths.metadata, async meta => {
+    const i = meta.tokens.findIndex(t => t.name === name)
+    if (i >= 0 && !args.force) throw new PatError('EXISTS', `a token named '${name}' exists; choose another --name, or --force to replace it`)
+    if (secret !== undefined) await writeSecret(record, secret)
+    else if (i >= 0 && meta.tokens[i].source === 'keychain') await deleteSecret(name).catch(() => false)
+    if (i >= 0) meta.tokens[i] = record
+    else meta.tokens.push(record)
+  })
+
+  const lines = [`added token '${name}' for ${scopeText} (user ${username}, ${expires ? `expires ${expires.slice(0, 10)}` : 'expiry unknown'})`]
+  if (expires && Date.parse(expires) <= now.getTime()) lines.push(`warning: that expiry is in the past; the token will not be sent`)
+  if (parsed.path.length) {
+    // git sends the repository path only with credential.useHttpPath (gitcredentials(7)).
+    const key = `credential.${originOf(parsed)}.useHttpPath`
+    configSet(key, 'true', '--global', env)
+    lines.push(`set ${key}=true in your global git config, so git tells us which repository it is for`)
+  }
+  return lines.join('\n') + '\n'
+}
+
+function pickProvider(flag: string | undefined, host: string, origin: string, env: NodeJS.ProcessEnv): Provider {
+  if (flag) return flag as Provider
+  const configured = configGetUrlmatch('credential.patProvider', origin, env)
+  if (configured) {
+    if (!isProvider(configured)) throw new PatError('USAGE', `git config credential.${origin}.patProvider=${configured} is not one of ${PROVIDERS.join(', ')}`)
+    return configured
+  }
+  return guessProvider(host)
+}

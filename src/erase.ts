@@ -1,0 +1,63 @@
+// `erase`: git calls it after a 401, and `git credential reject` with
+// whatever the user gives (SPEC §2). Attributes git did not send match
+// anything; a password, when sent, must be equal, so a different token for
+// the same URL is never touched. What `store` saved is deleted; tokens made
+// with `add` are marked rejected instead, so the user can see why and rotate.
+import type { Credential } from './protocol.js'
+import { eraseMatches, targetOf } from './scope.js'
+import { scopeOf } from './select.js'
+import { updateMetadata, type TokenRecord } from './tokens.js'
+import { statePaths } from './paths.js'
+import { readSecret, dropSecret } from './sources/index.js'
+
+export interface EraseDeps {
+  now?: Date
+  env?: NodeJS.ProcessEnv
+  /** Asks the forge whether an added token is still valid (expiry issue). */
+  stillValid?: (t: TokenRecord, secret: string) => Promise<boolean>
+}
+
+export async function erase(cred: Credential, deps: EraseDeps = {}): Promise<void> {
+  const now = deps.now ?? new Date()
+  const env = deps.env ?? process.env
+  const target = targetOf(cred)
+  if (!target) return
+  const sent = cred.authtype && cred.credential ? cred.credential : cred.password
+  const url = describe(cred)
+  await updateMetadata(statePaths(env).metadata, async meta => {
+    const keep: TokenRecord[] = []
+    for (const t of meta.tokens) {
+      if (!(await matches(t))) {
+        keep.push(t)
+        continue
+      }
+      if (t.origin === 'store') {
+        await dropSecret(t)
+        continue
+      }
+      keep.push(t)
+      if (t.state !== 'active') continue
+      if (deps.stillValid && sent && (await deps.stillValid(t, sent))) continue
+      t.state = 'rejected'
+      t.rejected = { at: now.toISOString(), url }
+    }
+    meta.tokens = keep
+  })
+
+  async function matches(t: TokenRecord): Promise<boolean> {
+    const scope = scopeOf(t)
+    if (!scope || !eraseMatches(scope, target!)) return false
+    if (cred.username !== undefined && t.username !== cred.username) return false
+    if (sent === undefined) return true
+    try {
+      return (await readSecret(t, env)) === sent
+    } catch {
+      return false // a secret we cannot read cannot be shown to be the one git sent
+    }
+  }
+}
+
+/** The URL git was working on, for `list` and the prompt (no secrets). */
+function describe(c: Credential): string {
+  return `${c.protocol ?? 'https'}://${c.host ?? ''}${c.path ? '/' + c.path : ''}`
+}

@@ -1,0 +1,80 @@
+// `get`: answer git with the best usable token for the URL, or nothing
+// (SPEC §2, §3). Expired, rejected and disabled tokens are never sent.
+import type { Credential } from './protocol.js'
+import { formatCredential } from './protocol.js'
+import { targetOf } from './scope.js'
+import { candidates, type Candidate } from './select.js'
+import { readMetadata, type TokenRecord } from './tokens.js'
+import { statePaths } from './paths.js'
+import { readSecret, refreshAccount } from './sources/index.js'
+import { say } from './stderr.js'
+import { PatError } from './errors.js'
+
+export interface GetDeps {
+  now?: Date
+  env?: NodeJS.ProcessEnv
+}
+
+export async function get(cred: Credential, deps: GetDeps = {}): Promise<string> {
+  const now = deps.now ?? new Date()
+  const env = deps.env ?? process.env
+  const target = targetOf(cred)
+  if (!target || !target.protocol || !target.host) return ''
+  const meta = readMetadata(statePaths(env).metadata)
+  for (const c of candidates(meta.tokens, target, now)) {
+    if (c.unusable === 'expired') {
+      say(`token '${c.token.name}' (${c.token.scope}) expired on ${day(c.token.expires!)}; not sending it. Rotate it: git-credential-pat rotate ${c.token.name}`)
+      continue
+    }
+    if (c.unusable) continue
+    const answer = await answerWith(c, cred, env)
+    if (answer !== null) return answer
+  }
+  return ''
+}
+
+const day = (iso: string) => iso.slice(0, 10)
+
+/** The protocol lines for one token, or null if it cannot be used here. */
+async function answerWith(c: Candidate, cred: Credential, env: NodeJS.ProcessEnv): Promise<string | null> {
+  const t = c.token
+  // A credential git stored with an authtype can only go back to a git that
+  // understands authtype (git ≥ 2.46 advertises capability[]=authtype).
+  const canAuthtype = cred.capability.includes('authtype')
+  const authtype = t.authtype ?? (t.auth === 'bearer' ? 'Bearer' : undefined)
+  if (t.authtype && !canAuthtype) return null
+  let secret: string
+  try {
+    secret = await readSecret(t, env)
+  } catch (e) {
+    if (e instanceof PatError) {
+      say(e.message)
+      return null
+    }
+    throw e
+  }
+  const expiry = expiryUtc(t)
+  if (authtype && canAuthtype) {
+    return formatCredential([
+      ['capability[]', 'authtype'],
+      ['authtype', authtype],
+      ['credential', secret],
+      ['password_expiry_utc', expiry],
+    ])
+  }
+  return formatCredential([
+    ['username', t.username],
+    ['password', secret],
+    ['password_expiry_utc', expiry],
+    ['oauth_refresh_token', t.hasRefreshToken ? await refreshToken(t) : undefined],
+  ])
+}
+
+export function expiryUtc(t: TokenRecord): number | undefined {
+  return t.expires === null ? undefined : Math.floor(Date.parse(t.expires) / 1000)
+}
+
+async function refreshToken(t: TokenRecord): Promise<string | undefined> {
+  const { getSecret } = await import('./sources/keychain.js')
+  return (await getSecret(refreshAccount(t.name)).catch(() => null)) ?? undefined
+}

@@ -1,0 +1,151 @@
+// git's credential protocol, as documented in `git help credential`
+// (Documentation/git-credential.adoc, "INPUT/OUTPUT FORMAT"): `key=value`
+// lines ended by a blank line or EOF; `key[]` attributes are lists, where an
+// empty value clears the list; `url=` is split into its parts and resets
+// everything read before it, as git's credential_from_url() does.
+import { PatError } from './errors.js'
+
+export interface Credential {
+  protocol?: string
+  host?: string // may include ":port", as git sends it
+  path?: string
+  username?: string
+  password?: string
+  passwordExpiryUtc?: number
+  oauthRefreshToken?: string
+  authtype?: string
+  credential?: string
+  ephemeral?: boolean
+  continue?: boolean
+  quit?: boolean
+  capability: string[]
+  wwwauth: string[]
+  state: string[]
+}
+
+export const MAX_LINE = 65535
+
+export function emptyCredential(): Credential {
+  return { capability: [], wwwauth: [], state: [] }
+}
+
+const bool = (v: string) => ['1', 'true', 'yes', 'on'].includes(v.toLowerCase())
+
+/**
+ * Parse what git wrote on stdin. Malformed input (a NUL byte, a CR, a line
+ * longer than 65535 bytes, a line without `=`) throws a PROTOCOL error so the
+ * caller can refuse it whole, before anything is changed.
+ */
+export function parseCredential(input: Buffer | string): Credential {
+  const buf = typeof input === 'string' ? Buffer.from(input, 'utf8') : input
+  if (buf.includes(0)) throw new PatError('PROTOCOL', 'malformed input: NUL byte in credential data')
+  const c = emptyCredential()
+  let start = 0
+  while (start < buf.length) {
+    let end = buf.indexOf(10, start)
+    if (end === -1) end = buf.length
+    if (end - start > MAX_LINE) {
+      throw new PatError('PROTOCOL', `malformed input: line longer than ${MAX_LINE} bytes`)
+    }
+    const line = buf.subarray(start, end).toString('utf8')
+    start = end + 1
+    if (line === '') break // a blank line ends the credential
+    if (line.includes('\r')) throw new PatError('PROTOCOL', 'malformed input: carriage return in credential data')
+    const eq = line.indexOf('=')
+    if (eq <= 0) throw new PatError('PROTOCOL', `malformed input: invalid credential line '${printable(line)}'`)
+    applyAttribute(c, line.slice(0, eq), line.slice(eq + 1))
+  }
+  return c
+}
+
+function applyAttribute(c: Credential, key: string, value: string): void {
+  switch (key) {
+    case 'url':
+      Object.assign(c, fromUrl(value))
+      return
+    case 'protocol':
+    case 'host':
+    case 'path':
+    case 'username':
+    case 'password':
+    case 'authtype':
+    case 'credential':
+      c[key] = value
+      return
+    case 'oauth_refresh_token':
+      c.oauthRefreshToken = value
+      return
+    case 'password_expiry_utc': {
+      // git ignores a value it cannot parse as a timestamp; so do we.
+      const n = /^\d+$/.test(value) ? Number(value) : NaN
+      c.passwordExpiryUtc = Number.isSafeInteger(n) ? n : undefined
+      return
+    }
+    case 'ephemeral':
+    case 'continue':
+    case 'quit':
+      c[key] = bool(value)
+      return
+    case 'capability[]':
+    case 'wwwauth[]':
+    case 'state[]': {
+      const list = key === 'capability[]' ? c.capability : key === 'wwwauth[]' ? c.wwwauth : c.state
+      if (value === '') list.length = 0
+      else list.push(value)
+      return
+    }
+    default:
+      return // unknown attributes are ignored, as the protocol requires
+  }
+}
+
+/** Split a URL into credential parts, as git's credential_from_url() does. */
+export function fromUrl(url: string): Credential {
+  const c = emptyCredential()
+  const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/.exec(url)
+  if (!m) throw new PatError('PROTOCOL', `malformed input: cannot parse url '${printable(url)}'`)
+  c.protocol = m[1].toLowerCase()
+  let authority = m[2]
+  const at = authority.lastIndexOf('@')
+  if (at >= 0) {
+    const userinfo = authority.slice(0, at)
+    authority = authority.slice(at + 1)
+    const colon = userinfo.indexOf(':')
+    c.username = decode(colon >= 0 ? userinfo.slice(0, colon) : userinfo)
+    if (colon >= 0) c.password = decode(userinfo.slice(colon + 1))
+  }
+  c.host = decode(authority)
+  // git drops the leading slash and trailing slashes of the path.
+  const path = m[3].replace(/^\/+/, '').replace(/\/+$/, '')
+  if (path) c.path = decode(path)
+  return c
+}
+
+function decode(s: string): string {
+  try {
+    return decodeURIComponent(s)
+  } catch {
+    throw new PatError('PROTOCOL', `malformed input: bad percent-encoding in '${printable(s)}'`)
+  }
+}
+
+/** Keep secrets and control characters out of error messages. */
+function printable(s: string): string {
+  const short = s.length > 60 ? s.slice(0, 60) + '…' : s
+  return short.replace(/[\x00-\x1f\x7f]/g, '?').replace(/(password|credential|oauth_refresh_token)=.*/, '$1=…')
+}
+
+/**
+ * Format attributes for git. Values with a newline, CR or NUL would let one
+ * attribute smuggle another (CVE-2020-5260), so they are refused.
+ */
+export function formatCredential(attrs: Array<[string, string | number | undefined]>): string {
+  let out = ''
+  for (const [key, value] of attrs) {
+    if (value === undefined) continue
+    const v = String(value)
+    if (/[\r\n\0]/.test(v)) throw new PatError('PROTOCOL', `refusing to write ${key} with a line break`)
+    out += `${key}=${v}\n`
+  }
+  return out
+}

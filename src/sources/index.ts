@@ -1,0 +1,54 @@
+// Where a token's secret comes from (SPEC §4): the keychain by default, or
+// env:VAR, file:PATH, exec:COMMAND for machines without a keyring. Errors name
+// the token and the source, never the secret.
+import { PatError } from '../errors.js'
+import type { TokenRecord } from '../tokens.js'
+import * as keychain from './keychain.js'
+
+/** The keychain account holding a token's OAuth refresh token. */
+export const refreshAccount = (name: string) => `${name}#oauth_refresh_token`
+
+export function validateSource(source: string): string {
+  if (source === 'keychain') return source
+  const m = /^(env|file|exec):(.+)$/s.exec(source)
+  if (!m) throw new PatError('USAGE', `--source must be keychain, env:VAR, file:PATH or exec:COMMAND (got '${source.split(':')[0]}')`)
+  if (m[1] === 'env' && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(m[2])) throw new PatError('USAGE', `env:${m[2]} is not a valid variable name`)
+  return source
+}
+
+export async function readSecret(t: TokenRecord, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const src = t.source
+  if (src === 'keychain') {
+    const s = await keychain.getSecret(t.name)
+    if (s === null || s === '') {
+      throw new PatError(
+        'KEYCHAIN',
+        `token '${t.name}' is recorded but the keychain returned no secret for it (is the keyring locked?); unlock it, or run: git-credential-pat rotate ${t.name}`,
+      )
+    }
+    return s
+  }
+  const colon = src.indexOf(':')
+  const kind = src.slice(0, colon)
+  const arg = src.slice(colon + 1)
+  if (kind === 'env') {
+    const v = env[arg]
+    if (!v) throw new PatError('SOURCE', `token '${t.name}': environment variable ${arg} is not set`)
+    return firstLine(v)
+  }
+  if (kind === 'file') return (await import('./file.js')).readSecretFile(t.name, arg)
+  if (kind === 'exec') return (await import('./exec.js')).runSecretCommand(t.name, arg, env)
+  throw new PatError('SOURCE', `token '${t.name}' has an unknown source '${kind}'`)
+}
+
+export const firstLine = (s: string) => s.split(/\r?\n/, 1)[0].trim()
+
+/** Only keychain tokens have a secret we own; others are read where they live. */
+export async function writeSecret(t: TokenRecord, secret: string): Promise<void> {
+  if (t.source === 'keychain') await keychain.setSecret(t.name, secret)
+}
+
+export async function dropSecret(t: TokenRecord): Promise<void> {
+  if (t.source === 'keychain') await keychain.deleteSecret(t.name)
+  if (t.hasRefreshToken) await keychain.deleteSecret(refreshAccount(t.name)).catch(() => false)
+}

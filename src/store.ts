@@ -1,0 +1,99 @@
+// `store`: git reports a credential that worked (SPEC §2). If it is one of
+// ours, only its last use is recorded. Otherwise it is saved as a new token
+// scoped to exactly what git sent, with its expiry and refresh token.
+import type { Credential } from './protocol.js'
+import { formatScope, normalisePath, targetOf, type Scope } from './scope.js'
+import { usable } from './select.js'
+import { updateMetadata, type Metadata, type TokenRecord } from './tokens.js'
+import { statePaths } from './paths.js'
+import { readSecret, writeSecret, refreshAccount } from './sources/index.js'
+import { setSecret, deleteSecret } from './sources/keychain.js'
+
+export interface StoreDeps {
+  now?: Date
+  env?: NodeJS.ProcessEnv
+}
+
+export async function store(cred: Credential, deps: StoreDeps = {}): Promise<void> {
+  const now = deps.now ?? new Date()
+  const env = deps.env ?? process.env
+  if (cred.ephemeral) return // git-credential(1): ephemeral credentials are not to be stored
+  const secret = cred.authtype && cred.credential ? cred.credential : cred.password
+  if (!secret || !cred.protocol || !cred.host) return
+  if (!cred.authtype && cred.username === undefined) return
+  const target = targetOf(cred)
+  if (!target || target.path === null) return
+  const scope: Scope = {
+    protocol: target.protocol as Scope['protocol'],
+    host: target.host!,
+    port: target.port,
+    path: cred.path !== undefined ? (normalisePath(cred.path) ?? []) : [],
+    wildcard: false,
+  }
+  await updateMetadata(statePaths(env).metadata, async meta => {
+    for (const c of usable(meta.tokens, target, now)) {
+      let ours: string | null = null
+      try {
+        ours = await readSecret(c.token, env)
+      } catch {
+        continue
+      }
+      if (ours === secret) {
+        c.token.lastUsed = now.toISOString()
+        return
+      }
+    }
+    await saveNew(meta, cred, secret, formatScope(scope), scope, now)
+  })
+}
+
+async function saveNew(meta: Metadata, cred: Credential, secret: string, scopeText: string, scope: Scope, now: Date): Promise<void> {
+  const username = cred.username ?? ''
+  // git's credential-store replaces an entry for the same URL and user; we
+  // do the same for what store saved, and never touch tokens made with add.
+  let rec = meta.tokens.find(t => t.origin === 'store' && t.scope === scopeText && t.username === username)
+  const fresh = !rec
+  if (!rec) {
+    rec = {
+      name: uniqueName(meta, storeName(scope, username)),
+      scope: scopeText,
+      username,
+      provider: 'generic',
+      expires: null,
+      access: 'read-write',
+      created: now.toISOString(),
+      state: 'active',
+      source: 'keychain',
+      origin: 'store',
+    }
+  }
+  rec.expires = cred.passwordExpiryUtc !== undefined ? new Date(cred.passwordExpiryUtc * 1000).toISOString() : null
+  rec.authtype = cred.authtype && cred.credential ? cred.authtype : undefined
+  rec.state = 'active'
+  delete rec.rejected
+  rec.lastUsed = now.toISOString()
+  await writeSecret(rec, secret)
+  if (cred.oauthRefreshToken) {
+    await setSecret(refreshAccount(rec.name), cred.oauthRefreshToken)
+    rec.hasRefreshToken = true
+  } else if (rec.hasRefreshToken) {
+    await deleteSecret(refreshAccount(rec.name)).catch(() => false)
+    delete rec.hasRefreshToken
+  }
+  if (fresh) meta.tokens.push(rec)
+}
+
+/** A readable name for a stored credential: `host[-port][-path]-user`. */
+function storeName(scope: Scope, username: string): string {
+  const parts = [scope.host.replace(/[[\]]/g, ''), scope.port ?? '', ...scope.path, username || 'token']
+  return parts
+    .filter(p => p !== '')
+    .join('-')
+    .replace(/[^A-Za-z0-9._@-]+/g, '_')
+}
+
+export function uniqueName(meta: Metadata, base: string): string {
+  const taken = new Set(meta.tokens.map((t: TokenRecord) => t.name))
+  if (!taken.has(base)) return base
+  for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`
+}

@@ -1,0 +1,27 @@
+// Plain-text tables for list/show/check. Colour only on a TTY and never with
+// NO_COLOR (https://no-color.org).
+
+export function useColour(stream: NodeJS.WriteStream = process.stdout, env = process.env): boolean {
+  return !!stream.isTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb'
+}
+
+export type Tone = 'red' | 'yellow' | 'dim' | undefined
+const CODES = { red: 31, yellow: 33, dim: 2 } as const
+
+export interface Cell {
+  text: string
+  tone?: Tone
+}
+
+export function renderTable(header: string[], rows: Cell[][], colour = useColour()): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => [...r[i].text].length)))
+  const line = (cells: Cell[]) =>
+    cells
+      .map((c, i) => {
+        const padded = i === cells.length - 1 ? c.text : c.text + ' '.repeat(widths[i] - [...c.text].length)
+        return colour && c.tone ? `\x1b[${CODES[c.tone]}m${padded}\x1b[0m` : padded
+      })
+      .join('  ')
+      .trimEnd()
+  return [line(header.map(text => ({ text }))), ...rows.map(line)].join('\n') + '\n'
+}

@@ -1,0 +1,128 @@
+// Token metadata: one JSON file, no secrets, with a schema version (SPEC §4).
+// Reads are lock-free (writes are atomic renames, so a reader sees the old or
+// the new file, never half of one). Every change goes through update(), which
+// holds a lock for the read-modify-write. A corrupt file is reported and left
+// exactly as it is.
+import { readFileSync, mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { PatError } from './errors.js'
+
+export const SCHEMA_VERSION = 1
+
+export type TokenState = 'active' | 'disabled' | 'rejected'
+export type Access = 'read' | 'read-write'
+
+export interface TokenRecord {
+  name: string
+  /** Canonical scope text (see scope.ts formatScope). */
+  scope: string
+  username: string
+  provider: string
+  /** ISO timestamp (UTC) when the token stops working, or null if unknown. */
+  expires: string | null
+  access: Access
+  description?: string
+  created: string
+  lastUsed?: string
+  rotated?: string
+  state: TokenState
+  /** Why and when a server refused it (SPEC §2 erase). */
+  rejected?: { at: string; url: string }
+  /** `keychain`, `env:VAR`, `file:PATH` or `exec:COMMAND`. */
+  source: string
+  /** Who made it: `add` (management CLI) or `store` (git after a success). */
+  origin: 'add' | 'store'
+  /** `bearer` tokens are answered as authtype=Bearer when git can take it. */
+  auth?: 'basic' | 'bearer'
+  /** An authtype git sent on store along with `credential=` (kept like a password). */
+  authtype?: string
+  /** A refresh token is kept in the keychain beside the secret. */
+  hasRefreshToken?: boolean
+  /** What the forge said the last time it was asked (check). */
+  checked?: { at: string; active?: boolean; scopes?: string[]; login?: string; note?: string }
+}
+
+export interface Metadata {
+  version: number
+  tokens: TokenRecord[]
+}
+
+const empty = (): Metadata => ({ version: SCHEMA_VERSION, tokens: [] })
+
+/** Read the metadata file; a missing file is an empty set of tokens. */
+export function readMetadata(file: string): Metadata {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException
+    if (err.code === 'ENOENT') return empty()
+    throw new PatError('METADATA', `cannot read ${file}: ${err.code ?? err.message}; fix its permissions (it was not changed)`)
+  }
+  return parseMetadata(text, file)
+}
+
+export function parseMetadata(text: string, file: string): Metadata {
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch {
+    throw corrupt(file, 'not valid JSON')
+  }
+  if (typeof data !== 'object' || data === null) throw corrupt(file, 'not an object')
+  const m = data as Partial<Metadata>
+  if (typeof m.version !== 'number') throw corrupt(file, 'no schema version')
+  if (m.version > SCHEMA_VERSION) {
+    throw new PatError('METADATA', `${file} has schema version ${m.version}, newer than this git-credential-pat (${SCHEMA_VERSION}); upgrade it`)
+  }
+  if (!Array.isArray(m.tokens)) throw corrupt(file, 'no token list')
+  for (const t of m.tokens) {
+    if (!t || typeof t.name !== 'string' || typeof t.scope !== 'string' || typeof t.source !== 'string') {
+      throw corrupt(file, 'a token record lacks name, scope or source')
+    }
+  }
+  return m as Metadata
+}
+
+const corrupt = (file: string, why: string) =>
+  new PatError('METADATA', `metadata file ${file} is corrupt (${why}); it was kept as is: repair it or move it away`)
+
+/**
+ * Read-modify-write under a lock. `change` may return a value; the file is
+ * written only when it returns without throwing.
+ */
+export async function updateMetadata<T>(file: string, change: (m: Metadata) => T | Promise<T>): Promise<T> {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
+  const { lock } = await import('proper-lockfile')
+  let release: () => Promise<void>
+  try {
+    release = await lock(file, {
+      realpath: false,
+      lockfilePath: `${file}.lock`,
+      stale: 10_000,
+      retries: { retries: 40, minTimeout: 25, maxTimeout: 250, factor: 1.5 },
+    })
+  } catch (e) {
+    throw new PatError('LOCKED', `cannot lock ${file}: ${(e as Error).message}; another git-credential-pat may be stuck`)
+  }
+  try {
+    const m = readMetadata(file)
+    const result = await change(m)
+    await writeMetadata(file, m)
+    return result
+  } finally {
+    await release().catch(() => {})
+  }
+}
+
+async function writeMetadata(file: string, m: Metadata): Promise<void> {
+  const { default: writeFileAtomic } = await import('write-file-atomic')
+  m.version = SCHEMA_VERSION
+  await writeFileAtomic(file, JSON.stringify(m, null, 2) + '\n', { mode: 0o600 })
+}
+
+export function findToken(m: Metadata, name: string): TokenRecord {
+  const t = m.tokens.find(x => x.name === name)
+  if (!t) throw new PatError('NOT_FOUND', `no token named '${name}' (see: git-credential-pat list)`)
+  return t
+}

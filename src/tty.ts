@@ -1,0 +1,78 @@
+// Questions on the terminal. git's own stdin/stdout are pipes, so a helper
+// talks to the user through /dev/tty, as git's prompt does (git's
+// compat/terminal.c). Hidden answers switch echo off.
+import { openSync, closeSync } from 'node:fs'
+import { ReadStream, WriteStream } from 'node:tty'
+import { PatError } from './errors.js'
+
+export interface Terminal {
+  write(text: string): void
+  ask(question: string, opts?: { hidden?: boolean }): Promise<string>
+  close(): void
+}
+
+/** Open the controlling terminal, or return null if there is none. */
+export function openTerminal(): Terminal | null {
+  let fd: number
+  try {
+    fd = openSync('/dev/tty', 'r+')
+  } catch {
+    return null
+  }
+  const input = new ReadStream(fd)
+  const output = new WriteStream(fd)
+  return {
+    write: text => void output.write(text),
+    ask: (question, opts = {}) => readLine(input, output, question, !!opts.hidden),
+    close() {
+      input.setRawMode(false)
+      input.destroy()
+      output.destroy()
+      try {
+        closeSync(fd)
+      } catch {
+        /* already closed by the streams */
+      }
+    },
+  }
+}
+
+function readLine(input: ReadStream, output: WriteStream, question: string, hidden: boolean): Promise<string> {
+  return new Promise((resolve, reject) => {
+    output.write(question)
+    input.setRawMode(true)
+    input.resume()
+    let answer = ''
+    const done = (err: Error | null) => {
+      input.off('data', onData)
+      input.setRawMode(false)
+      input.pause()
+      output.write('\n')
+      if (err) reject(err)
+      else resolve(answer)
+    }
+    const onData = (chunk: Buffer) => {
+      for (const ch of chunk.toString('utf8')) {
+        if (ch === '\r' || ch === '\n') return done(null)
+        if (ch === '\x03' || ch === '\x04') return done(new PatError('INPUT', 'cancelled; nothing was saved'))
+        if (ch === '\x7f' || ch === '\b') {
+          if (answer.length) {
+            answer = answer.slice(0, -1)
+            if (!hidden) output.write('\b \b')
+          }
+          continue
+        }
+        if (ch === '\x15') {
+          // Ctrl-U: clear the line.
+          if (!hidden) output.write('\b \b'.repeat(answer.length))
+          answer = ''
+          continue
+        }
+        if (ch < ' ') continue
+        answer += ch
+        if (!hidden) output.write(ch)
+      }
+    }
+    input.on('data', onData)
+  })
+}

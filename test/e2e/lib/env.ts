@@ -1,0 +1,92 @@
+// Helpers for end-to-end tests: every test gets its own state directory and
+// git config so tests can run in parallel, and everything runs the built
+// binary (bin/git-credential-pat) the way git would.
+import { spawn, type SpawnOptions } from 'node:child_process'
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve, dirname } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
+export const bin = join(root, 'bin', 'git-credential-pat')
+
+export interface RunResult {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+}
+
+export interface Sandbox {
+  dir: string
+  /** Environment for git and the helper: own HOME, GIT_CREDENTIAL_PAT_HOME and global git config. */
+  env: NodeJS.ProcessEnv
+  /** Run the built helper with args, feeding input on stdin. */
+  pat(args: string[], opts?: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string }): Promise<RunResult>
+  /** Run real git with args. */
+  git(args: string[], opts?: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string }): Promise<RunResult>
+  /** Add a token through the CLI (secret on stdin, never argv). Throws if it fails. */
+  addToken(scope: string, secret: string, flags?: string[]): Promise<RunResult>
+}
+
+/** Run a command to completion, collecting output. Never throws on exit code. */
+export function run(cmd: string, args: string[], opts: SpawnOptions & { input?: string } = {}): Promise<RunResult> {
+  return new Promise((res, rej) => {
+    const child = spawn(cmd, args, { ...opts, stdio: ['pipe', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout!.setEncoding('utf8').on('data', d => (stdout += d))
+    child.stderr!.setEncoding('utf8').on('data', d => (stderr += d))
+    child.on('error', rej)
+    child.on('close', (code, signal) => res({ code, signal, stdout, stderr }))
+    child.stdin!.on('error', () => {})
+    child.stdin!.end(opts.input ?? '')
+  })
+}
+
+/** A fresh, isolated sandbox under the test session's temporary HOME. */
+export function sandbox(name = 'e2e'): Sandbox {
+  const dir = mkdtempSync(join(process.env.TMPDIR || tmpdir(), `gcp-${name}-`))
+  const home = join(dir, 'home')
+  mkdirSync(home, { recursive: true })
+  const gitconfig = join(home, '.gitconfig')
+  writeFileSync(
+    gitconfig,
+    '[user]\n\tname = e2e\n\temail = e2e@example.invalid\n[init]\n\tdefaultBranch = main\n[protocol]\n\tallow = always\n',
+  )
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    GIT_CONFIG_GLOBAL: gitconfig,
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CREDENTIAL_PAT_HOME: join(dir, 'pat'),
+    GIT_TERMINAL_PROMPT: '0',
+    PATH: `${join(root, 'bin')}:${process.env.PATH}`,
+  }
+  delete env.GIT_ASKPASS
+  delete env.SSH_ASKPASS
+  const sb: Sandbox = {
+    dir,
+    env,
+    pat: (args, o = {}) =>
+      run(process.execPath, [bin, ...args], { cwd: o.cwd ?? dir, env: { ...env, ...o.env }, input: o.input }),
+    git: (args, o = {}) => run('git', args, { cwd: o.cwd ?? dir, env: { ...env, ...o.env }, input: o.input }),
+    async addToken(scope, secret, flags = []) {
+      const r = await sb.pat(['add', scope, '--token-stdin', ...flags], { input: secret })
+      if (r.code !== 0) throw new Error(`add ${scope} failed (${r.code}): ${r.stderr}`)
+      return r
+    },
+  }
+  return sb
+}
+
+/** Parse git credential protocol output into an object (last value wins). */
+export function parseCredential(text: string): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const line of text.split('\n')) {
+    const i = line.indexOf('=')
+    if (i > 0) out[line.slice(0, i)] = line.slice(i + 1)
+  }
+  return out
+}
