@@ -1,58 +1,7 @@
 #!/usr/bin/env bash
-# npm test: the whole suite inside a private D-Bus session with a throwaway
-# GNOME Keyring, a temporary HOME and GIT_CREDENTIAL_PAT_HOME, so that tests
-# never touch the user's real keyring, git config or home.
+# npm test: the whole suite (or the files given) with tap, inside a private
+# D-Bus session and throwaway keyring (scripts/keyring-session.sh). It never
+# skips: without dbus or gnome-keyring it fails and says to run ./install.sh.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-
-missing=()
-for tool in dbus-run-session gnome-keyring-daemon git; do
-  command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "npm test: missing ${missing[*]}: run ./install.sh first" >&2
-  exit 1
-fi
-if [ ! -f "$here/dist/main.js" ] || [ -n "$(find "$here/src" -newer "$here/dist/main.js" -name '*.ts' -print -quit)" ]; then
-  (cd "$here" && npm run --silent build)
-fi
-
-if [ "${GIT_CREDENTIAL_PAT_IN_TEST_SESSION:-}" != 1 ]; then
-  export GIT_CREDENTIAL_PAT_IN_TEST_SESSION=1
-  exec dbus-run-session -- bash "$0" "$@"
-fi
-
-# Inside the private session bus from here on.
-sandbox=$(mktemp -d "${TMPDIR:-/tmp}/gcp-test.XXXXXX")
-cleanup() {
-  [ -n "${keyring_pid:-}" ] && kill "$keyring_pid" 2>/dev/null || true
-  rm -rf "$sandbox"
-}
-trap cleanup EXIT
-
-export HOME="$sandbox/home"
-export XDG_CONFIG_HOME="$HOME/.config" XDG_DATA_HOME="$HOME/.local/share"
-export XDG_STATE_HOME="$HOME/.local/state" XDG_CACHE_HOME="$HOME/.cache"
-export XDG_RUNTIME_DIR="$sandbox/run"
-export GIT_CREDENTIAL_PAT_HOME="$sandbox/pat-home"
-export GIT_CONFIG_NOSYSTEM=1 GIT_TERMINAL_PROMPT=0
-unset GIT_ASKPASS SSH_ASKPASS GIT_CONFIG_GLOBAL
-mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME"
-mkdir -p -m 700 "$XDG_RUNTIME_DIR"
-git config --global user.name "git-credential-pat tests"
-git config --global user.email tests@git-credential-pat.invalid
-git config --global init.defaultBranch main
-
-# The daemon prints shell assignments for the variables clients need.
-eval "$(printf '%s' 'throwaway-test-password' | gnome-keyring-daemon --unlock --components=secrets 2>/dev/null)"
-export GNOME_KEYRING_CONTROL
-keyring_pid=${GNOME_KEYRING_PID:-}
-export GIT_CREDENTIAL_PAT_TEST_KEYRING=1
-
-cd "$here"
-export PATH="$here/bin:$PATH"
-if [ $# -gt 0 ]; then
-  npx tap "$@"
-else
-  npx tap
-fi
+exec "$here/scripts/keyring-session.sh" npx tap "$@"
