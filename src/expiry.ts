@@ -1,10 +1,8 @@
 // Expiry maths (pure). Dates follow GitLab: a token with expiry date D stops
 // working at 00:00 UTC on D (SPEC §4).
-import { addDays } from 'date-fns/addDays'
-import { addWeeks } from 'date-fns/addWeeks'
-import { addMonths } from 'date-fns/addMonths'
-import { addYears } from 'date-fns/addYears'
 import { PatError } from './errors.js'
+
+const DAY = 86_400_000
 
 /** `2027-01-31`, `90d`, `12w`, `6m`, `1y` → ISO timestamp at 00:00 UTC; '' → null. */
 export function parseExpires(text: string, now: Date): string | null {
@@ -21,11 +19,15 @@ export function parseExpires(text: string, now: Date): string | null {
   const rel = /^(\d{1,4})\s*([dwmy])$/i.exec(s)
   if (!rel) throw new PatError('INPUT', `--expires takes a date (2027-01-31) or a duration (90d, 12w, 6m, 1y), not '${s}'`)
   const n = Number(rel[1])
-  const base = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()))
-  const add = { d: addDays, w: addWeeks, m: addMonths, y: addYears }[rel[2].toLowerCase() as 'd' | 'w' | 'm' | 'y']
-  // date-fns works in local time; half a day of slack absorbs DST shifts.
-  const d = new Date(add(base, n).getTime() + 43_200_000)
-  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate())).toISOString()
+  const unit = rel[2].toLowerCase()
+  // All in UTC, so the answer does not depend on the local time zone.
+  const [y, m, d] = [now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()]
+  if (unit === 'd' || unit === 'w') return new Date(Date.UTC(y, m, d) + n * (unit === 'w' ? 7 : 1) * DAY).toISOString()
+  // Months and years keep the day of the month, clamped to the target month's
+  // last day (Jan 31 + 1m = Feb 28/29), as date-fns addMonths/addYears do.
+  const months = m + n * (unit === 'y' ? 12 : 1)
+  const last = new Date(Date.UTC(y, months + 1, 0)).getUTCDate()
+  return new Date(Date.UTC(y, months, Math.min(d, last))).toISOString()
 }
 
 /** Whole days from now until expiry (negative once expired), rounded down. */

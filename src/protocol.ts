@@ -4,6 +4,7 @@
 // empty value clears the list; `url=` is split into its parts and resets
 // everything read before it, as git's credential_from_url() does.
 import { PatError } from './errors.js'
+import { redactWords } from './redact.js'
 
 export interface Credential {
   protocol?: string
@@ -41,7 +42,9 @@ export function parseCredential(input: Buffer | string): Credential {
   if (buf.includes(0)) throw new PatError('PROTOCOL', 'malformed input: NUL byte in credential data')
   const c = emptyCredential()
   let start = 0
+  let lineNo = 0
   while (start < buf.length) {
+    lineNo++
     let end = buf.indexOf(10, start)
     if (end === -1) end = buf.length
     if (end - start > MAX_LINE) {
@@ -52,7 +55,8 @@ export function parseCredential(input: Buffer | string): Credential {
     if (line === '') break // a blank line ends the credential
     if (line.includes('\r')) throw new PatError('PROTOCOL', 'malformed input: carriage return in credential data')
     const eq = line.indexOf('=')
-    if (eq <= 0) throw new PatError('PROTOCOL', `malformed input: invalid credential line '${printable(line)}'`)
+    // The line is not echoed: without `=` there is no telling a secret from a key.
+    if (eq <= 0) throw new PatError('PROTOCOL', `malformed input: invalid credential line ${lineNo} (not key=value)`)
     applyAttribute(c, line.slice(0, eq), line.slice(eq + 1))
   }
   return c
@@ -60,9 +64,14 @@ export function parseCredential(input: Buffer | string): Credential {
 
 function applyAttribute(c: Credential, key: string, value: string): void {
   switch (key) {
-    case 'url':
-      Object.assign(c, fromUrl(value))
+    case 'url': {
+      // git's credential_from_url() starts with credential_clear(): every
+      // attribute read before url= is forgotten, not only those it sets.
+      const parts = fromUrl(value)
+      for (const k of Object.keys(c)) delete (c as unknown as Record<string, unknown>)[k]
+      Object.assign(c, parts)
       return
+    }
     case 'protocol':
     case 'host':
     case 'path':
@@ -76,9 +85,10 @@ function applyAttribute(c: Credential, key: string, value: string): void {
       c.oauthRefreshToken = value
       return
     case 'password_expiry_utc': {
-      // git ignores a value it cannot parse as a timestamp; so do we.
+      // git ignores a value it cannot parse as a timestamp, and reads 0 as
+      // "no expiry" (credential.c); so do we.
       const n = /^\d+$/.test(value) ? Number(value) : NaN
-      c.passwordExpiryUtc = Number.isSafeInteger(n) ? n : undefined
+      c.passwordExpiryUtc = Number.isSafeInteger(n) && n > 0 ? n : undefined
       return
     }
     case 'ephemeral':
@@ -111,28 +121,34 @@ export function fromUrl(url: string): Credential {
     const userinfo = authority.slice(0, at)
     authority = authority.slice(at + 1)
     const colon = userinfo.indexOf(':')
-    c.username = decode(colon >= 0 ? userinfo.slice(0, colon) : userinfo)
-    if (colon >= 0) c.password = decode(userinfo.slice(colon + 1))
+    c.username = decode(colon >= 0 ? userinfo.slice(0, colon) : userinfo, 'username')
+    if (colon >= 0) c.password = decode(userinfo.slice(colon + 1), 'password')
   }
-  c.host = decode(authority)
+  c.host = decode(authority, 'host')
   // git drops the leading slash and trailing slashes of the path.
   const path = m[3].replace(/^\/+/, '').replace(/\/+$/, '')
-  if (path) c.path = decode(path)
+  if (path) c.path = decode(path, 'path')
   return c
 }
 
-function decode(s: string): string {
+/** The value is not echoed: it may be a password. */
+function decode(s: string, part: string): string {
   try {
     return decodeURIComponent(s)
   } catch {
-    throw new PatError('PROTOCOL', `malformed input: bad percent-encoding in '${printable(s)}'`)
+    throw new PatError('PROTOCOL', `malformed input: bad percent-encoding in the url's ${part}`)
   }
 }
 
 /** Keep secrets and control characters out of error messages. */
 function printable(s: string): string {
-  const short = s.length > 60 ? s.slice(0, 60) + '…' : s
-  return short.replace(/[\x00-\x1f\x7f]/g, '?').replace(/(password|credential|oauth_refresh_token)=.*/, '$1=…')
+  // anything up to an `@` may be `user:password`
+  const at = s.lastIndexOf('@')
+  const noUserinfo = at >= 0 ? '…' + s.slice(at) : s
+  const clean = redactWords(
+    noUserinfo.replace(/[\x00-\x1f\x7f]/g, '?').replace(/(password|credential|oauth_refresh_token|token)=.*/i, '$1=…'),
+  )
+  return clean.length > 60 ? clean.slice(0, 60) + '…' : clean
 }
 
 /**

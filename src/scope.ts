@@ -116,9 +116,17 @@ export function normalisePath(path: string): string[] | null {
 export function formatScope(s: Scope): string {
   const proto = s.protocol === 'http' ? 'http://' : ''
   const port = s.port === undefined ? '' : `:${s.port}`
-  const path = s.path.length ? '/' + s.path.join('/') : ''
+  const path = s.path.length ? '/' + s.path.map(encodeSegment).join('/') : ''
   return `${proto}${s.host}${port}${path}${s.wildcard ? '/*' : ''}`
 }
+
+/**
+ * Segments are stored decoded; escape what parseScope would read differently
+ * (`%`, a `*` that would become a wildcard, whitespace that would be
+ * trimmed), so the canonical text parses back to the same scope, never a
+ * broader one.
+ */
+const encodeSegment = (seg: string) => seg.replace(/[%*\s]/g, c => (c === '*' ? '%2A' : encodeURIComponent(c)))
 
 /** `https://host[:port]`, the URL git config keys such as useHttpPath take. */
 export function originOf(s: Scope): string {

@@ -30,12 +30,15 @@ export function scopeOf(t: TokenRecord): Scope | null {
   return s
 }
 
-/** The host part of a canonical scope without parsing the rest (null for IPv6 literals). */
+/**
+ * The host part of a canonical scope without parsing the rest; null (parse it
+ * fully) for IPv6 literals and for text that is not in canonical form
+ * (`https://`, `user@`, a trailing dot: hand-edited metadata).
+ */
 function hostOfScope(scope: string): string | null {
-  const rest = scope.startsWith('http://') ? scope.slice(7) : scope
-  if (rest.startsWith('[')) return null
-  const end = rest.search(/[:/]/)
-  return (end === -1 ? rest : rest.slice(0, end)).toLowerCase()
+  const m = /^(?:http:\/\/)?([A-Za-z0-9][A-Za-z0-9._-]*)(?=$|\/|:(?!\/\/))/.exec(scope)
+  if (!m || m[1].endsWith('.')) return null
+  return m[1].toLowerCase()
 }
 
 /**

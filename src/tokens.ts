@@ -30,8 +30,12 @@ export interface TokenRecord {
   rejected?: { at: string; url: string }
   /** `keychain`, `env:VAR`, `file:PATH` or `exec:COMMAND`. */
   source: string
-  /** Who made it: `add` (management CLI) or `store` (git after a success). */
-  origin: 'add' | 'store'
+  /**
+   * Who made it: `add` (management CLI), `store` (git after a success) or
+   * `prompt` (typed at our prompt, saved once the server accepted it; kept
+   * like `add` tokens: an erase marks it rejected, never deletes it).
+   */
+  origin: 'add' | 'store' | 'prompt'
   /** `bearer` tokens are answered as authtype=Bearer when git can take it. */
   auth?: 'basic' | 'bearer'
   /** An authtype git sent on store along with `credential=` (kept like a password). */
@@ -39,7 +43,9 @@ export interface TokenRecord {
   /** A refresh token is kept in the keychain beside the secret. */
   hasRefreshToken?: boolean
   /** What the forge said the last time it was asked (check). */
-  checked?: { at: string; active?: boolean; scopes?: string[]; login?: string; note?: string }
+  checked?: { at: string; active?: boolean; scopes?: string[]; login?: string; note?: string; result?: string; apiUrl?: string }
+  /** The last 401 after which the forge still vouched for the token: it was about that repository (erase). */
+  denied?: { at: string; url: string }
 }
 
 export interface Metadata {

@@ -4,7 +4,12 @@
 // keyring is not answering. keytar is loaded on first use only.
 import { PatError } from '../errors.js'
 
-export const SERVICE = 'git-credential-pat'
+export const DEFAULT_SERVICE = 'git-credential-pat'
+/**
+ * The keychain service. Token names are unique within one metadata file, so
+ * two state homes sharing one keyring (parallel tests) may set their own.
+ */
+export const service = () => process.env.GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE || DEFAULT_SERVICE
 
 type Keytar = typeof import('@github/keytar')
 let keytar: Promise<Keytar> | undefined
@@ -49,19 +54,19 @@ async function bounded<T>(what: string, call: (k: Keytar) => Promise<T>): Promis
 }
 
 export function getSecret(account: string): Promise<string | null> {
-  return bounded('a read', k => k.getPassword(SERVICE, account))
+  return bounded('a read', k => k.getPassword(service(), account))
 }
 
 export function setSecret(account: string, secret: string): Promise<void> {
-  return bounded('a write', k => k.setPassword(SERVICE, account, secret))
+  return bounded('a write', k => k.setPassword(service(), account, secret))
 }
 
 export function deleteSecret(account: string): Promise<boolean> {
-  return bounded('a delete', k => k.deletePassword(SERVICE, account))
+  return bounded('a delete', k => k.deletePassword(service(), account))
 }
 
 /** Every account name we have in the keychain (never the secrets). */
 export async function listAccounts(): Promise<string[]> {
-  const creds = await bounded('a listing', k => k.findCredentials(SERVICE))
+  const creds = await bounded('a listing', k => k.findCredentials(service()))
   return creds.map(c => c.account)
 }

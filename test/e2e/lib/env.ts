@@ -4,7 +4,7 @@
 import { spawn, type SpawnOptions } from 'node:child_process'
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve, dirname } from 'node:path'
+import { basename, join, resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
@@ -61,6 +61,8 @@ export function sandbox(name = 'e2e'): Sandbox {
     GIT_CONFIG_GLOBAL: gitconfig,
     GIT_CONFIG_NOSYSTEM: '1',
     GIT_CREDENTIAL_PAT_HOME: join(dir, 'pat'),
+    // Token names repeat across tests that share the session keyring.
+    GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE: `git-credential-pat-test-${basename(dir)}`,
     GIT_TERMINAL_PROMPT: '0',
     PATH: `${join(root, 'bin')}:${process.env.PATH}`,
   }

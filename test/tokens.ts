@@ -1,0 +1,254 @@
+// Token metadata (SPEC §4): one JSON file, no secrets, schema-versioned,
+// written atomically under a lock; a corrupt file is reported and left alone.
+import t from 'tap'
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, chmodSync, utimesSync } from 'node:fs'
+import { join } from 'node:path'
+import { findToken, parseMetadata, readMetadata, SCHEMA_VERSION, updateMetadata, type Metadata, type TokenRecord } from '../src/tokens.js'
+import { PatError } from '../src/errors.js'
+
+function rec(name: string, extra: Partial<TokenRecord> = {}): TokenRecord {
+  return {
+    name,
+    scope: 'gitlab.com',
+    username: 'oauth2',
+    provider: 'gitlab',
+    expires: null,
+    access: 'read-write',
+    created: '2026-01-01T00:00:00.000Z',
+    state: 'active',
+    source: 'keychain',
+    origin: 'add',
+    ...extra,
+  }
+}
+
+t.test('readMetadata: a missing file is an empty set of tokens', async t => {
+  const dir = t.testdir()
+  const file = join(dir, 'nope', 'tokens.json')
+  t.same(readMetadata(file), { version: SCHEMA_VERSION, tokens: [] })
+  t.notOk(existsSync(file), 'reading does not create it')
+  t.notOk(existsSync(join(dir, 'nope')), 'nor its directory')
+})
+
+t.test('readMetadata: a valid file', async t => {
+  const m: Metadata = { version: 1, tokens: [rec('a'), rec('b', { scope: 'gitlab.com/group/*', expires: '2027-01-01T00:00:00.000Z' })] }
+  const dir = t.testdir({ 'tokens.json': JSON.stringify(m) })
+  t.same(readMetadata(join(dir, 'tokens.json')), m)
+  t.equal(SCHEMA_VERSION, 1)
+})
+
+t.test('readMetadata: a bad file is a METADATA error naming it, and is left byte-for-byte unchanged', async t => {
+  const bad: Array<[string, string | Buffer, RegExp]> = [
+    ['not JSON', '{"version": 1, "tokens": [', /not valid JSON/],
+    ['empty file', '', /not valid JSON/],
+    ['binary junk', Buffer.from([0xff, 0xfe, 0x00, 0x7b, 0x0a]), /not valid JSON/],
+    ['JSON null', 'null', /not an object/],
+    ['a number', '42', /not an object/],
+    ['a string', '"tokens"', /not an object/],
+    ['an array', '[]', /no schema version/],
+    ['no version', '{"tokens": []}', /no schema version/],
+    ['version as a string', '{"version": "1", "tokens": []}', /no schema version/],
+    ['no tokens', '{"version": 1}', /no token list/],
+    ['tokens not a list', '{"version": 1, "tokens": {}}', /no token list/],
+    ['a null record', '{"version": 1, "tokens": [null]}', /lacks name, scope or source/],
+    ['a record without name', '{"version": 1, "tokens": [{"scope": "gitlab.com", "source": "keychain"}]}', /lacks name/],
+    ['a record without scope', '{"version": 1, "tokens": [{"name": "a", "source": "keychain"}]}', /lacks name, scope/],
+    ['a record without source', '{"version": 1, "tokens": [{"name": "a", "scope": "gitlab.com"}]}', /lacks name, scope or source/],
+    ['a record with a numeric name', '{"version": 1, "tokens": [{"name": 5, "scope": "x", "source": "keychain"}]}', /lacks name/],
+    ['a newer schema', '{"version": 2, "tokens": []}', /schema version 2, newer than this git-credential-pat \(1\); upgrade/],
+    ['a much newer schema', JSON.stringify({ version: 99, tokens: [{ whatever: true }] }), /schema version 99/],
+  ]
+  for (const [why, content, msg] of bad) {
+    await t.test(why, async t => {
+      const dir = t.testdir({ 'tokens.json': content })
+      const file = join(dir, 'tokens.json')
+      const before = readFileSync(file)
+      const mtime = statSync(file).mtimeMs
+      let err: unknown
+      try {
+        readMetadata(file)
+      } catch (e) {
+        err = e
+      }
+      t.ok(err instanceof PatError, 'a PatError')
+      t.equal((err as PatError).code, 'METADATA')
+      t.match((err as PatError).message, msg)
+      t.ok((err as PatError).message.includes(file), 'names the file')
+
+      // updateMetadata refuses it too, without calling change() or writing
+      let called = false
+      await t.rejects(
+        updateMetadata(file, m => {
+          called = true
+          m.tokens = []
+        }),
+        { code: 'METADATA' },
+      )
+      t.notOk(called, 'change() never ran')
+      t.ok(readFileSync(file).equals(before), 'file unchanged byte for byte')
+      t.equal(statSync(file).mtimeMs, mtime, 'not rewritten')
+      t.same(readdirSync(dir), ['tokens.json'], 'no lock or temp file left behind')
+    })
+  }
+})
+
+t.test('readMetadata: an unreadable file is a METADATA error', { skip: process.getuid?.() === 0 ? 'root reads anything' : false }, async t => {
+  const dir = t.testdir({ 'tokens.json': '{"version":1,"tokens":[]}' })
+  const file = join(dir, 'tokens.json')
+  chmodSync(file, 0o000)
+  t.throws(() => readMetadata(file), { code: 'METADATA', message: /EACCES/ })
+  chmodSync(file, 0o600)
+})
+
+t.test('readMetadata: a directory in the way is a METADATA error', async t => {
+  const dir = t.testdir({ 'tokens.json': {} })
+  t.throws(() => readMetadata(join(dir, 'tokens.json')), { name: 'PatError', code: 'METADATA', message: /EISDIR/ })
+})
+
+t.test('parseMetadata accepts older and current schema versions', async t => {
+  t.same(parseMetadata('{"version":1,"tokens":[]}', 'f'), { version: 1, tokens: [] })
+  t.same(parseMetadata('{"version":0,"tokens":[]}', 'f').version, 0)
+  t.throws(() => parseMetadata('{"version":1.5,"tokens":[]}', '/x/tokens.json'), { code: 'METADATA', message: /\/x\/tokens\.json/ })
+})
+
+t.test('updateMetadata: creates the directory and writes the file with mode 0600', async t => {
+  const dir = t.testdir()
+  const file = join(dir, 'deep', 'er', 'tokens.json')
+  const result = await updateMetadata(file, m => {
+    t.same(m, { version: SCHEMA_VERSION, tokens: [] }, 'starts empty')
+    m.tokens.push(rec('first'))
+    return 'the result'
+  })
+  t.equal(result, 'the result', 'returns what change() returns')
+  t.ok(existsSync(file))
+  t.equal(statSync(file).mode & 0o777, 0o600, 'file mode 0600')
+  t.equal(statSync(join(dir, 'deep', 'er')).mode & 0o777, 0o700, 'directory mode 0700')
+  const text = readFileSync(file, 'utf8')
+  t.ok(text.endsWith('\n'), 'ends with a newline')
+  t.same(JSON.parse(text), { version: 1, tokens: [rec('first')] })
+  t.same(readMetadata(file).tokens.map(x => x.name), ['first'])
+  t.same(readdirSync(join(dir, 'deep', 'er')), ['tokens.json'], 'no lock or temp file left behind')
+})
+
+t.test('updateMetadata: async change and an existing file with wider permissions', async t => {
+  const dir = t.testdir({ 'tokens.json': JSON.stringify({ version: 1, tokens: [rec('a')] }) })
+  const file = join(dir, 'tokens.json')
+  chmodSync(file, 0o644)
+  await updateMetadata(file, async m => {
+    await new Promise(r => setTimeout(r, 10))
+    m.tokens.push(rec('b'))
+  })
+  t.same(readMetadata(file).tokens.map(x => x.name), ['a', 'b'])
+  t.equal(statSync(file).mode & 0o777, 0o600, 'rewritten as 0600')
+})
+
+t.test('updateMetadata: a change that throws writes nothing', async t => {
+  const original = JSON.stringify({ version: 1, tokens: [rec('a')] })
+  const dir = t.testdir({ 'tokens.json': original })
+  const file = join(dir, 'tokens.json')
+  await t.rejects(
+    updateMetadata(file, m => {
+      m.tokens = []
+      throw new PatError('NOT_FOUND', 'nope')
+    }),
+    { code: 'NOT_FOUND', message: 'nope' },
+  )
+  await t.rejects(
+    updateMetadata(file, async m => {
+      m.tokens.push(rec('b'))
+      await Promise.resolve()
+      throw new Error('async boom')
+    }),
+    { message: 'async boom' },
+  )
+  t.equal(readFileSync(file, 'utf8'), original, 'file untouched')
+  t.same(readdirSync(dir), ['tokens.json'], 'lock released')
+
+  // and with no file at all, a failed change leaves no file
+  const fresh = join(dir, 'sub', 'tokens.json')
+  await t.rejects(updateMetadata(fresh, () => Promise.reject(new Error('x'))))
+  t.notOk(existsSync(fresh), 'no file created')
+
+  // the lock was released: the next update works
+  await updateMetadata(file, m => void m.tokens.push(rec('c')))
+  t.same(readMetadata(file).tokens.map(x => x.name), ['a', 'c'])
+})
+
+t.test('updateMetadata: concurrent updates are serialised', async t => {
+  const dir = t.testdir()
+  const file = join(dir, 'tokens.json')
+  const N = 20
+  await Promise.all(
+    Array.from({ length: N }, (_, i) =>
+      updateMetadata(file, async m => {
+        const seen = m.tokens.length
+        await new Promise(r => setTimeout(r, 2)) // widen the race window
+        m.tokens.push(rec(`t${i}`, { description: `saw ${seen}` }))
+      }),
+    ),
+  )
+  const m = readMetadata(file)
+  t.equal(m.tokens.length, N, `${N} tokens, none lost`)
+  t.same(m.tokens.map(x => x.name).sort(), Array.from({ length: N }, (_, i) => `t${i}`).sort(), 'every one of them')
+  t.same(
+    m.tokens.map(x => x.description),
+    Array.from({ length: N }, (_, i) => `saw ${i}`),
+    'each change saw all the changes before it',
+  )
+  t.same(readdirSync(dir), ['tokens.json'], 'no lock or temp file left behind')
+})
+
+t.test('updateMetadata: a stale lock left by a dead process is taken over', async t => {
+  const dir = t.testdir({ 'tokens.json': JSON.stringify({ version: 1, tokens: [rec('a')] }), 'tokens.json.lock': {} })
+  const file = join(dir, 'tokens.json')
+  const old = new Date(Date.now() - 60_000)
+  utimesSync(join(dir, 'tokens.json.lock'), old, old)
+  await updateMetadata(file, m => void m.tokens.push(rec('b')))
+  t.same(readMetadata(file).tokens.map(x => x.name), ['a', 'b'])
+  t.same(readdirSync(dir), ['tokens.json'], 'lock removed')
+})
+
+t.test('updateMetadata: a lock held by someone else ends in a LOCKED error, file untouched', async t => {
+  const original = JSON.stringify({ version: 1, tokens: [rec('a')] })
+  const dir = t.testdir({ 'tokens.json': original, 'tokens.json.lock': {} })
+  const file = join(dir, 'tokens.json')
+  // keep the lock fresh, as a live holder does
+  const timer = setInterval(() => {
+    const now = new Date()
+    utimesSync(join(dir, 'tokens.json.lock'), now, now)
+  }, 1000)
+  t.teardown(() => clearInterval(timer))
+  let called = false
+  await t.rejects(
+    updateMetadata(file, () => {
+      called = true
+    }),
+    { name: 'PatError', code: 'LOCKED', message: /cannot lock .*tokens\.json/ },
+  )
+  t.notOk(called, 'change() never ran')
+  t.equal(readFileSync(file, 'utf8'), original)
+})
+
+t.test('updateMetadata: writes the current schema version', async t => {
+  const dir = t.testdir({ 'tokens.json': '{"version":0,"tokens":[]}' })
+  const file = join(dir, 'tokens.json')
+  await updateMetadata(file, () => {})
+  t.equal(JSON.parse(readFileSync(file, 'utf8')).version, SCHEMA_VERSION)
+})
+
+t.test('findToken', async t => {
+  const m: Metadata = { version: 1, tokens: [rec('a'), rec('b')] }
+  t.equal(findToken(m, 'b'), m.tokens[1])
+  t.throws(() => findToken(m, 'c'), { name: 'PatError', code: 'NOT_FOUND', message: /no token named 'c'/ })
+})
+
+t.test('the metadata file never holds a secret field', async t => {
+  const dir = t.testdir()
+  mkdirSync(join(dir, 'x'))
+  const file = join(dir, 'x', 'tokens.json')
+  await updateMetadata(file, m => void m.tokens.push(rec('a', { source: 'env:GITLAB_TOKEN', hasRefreshToken: true })))
+  t.notMatch(readFileSync(file, 'utf8'), /"(password|secret|token|refreshToken)"\s*:/)
+  writeFileSync(join(dir, 'unrelated'), 'x') // updateMetadata only touches its own file
+  await updateMetadata(file, () => {})
+  t.same(readdirSync(dir).sort(), ['unrelated', 'x'])
+})
