@@ -68,8 +68,12 @@ esac
 
 # 4. Tell git to use it.
 if [ "$git_config" = 1 ]; then
-  "$here/bin/git-credential-pat" setup --global 2>/dev/null || git config --global credential.helper pat
-  say "git config --global credential.helper pat"
+  # setup puts pat first and keeps the helpers already configured.
+  if "$here/bin/git-credential-pat" setup --global; then
+    say "git now asks git-credential-pat first (credential.helper pat)"
+  else
+    say "setup failed (see above); run it again later: git-credential-pat setup --global" >&2
+  fi
 else
   say "left git config alone (--no-git-config)"
 fi

@@ -5,6 +5,13 @@ import { openSync, closeSync } from 'node:fs'
 import { ReadStream, WriteStream } from 'node:tty'
 import { PatError } from './errors.js'
 
+/** Ctrl-C or Ctrl-D at a question. */
+export class Cancelled extends PatError {
+  constructor() {
+    super('INPUT', 'cancelled; nothing was saved')
+  }
+}
+
 export interface Terminal {
   write(text: string): void
   ask(question: string, opts?: { hidden?: boolean }): Promise<string>
@@ -39,8 +46,10 @@ export function openTerminal(): Terminal | null {
 
 function readLine(input: ReadStream, output: WriteStream, question: string, hidden: boolean): Promise<string> {
   return new Promise((resolve, reject) => {
-    output.write(question)
+    // Echo off before the question shows: an answer typed (or pasted) the
+    // moment it appears must not be echoed by the terminal.
     input.setRawMode(true)
+    output.write(question)
     input.resume()
     let answer = ''
     const done = (err: Error | null) => {
@@ -54,7 +63,7 @@ function readLine(input: ReadStream, output: WriteStream, question: string, hidd
     const onData = (chunk: Buffer) => {
       for (const ch of chunk.toString('utf8')) {
         if (ch === '\r' || ch === '\n') return done(null)
-        if (ch === '\x03' || ch === '\x04') return done(new PatError('INPUT', 'cancelled; nothing was saved'))
+        if (ch === '\x03' || ch === '\x04') return done(new Cancelled())
         if (ch === '\x7f' || ch === '\b') {
           if (answer.length) {
             answer = answer.slice(0, -1)

@@ -4,12 +4,13 @@ import type { CommandModule } from 'yargs'
 import { PatError } from '../errors.js'
 import { parseScope, formatScope, originOf } from '../scope.js'
 import { parseExpires } from '../expiry.js'
-import { CONVENTIONS, PROVIDERS, guessProvider, isProvider, type Provider } from '../providers.js'
-import { updateMetadata, type TokenRecord, type Access } from '../tokens.js'
+import { CONVENTIONS, PROVIDERS, defaultTokenName, guessProvider, isProvider, type Provider } from '../providers.js'
+import { readMetadata, updateMetadata, type TokenRecord, type Access } from '../tokens.js'
 import { statePaths } from '../paths.js'
-import { validateSource, writeSecret } from '../sources/index.js'
+import { refreshAccount, validateSource, writeSecret } from '../sources/index.js'
 import { deleteSecret } from '../sources/keychain.js'
 import { readNewSecret } from '../secret-input.js'
+import { openTerminal } from '../tty.js'
 import { looksLikeToken } from '../redact.js'
 import { configGetUrlmatch, configSet } from '../gitconfig.js'
 
@@ -26,6 +27,11 @@ interface AddArgs {
   tokenStdin?: boolean
   auth: 'basic' | 'bearer'
   force?: boolean
+  /** Refused: never from argv (hidden options, so the refusal can say why). */
+  token?: string
+  password?: string
+  /** Ask the forge about the token right after adding it (check). */
+  check?: boolean
 }
 
 export const add: CommandModule<object, AddArgs> = {
@@ -45,6 +51,9 @@ export const add: CommandModule<object, AddArgs> = {
       .option('token-stdin', { type: 'boolean', describe: 'read the token from stdin instead of a hidden prompt' })
       .option('auth', { type: 'string', choices: ['basic', 'bearer'] as const, default: 'basic' as const, describe: 'send as HTTP Basic password or Bearer (git ≥ 2.46)' })
       .option('force', { type: 'boolean', describe: 'replace a token with the same name' })
+      .option('token', { type: 'string', hidden: true })
+      .option('password', { type: 'string', hidden: true })
+      .option('check', { type: 'boolean', describe: 'ask the forge about it right away: valid? expiry? (see check)' })
       .example('printf %s "$TOKEN" | $0 add gitlab.example.com/team/* --token-stdin --expires 90d --name ci-runner-7', 'provision a machine in one line')
       .example('$0 add github.com/acme/app --expires 2027-01-31', 'a fine-grained token for one repository (asks for it)') as never,
   handler: async args => {
@@ -55,20 +64,21 @@ export const add: CommandModule<object, AddArgs> = {
 export async function addToken(args: AddArgs, now = new Date(), env = process.env): Promise<string> {
   // A secret typed as an argument is already in shell history and `ps`; at
   // least do not store it, and do not echo it back.
-  if (args.extra?.length || looksLikeToken(args.scope)) {
+  if (args.extra?.length || looksLikeToken(args.scope) || args.token !== undefined || args.password !== undefined) {
     throw new PatError('USAGE', 'tokens are never taken from the command line (ps and shell history would show them); give only the scope, then type the token at the prompt or use --token-stdin')
   }
   const parsed = parseScope(args.scope)
   const scopeText = formatScope(parsed)
   const provider = pickProvider(args.provider, parsed.host, originOf(parsed), env)
-  const username = args.username ?? parsed.username ?? CONVENTIONS[provider].username
-  if (!username) {
-    throw new PatError('USAGE', `${provider === 'generic' ? 'this forge' : provider} needs your account name as username: add --username NAME`)
-  }
-  const name = args.name ?? `${parsed.host.replace(/[[\]:]/g, '')}-${hostname().split('.')[0]}`
+  const name = args.name ?? defaultTokenName(parsed.host, hostname())
   if (!/^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/.test(name)) {
     throw new PatError('USAGE', `--name '${name}': use letters, digits and . _ @ + - (at most 128)`)
   }
+  // Before any question, so nobody types a token for a name that is taken.
+  if (!args.force && readMetadata(statePaths(env).metadata).tokens.some(t => t.name === name)) {
+    throw new PatError('EXISTS', `a token named '${name}' exists; choose another --name, or --force to replace it`)
+  }
+  const username = checkUsername(args.username ?? parsed.username ?? CONVENTIONS[provider].username ?? (await askUsername(provider, parsed.host, args.tokenStdin)))
   const expires = args.expires !== undefined ? parseExpires(args.expires, now) : null
   const source = validateSource(args.source)
   const secret = source === 'keychain' ? await readNewSecret({ tokenStdin: args.tokenStdin, question: `Token for ${scopeText} (input hidden): ` }) : undefined
@@ -93,6 +103,8 @@ export async function addToken(args: AddArgs, now = new Date(), env = process.en
     if (i >= 0 && !args.force) throw new PatError('EXISTS', `a token named '${name}' exists; choose another --name, or --force to replace it`)
     if (secret !== undefined) await writeSecret(record, secret)
     else if (i >= 0 && meta.tokens[i].source === 'keychain') await deleteSecret(name).catch(() => false)
+    // The replaced token's refresh token belonged to it, not to the new one.
+    if (i >= 0 && meta.tokens[i].hasRefreshToken) await deleteSecret(refreshAccount(name)).catch(() => false)
     if (i >= 0) meta.tokens[i] = record
     else meta.tokens.push(record)
   })
@@ -105,6 +117,11 @@ export async function addToken(args: AddArgs, now = new Date(), env = process.en
     configSet(key, 'true', '--global', env)
     lines.push(`set ${key}=true in your global git config, so git tells us which repository it is for`)
   }
+  if (args.check) {
+    const checked = await (await import('./check.js')).checkTokens([name], { now, env })
+    lines.push(checked.text.trimEnd())
+    if (!checked.ok) process.exitCode = 1
+  }
   return lines.join('\n') + '\n'
 }
 
@@ -116,4 +133,26 @@ function pickProvider(flag: string | undefined, host: string, origin: string, en
     return configured
   }
   return guessProvider(host)
+}
+
+/**
+ * Gitea/Forgejo, Launchpad and unknown forges need the account name. Asked on
+ * the terminal when the token will be too; a script must pass --username.
+ */
+async function askUsername(provider: Provider, host: string, tokenStdin?: boolean): Promise<string> {
+  const who = provider === 'generic' ? `${host}` : `${provider} (${host})`
+  const tty = tokenStdin ? null : openTerminal()
+  if (!tty) throw new PatError('USAGE', `${who} needs your account name as username: add --username NAME`)
+  try {
+    return (await tty.ask(`Username on ${host} (your account name): `)).trim()
+  } finally {
+    tty.close()
+  }
+}
+
+/** git's credential protocol is line-based: a username must be one clean line. */
+function checkUsername(u: string): string {
+  if (!u) throw new PatError('USAGE', 'the username is empty: add --username NAME')
+  if (/[\x00-\x1f\x7f]/.test(u)) throw new PatError('USAGE', 'the username contains control characters')
+  return u
 }

@@ -4,6 +4,9 @@ import { readMetadata } from '../tokens.js'
 import { statePaths } from '../paths.js'
 import { renderTable } from '../table.js'
 import { expiryCell, lastUsedCell, stateCell } from '../describe.js'
+import { isExpired } from '../select.js'
+import { warnDays } from './lookup.js'
+import type { TokenRecord } from '../tokens.js'
 
 export const list: CommandModule<object, { json?: boolean }> = {
   command: 'list',
@@ -20,8 +23,20 @@ export function listTokens(json: boolean, now = new Date(), env = process.env): 
   )
   if (json) return JSON.stringify(tokens, null, 2) + '\n'
   if (!tokens.length) return 'no tokens yet; add one with: git-credential-pat add HOST[/GROUP/*] \n'
-  return renderTable(
-    ['NAME', 'SCOPE', 'USERNAME', 'EXPIRES', 'LAST USED', 'STATE'],
-    tokens.map(t => [{ text: t.name }, { text: t.scope }, { text: t.username }, expiryCell(t, now), lastUsedCell(t, now), stateCell(t, now)]),
+  // Expired and soon-expiring rows carry a mark, not only a colour (NO_COLOR, pipes).
+  const days = warnDays(env)
+  const mark = (t: TokenRecord) => (t.state === 'disabled' ? ' ' : isExpired(t, now) ? '!' : t.expires && Date.parse(t.expires) - now.getTime() <= days * 86_400_000 ? '*' : ' ')
+  const marks = tokens.map(mark)
+  const table = renderTable(
+    [' ', 'NAME', 'SCOPE', 'USERNAME', 'EXPIRES', 'LAST USED', 'STATE'],
+    tokens.map((t, i) => {
+      const expiry = expiryCell(t, now, days)
+      return [{ text: marks[i], tone: expiry.tone }, { text: t.name, tone: marks[i] !== ' ' ? expiry.tone : undefined }, { text: t.scope }, { text: t.username ?? '' }, expiry, lastUsedCell(t, now), stateCell(t, now)]
+    }),
   )
+  const legend = [
+    marks.includes('!') ? '! expired: never sent; make a new token, then: git-credential-pat rotate NAME --expires …' : '',
+    marks.includes('*') ? `* expires within ${days} days: rotate it soon` : '',
+  ].filter(Boolean)
+  return legend.length ? `${table}\n${legend.join('\n')}\n` : table
 }

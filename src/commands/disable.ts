@@ -1,0 +1,15 @@
+// `disable NAME…`: keep a token but stop get from sending it (SPEC §5).
+import type { CommandModule } from 'yargs'
+import { setState } from './enable.js'
+
+export const disable: CommandModule<object, { names: string[] }> = {
+  command: 'disable <names..>',
+  describe: 'stop sending a token without deleting it',
+  builder: y =>
+    y
+      .positional('names', { type: 'string', array: true, demandOption: true, describe: 'token names (see: list)' })
+      .example('$0 disable ci-runner-7', 'undo with: $0 enable ci-runner-7') as never,
+  handler: async args => {
+    process.stdout.write(await setState(args.names, 'disabled'))
+  },
+}
