@@ -8,7 +8,8 @@ export type Provider = (typeof PROVIDERS)[number]
 interface Convention {
   /** The username git must send; undefined = the user's account name. */
   username?: string
-  tokenPage?: (host: string, name: string) => string
+  /** Where to make a token; `path` is the repository git asked about, if known. */
+  tokenPage?: (host: string, name: string, path: string[]) => string | undefined
 }
 
 export const CONVENTIONS: Record<Provider, Convention> = {
@@ -23,9 +24,15 @@ export const CONVENTIONS: Record<Provider, Convention> = {
     tokenPage: (h, n) => `https://${h}/settings/tokens/new?description=${encodeURIComponent(n)}&scopes=repo`,
   },
   // Bitbucket Cloud repository/project/workspace access tokens: x-token-auth.
-  bitbucket: { username: 'x-token-auth' },
+  bitbucket: {
+    username: 'x-token-auth',
+    tokenPage: (h, _n, p) => (p.length >= 2 ? `https://${h}/${p[0]}/${p[1]}/admin/access-tokens` : undefined),
+  },
   gitea: { tokenPage: h => `https://${h}/user/settings/applications` },
-  launchpad: {},
+  // The repository's "Manage Access Tokens" page lives on code.launchpad.net.
+  launchpad: {
+    tokenPage: (h, _n, p) => (p.length ? `https://${h.replace(/^git\./, 'code.')}/${p.join('/')}/+access-tokens` : undefined),
+  },
   generic: {},
 }
 
@@ -52,4 +59,9 @@ export function guessProvider(host: string): Provider {
 
 export function isProvider(p: string): p is Provider {
   return (PROVIDERS as readonly string[]).includes(p)
+}
+
+/** The token name `add` and the prompt suggest: `<host>-<machine hostname>`. */
+export function defaultTokenName(host: string, machine: string): string {
+  return `${host.replace(/[[\]:]/g, '')}-${machine.split('.')[0]}`
 }
