@@ -1,0 +1,218 @@
+// Talking to the daemon. Every request is bounded (200 ms by default): a
+// daemon that is absent, wedged or killed mid-request costs a get at most
+// that once, after which this process stops asking and reads the source
+// itself. Nothing here writes to stdout.
+import net from 'node:net'
+import { closeSync, openSync, statSync, unlinkSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { FrameError, FrameReader, encodeFrame, type Reply, type Request } from './protocol.js'
+import { checkClientPaths, checkRuntimeDir, runtimePaths, type RuntimePaths } from './runtime.js'
+import { PatError } from '../errors.js'
+
+export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.GIT_CREDENTIAL_PAT_DAEMON_TIMEOUT_MS)
+  return Number.isFinite(n) && n > 0 ? n : 200
+}
+
+export type Failure = 'absent' | 'timeout' | 'closed' | 'error' | 'unsafe'
+
+export class DaemonUnavailable extends Error {
+  constructor(
+    readonly why: Failure,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** One request on a fresh connection, answered within timeoutMs or rejected with DaemonUnavailable. */
+export function request(socket: string, req: Request, timeoutMs: number): Promise<Reply> {
+  return new Promise((resolvePromise, reject) => {
+    let done = false
+    const reader = new FrameReader()
+    const sock = net.createConnection(socket)
+    const finish = (err: DaemonUnavailable | null, reply?: Reply) => {
+      if (done) return
+      done = true
+      clearTimeout(timer)
+      sock.destroy()
+      if (err) reject(err)
+      else resolvePromise(reply!)
+    }
+    // On a loaded machine the timer and the reply can both be due when this
+    // process next runs; timers go first, so look at pending I/O before giving up.
+    const timer = setTimeout(
+      () => setImmediate(() => finish(new DaemonUnavailable('timeout', `the daemon did not answer within ${timeoutMs} ms`))),
+      timeoutMs,
+    )
+    sock.on('connect', () => sock.write(encodeFrame(req)))
+    sock.on('data', chunk => {
+      let msgs: unknown[]
+      try {
+        msgs = reader.push(chunk)
+      } catch (e) {
+        return finish(new DaemonUnavailable('error', (e as Error).message))
+      }
+      if (!msgs.length) return
+      const m = msgs[0]
+      if (m instanceof FrameError || typeof m !== 'object' || m === null || typeof (m as Reply).ok !== 'boolean') {
+        return finish(new DaemonUnavailable('error', 'the daemon sent a malformed reply'))
+      }
+      finish(null, m as Reply)
+    })
+    sock.on('error', e => {
+      const code = (e as NodeJS.ErrnoException).code
+      // ECONNREFUSED: a socket file left by a daemon that died (kill -9).
+      finish(new DaemonUnavailable(code === 'ENOENT' || code === 'ECONNREFUSED' ? 'absent' : 'error', e.message))
+    })
+    sock.on('close', () => finish(new DaemonUnavailable('closed', 'the daemon closed the connection before answering')))
+  })
+}
+
+/** The executable that runs `daemon run` (bin/ beside dist/ and src/). */
+const LAUNCHER = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/git-credential-pat')
+
+/** A spawned daemon is not kept waiting on these for another spawn. */
+const SPAWN_THROTTLE_MS = 3000
+
+/**
+ * What a detached daemon inherits: the user's environment minus what git
+ * sets for one repository, so a daemon started from inside a repository
+ * does not read that repository's config.
+ */
+export function daemonEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {}
+  for (const [k, v] of Object.entries(env)) {
+    if (/^GIT_(DIR|WORK_TREE|PREFIX|INDEX_FILE|COMMON_DIR|OBJECT_DIRECTORY|CONFIG_PARAMETERS|CONFIG_COUNT|CONFIG_KEY_\d+|CONFIG_VALUE_\d+)$/.test(k)) continue
+    out[k] = v
+  }
+  return out
+}
+
+export interface CallOptions {
+  timeoutMs?: number
+  /** Throw unsafe-socket errors (management commands) instead of reporting them and carrying on. */
+  strict?: boolean
+}
+
+/**
+ * A process's view of the daemon. After a timeout, a dropped connection or
+ * an unsafe socket it stops asking for the rest of the process, so a get
+ * pays for a bad daemon once, not once per token.
+ */
+export class DaemonClient {
+  readonly paths: RuntimePaths
+  readonly timeoutMs: number
+  lastFailure: Failure | undefined
+  /** The reason a socket was refused, reported once by the caller. */
+  refusal: string | undefined
+  private down = false
+
+  constructor(readonly env: NodeJS.ProcessEnv = process.env) {
+    this.paths = runtimePaths(env)
+    this.timeoutMs = requestTimeoutMs(env)
+  }
+
+  /** The reply, or null when no usable daemon answered (see lastFailure). */
+  async call(req: Request, opts: CallOptions = {}): Promise<Reply | null> {
+    if (this.down && !opts.strict) return null
+    try {
+      if (!checkClientPaths(this.paths)) {
+        this.lastFailure = 'absent'
+        return null
+      }
+      const r = await request(this.paths.socket, req, opts.timeoutMs ?? this.timeoutMs)
+      this.lastFailure = undefined
+      return r
+    } catch (e) {
+      if (e instanceof PatError) {
+        if (opts.strict) throw e
+        this.refusal = e.message
+        this.lastFailure = 'unsafe'
+        this.down = true
+        return null
+      }
+      if (e instanceof DaemonUnavailable) {
+        this.lastFailure = e.why
+        if (e.why !== 'absent') this.down = true
+        return null
+      }
+      if ((e as NodeJS.ErrnoException).code) {
+        this.lastFailure = 'error'
+        return null
+      }
+      throw e
+    }
+  }
+
+  /**
+   * Start a detached daemon unless one was started in the last few seconds
+   * (64 parallel gets spawn one, not 64). Returns whether it spawned.
+   */
+  async spawnDetached(): Promise<boolean> {
+    if (this.lastFailure === 'unsafe') return false
+    try {
+      checkRuntimeDir(this.paths.dir, true)
+      try {
+        closeSync(openSync(this.paths.starting, 'wx', 0o600))
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return false
+        if (Date.now() - statSync(this.paths.starting).mtimeMs < SPAWN_THROTTLE_MS) return false
+        unlinkSync(this.paths.starting)
+        closeSync(openSync(this.paths.starting, 'wx', 0o600))
+      }
+    } catch (e) {
+      if (e instanceof PatError) this.refusal = e.message
+      return false
+    }
+    // Detached, stdio closed: git waits for EOF on the helper's stdout, so
+    // the daemon must hold none of our descriptors.
+    const { spawn } = await import('node:child_process') // not on the hot path: only when starting one
+    const child = spawn(process.execPath, [LAUNCHER, 'daemon', 'run'], { detached: true, stdio: 'ignore', cwd: '/', env: daemonEnv(this.env) })
+    child.on('error', () => {})
+    child.unref()
+    return true
+  }
+
+  /** Make sure a daemon answers, starting one if needed; false if none did within waitMs. */
+  async ensureRunning(waitMs = 1500, opts: { strict?: boolean } = {}): Promise<boolean> {
+    const ping = async () => {
+      try {
+        if (!checkClientPaths(this.paths)) return false
+        return (await request(this.paths.socket, { op: 'ping' }, 300)).ok
+      } catch (e) {
+        if (e instanceof PatError) {
+          if (opts.strict) throw e
+          this.refusal = e.message
+          this.lastFailure = 'unsafe'
+          return null // unsafe: do not start one beside it
+        }
+        return false
+      }
+    }
+    let ok = await ping()
+    if (ok) return true
+    if (ok === null) return false
+    const deadline = Date.now() + waitMs
+    await this.spawnDetached()
+    while (Date.now() < deadline) {
+      await new Promise(r => setTimeout(r, 25))
+      ok = await ping()
+      if (ok) {
+        this.down = false
+        this.lastFailure = undefined
+        return true
+      }
+      if (ok === null) return false
+      // The one who spawned may have failed: after the throttle, spawn again.
+      await this.spawnDetached()
+    }
+    return false
+  }
+}
+
+/** Tell a running daemon that a token's secret changed or went away (rotate, remove, store, erase). */
+export async function forgetCached(name: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  await new DaemonClient(env).call(name === undefined ? { op: 'forget' } : { op: 'forget', name }).catch(() => null)
+}
