@@ -4,4 +4,7 @@
 # skips: without dbus or gnome-keyring it fails and says to run ./install.sh.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+# No cache daemon unless a test asks for one (test/e2e/daemon.ts does, and
+# stops it): a daemon started on demand must not outlive the run.
+export GIT_CREDENTIAL_PAT_DAEMON=never
 exec "$here/scripts/keyring-session.sh" npx tap "$@"

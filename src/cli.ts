@@ -3,9 +3,22 @@ import yargs, { type CommandModule } from 'yargs'
 import { PatError, report } from './errors.js'
 import { add } from './commands/add.js'
 import { list } from './commands/list.js'
+import { check } from './commands/check.js'
+import { show } from './commands/show.js'
+import { rotate } from './commands/rotate.js'
+import { enable } from './commands/enable.js'
+import { disable } from './commands/disable.js'
+import { remove } from './commands/remove.js'
+import { setup } from './commands/setup.js'
+import { doctor } from './commands/doctor.js'
+import { daemon } from './commands/daemon.js'
+import { logCommand } from './commands/log.js'
+import { redactWords } from './redact.js'
+import { readMetadata } from './tokens.js'
+import { statePaths } from './paths.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const COMMANDS: CommandModule<any, any>[] = [add, list]
+const COMMANDS: CommandModule<any, any>[] = [add, list, show, rotate, enable, disable, remove, check, setup, doctor, daemon, logCommand]
 
 export const COMMAND_NAMES = COMMANDS.map(c => String(c.command).split(' ')[0]).concat(['completion', 'help'])
 
@@ -16,7 +29,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .strict()
     .demandCommand(1, 'name a command (see --help)')
     .recommendCommands()
-    .completion('completion', 'print a shell completion script')
+    .completion('completion', 'print a shell completion script', completeNames)
     .help()
     .alias('h', 'help')
     .version()
@@ -24,7 +37,8 @@ export async function runCli(argv: string[]): Promise<number> {
     .exitProcess(false)
     .fail((msg, err) => {
       // Usage errors come as messages; failures from handlers as errors.
-      throw err ?? new PatError('USAGE', msg)
+      // yargs echoes unknown words back, which may be a pasted token.
+      throw err ?? new PatError('USAGE', redactUsage(msg))
     })
   for (const c of COMMANDS) parser = parser.command(c)
   try {
@@ -37,4 +51,39 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     return report(e)
   }
+}
+
+/** Commands whose positional arguments are token names. */
+const NAME_COMMANDS = new Set(['show', 'rotate', 'enable', 'disable', 'remove', 'check'])
+
+/** Shell completion: token names after the commands that take them, yargs's own otherwise. */
+function completeNames(current: string, argv: { _: (string | number)[] }, completionFilter: (cb?: (err: Error | null, c: string[] | undefined) => void) => void, done: (c: string[]) => void): void {
+  const words = argv._.map(String)
+  const command = words.find(w => COMMAND_NAMES.includes(w))
+  if (command && NAME_COMMANDS.has(command) && !current.startsWith('-')) {
+    // Synchronously: yargs goes on to validate argv if done() comes later.
+    let names: string[] = []
+    try {
+      names = readMetadata(statePaths().metadata).tokens.map(t => t.name)
+    } catch {
+      /* unreadable metadata: no names to offer */
+    }
+    return done(names.filter(n => n.startsWith(current)))
+  }
+  completionFilter((err, c) => done(err ? [] : (c ?? [])))
+}
+
+/**
+ * A usage message without anything that looks like a token. yargs lists an
+ * unknown `--a-b` also as `aB`; that camel-cased copy goes, as it could
+ * carry most of a secret past the check.
+ */
+export function redactUsage(msg: string): string {
+  const m = /^(Unknown arguments?: )(.*)$/s.exec(msg)
+  if (m) {
+    const items = m[2].split(', ')
+    const camel = new Set(items.filter(w => w.includes('-')).map(w => w.replace(/-+([^-])/g, (_, c: string) => c.toUpperCase())))
+    msg = m[1] + items.filter(w => w.includes('-') || !camel.has(w)).join(', ')
+  }
+  return msg.replace(/[^\s,"'`]+/g, w => redactWords(w))
 }

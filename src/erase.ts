@@ -8,7 +8,10 @@ import { eraseMatches, targetOf } from './scope.js'
 import { scopeOf } from './select.js'
 import { updateMetadata, type TokenRecord } from './tokens.js'
 import { statePaths } from './paths.js'
+import { dropPending } from './pending.js'
 import { readSecret, dropSecret } from './sources/index.js'
+import { dropSessions, forgetSecret } from './secrets.js'
+import { note } from './log.js'
 
 export interface EraseDeps {
   now?: Date
@@ -24,6 +27,11 @@ export async function erase(cred: Credential, deps: EraseDeps = {}): Promise<voi
   if (!target) return
   const sent = cred.authtype && cred.credential ? cred.credential : cred.password
   const url = describe(cred)
+  // A token typed at the prompt that failed is forgotten (SPEC §7).
+  dropPending(statePaths(env).pending, cred, now)
+  // And a session-only token the daemon holds (SPEC §8).
+  const sessions = await dropSessions(cred, env)
+  const matched: string[] = []
   await updateMetadata(statePaths(env).metadata, async meta => {
     const keep: TokenRecord[] = []
     for (const t of meta.tokens) {
@@ -37,20 +45,33 @@ export async function erase(cred: Credential, deps: EraseDeps = {}): Promise<voi
       }
       keep.push(t)
       if (t.state !== 'active') continue
-      if (deps.stillValid && sent && (await deps.stillValid(t, sent))) continue
+      if (deps.stillValid && sent && (await deps.stillValid(t, sent))) {
+        // The forge vouches for the token: the 401 was about this repository.
+        t.denied = { at: now.toISOString(), url }
+        note({ kept: t.name, why: `the forge says the token is valid: the 401 was about ${url}` })
+        continue
+      }
       t.state = 'rejected'
       t.rejected = { at: now.toISOString(), url }
     }
     meta.tokens = keep
   })
+  note({ outcome: matched.length || sessions ? 'erased' : 'no match', name: matched.join(',') || undefined, sessions: sessions || undefined })
 
   async function matches(t: TokenRecord): Promise<boolean> {
     const scope = scopeOf(t)
     if (!scope || !eraseMatches(scope, target!)) return false
     if (cred.username !== undefined && t.username !== cred.username) return false
-    if (sent === undefined) return true
+    // After a 401 the daemon's copy may be what is stale: drop it and compare with the source.
+    await forgetSecret(t, env)
+    if (sent === undefined) {
+      matched.push(t.name)
+      return true
+    }
     try {
-      return (await readSecret(t, env)) === sent
+      const same = (await readSecret(t, env)) === sent
+      if (same) matched.push(t.name)
+      return same
     } catch {
       return false // a secret we cannot read cannot be shown to be the one git sent
     }

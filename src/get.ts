@@ -6,9 +6,10 @@ import { targetOf } from './scope.js'
 import { candidates, type Candidate } from './select.js'
 import { readMetadata, type TokenRecord } from './tokens.js'
 import { statePaths } from './paths.js'
-import { readSecret, refreshAccount } from './sources/index.js'
+import { resolveRefreshToken, resolveSecret, sessionAnswer } from './secrets.js'
 import { say } from './stderr.js'
 import { PatError } from './errors.js'
+import { nearExpiry } from './warn.js'
 
 export interface GetDeps {
   now?: Date
@@ -21,16 +22,25 @@ export async function get(cred: Credential, deps: GetDeps = {}): Promise<string>
   const target = targetOf(cred)
   if (!target || !target.protocol || !target.host) return ''
   const meta = readMetadata(statePaths(env).metadata)
-  for (const c of candidates(meta.tokens, target, now)) {
+  const found = candidates(meta.tokens, target, now)
+  for (const c of found) {
     if (c.unusable === 'expired') {
       say(`token '${c.token.name}' (${c.token.scope}) expired on ${day(c.token.expires!)}; not sending it. Rotate it: git-credential-pat rotate ${c.token.name}`)
       continue
     }
     if (c.unusable) continue
     const answer = await answerWith(c, cred, env)
-    if (answer !== null) return answer
+    if (answer !== null) {
+      // Expiry warning (SPEC §6); git config and the state file only when near.
+      if (nearExpiry(c.token, now)) await (await import('./warn-state.js')).warnOnGet(c.token, now, env)
+      return answer
+    }
   }
-  return ''
+  // A "this session only" token the daemon holds (SPEC §8), before asking again.
+  const session = await sessionAnswer(cred, env)
+  if (session !== null) return session
+  // Nothing usable: ask the user, if we may (SPEC §7); prompt code loads only now.
+  return (await import('./prompt.js')).promptForToken(cred, found, { env, now })
 }
 
 const day = (iso: string) => iso.slice(0, 10)
@@ -45,7 +55,7 @@ async function answerWith(c: Candidate, cred: Credential, env: NodeJS.ProcessEnv
   if (t.authtype && !canAuthtype) return null
   let secret: string
   try {
-    secret = await readSecret(t, env)
+    secret = await resolveSecret(t, env)
   } catch (e) {
     if (e instanceof PatError) {
       say(e.message)
@@ -75,6 +85,5 @@ export function expiryUtc(t: TokenRecord): number | undefined {
 }
 
 async function refreshToken(t: TokenRecord): Promise<string | undefined> {
-  const { getSecret } = await import('./sources/keychain.js')
-  return (await getSecret(refreshAccount(t.name)).catch(() => null)) ?? undefined
+  return resolveRefreshToken(t)
 }

@@ -3,6 +3,8 @@
 import { readSync } from 'node:fs'
 import { parseCredential, type Credential } from './protocol.js'
 import { report } from './errors.js'
+import { logRequest } from './log.js'
+import type { EraseDeps } from './erase.js'
 
 export const OPERATIONS = ['get', 'store', 'erase'] as const
 export type Operation = (typeof OPERATIONS)[number]
@@ -31,24 +33,38 @@ export function readStdin(): Buffer {
 }
 
 export async function runHelper(op: Operation): Promise<number> {
+  const started = performance.now()
+  let outcome = 'done'
+  let failure: unknown
   let cred: Credential
   try {
     cred = parseCredential(readStdin())
   } catch (e) {
+    logRequest(op, undefined, started, 'malformed', e)
     return report(e)
   }
   try {
-    if (cred.protocol !== undefined && !['http', 'https'].includes(cred.protocol.toLowerCase())) return 0
+    if (cred.protocol !== undefined && !['http', 'https'].includes(cred.protocol.toLowerCase())) {
+      outcome = 'not http'
+      return 0
+    }
     if (op === 'get') {
       const { get } = await import('./get.js')
-      process.stdout.write(await get(cred))
+      const answer = await get(cred)
+      process.stdout.write(answer)
+      outcome = answer ? 'answered' : 'none'
     } else if (op === 'store') {
       await (await import('./store.js')).store(cred)
     } else {
-      await (await import('./erase.js')).erase(cred)
+      // The forge is asked, within a few seconds, whether an added token still works (SPEC §2).
+      const stillValid: EraseDeps['stillValid'] = async (t, secret) => (await import('./forge.js')).stillValid(t, secret)
+      await (await import('./erase.js')).erase(cred, { stillValid })
     }
     return 0
   } catch (e) {
+    failure = e
     return report(e)
+  } finally {
+    logRequest(op, cred, started, outcome, failure)
   }
 }

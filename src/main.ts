@@ -8,6 +8,10 @@ async function main(argv: string[]): Promise<number> {
   if (argv.length === 1 && (OPERATIONS as readonly string[]).includes(op)) {
     return (await import('./helper.js')).runHelper(op as Operation)
   }
+  // `daemon run` starts without yargs: a client may be waiting for it.
+  if (argv.length === 2 && op === 'daemon' && argv[1] === 'run') {
+    return (await import('./daemon/server.js')).runDaemon()
+  }
   const { COMMAND_NAMES, runCli } = await import('./cli.js')
   // git-credential(1): helpers must ignore operations they do not know, so a
   // future git's new operation gets silence, not a usage error. A person at

@@ -6,8 +6,11 @@ import { formatScope, normalisePath, targetOf, type Scope } from './scope.js'
 import { usable } from './select.js'
 import { updateMetadata, type Metadata, type TokenRecord } from './tokens.js'
 import { statePaths } from './paths.js'
-import { readSecret, writeSecret, refreshAccount } from './sources/index.js'
+import { writeSecret, refreshAccount } from './sources/index.js'
+import { isSessionCredential, resolveSecret } from './secrets.js'
+import { note } from './log.js'
 import { setSecret, deleteSecret } from './sources/keychain.js'
+import { settlePending } from './pending.js'
 
 export interface StoreDeps {
   now?: Date
@@ -18,8 +21,13 @@ export async function store(cred: Credential, deps: StoreDeps = {}): Promise<voi
   const now = deps.now ?? new Date()
   const env = deps.env ?? process.env
   if (cred.ephemeral) return // git-credential(1): ephemeral credentials are not to be stored
+  // A token typed at our prompt: saved (or not) as the user chose, nothing more.
+  if (await settlePending(cred, env, now)) return void note({ outcome: 'prompt-settled' })
+  // A session-only token the daemon handed out: never written anywhere (SPEC §8).
+  if (await isSessionCredential(cred, env)) return void note({ outcome: 'session' })
   const secret = cred.authtype && cred.credential ? cred.credential : cred.password
-  if (!secret || !cred.protocol || !cred.host) return
+  // git's credential-store keeps an empty username or password (t0303 "can store empty username"); so do we.
+  if (secret === undefined || !cred.protocol || !cred.host) return
   if (!cred.authtype && cred.username === undefined) return
   const target = targetOf(cred)
   if (!target || target.path === null) return
@@ -34,12 +42,13 @@ export async function store(cred: Credential, deps: StoreDeps = {}): Promise<voi
     for (const c of usable(meta.tokens, target, now)) {
       let ours: string | null = null
       try {
-        ours = await readSecret(c.token, env)
+        ours = await resolveSecret(c.token, env)
       } catch {
         continue
       }
       if (ours === secret) {
         c.token.lastUsed = now.toISOString()
+        note({ outcome: 'used', name: c.token.name, scope: c.token.scope })
         return
       }
     }
@@ -81,6 +90,7 @@ async function saveNew(meta: Metadata, cred: Credential, secret: string, scopeTe
     delete rec.hasRefreshToken
   }
   if (fresh) meta.tokens.push(rec)
+  note({ outcome: 'saved', name: rec.name, scope: rec.scope })
 }
 
 /** A readable name for a stored credential: `host[-port][-path]-user`. */

@@ -40,6 +40,8 @@ export interface TokenRecord {
   auth?: 'basic' | 'bearer'
   /** An authtype git sent on store along with `credential=` (kept like a password). */
   authtype?: string
+  /** The secret is the empty string (which the keychain cannot hold). */
+  emptySecret?: boolean
   /** A refresh token is kept in the keychain beside the secret. */
   hasRefreshToken?: boolean
   /** What the forge said the last time it was asked (check). */

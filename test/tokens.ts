@@ -92,14 +92,6 @@ t.test('readMetadata: a bad file is a METADATA error naming it, and is left byte
   }
 })
 
-t.test('readMetadata: an unreadable file is a METADATA error', { skip: process.getuid?.() === 0 ? 'root reads anything' : false }, async t => {
-  const dir = t.testdir({ 'tokens.json': '{"version":1,"tokens":[]}' })
-  const file = join(dir, 'tokens.json')
-  chmodSync(file, 0o000)
-  t.throws(() => readMetadata(file), { code: 'METADATA', message: /EACCES/ })
-  chmodSync(file, 0o600)
-})
-
 t.test('readMetadata: a directory in the way is a METADATA error', async t => {
   const dir = t.testdir({ 'tokens.json': {} })
   t.throws(() => readMetadata(join(dir, 'tokens.json')), { name: 'PatError', code: 'METADATA', message: /EISDIR/ })

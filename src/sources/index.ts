@@ -19,8 +19,9 @@ export function validateSource(source: string): string {
 export async function readSecret(t: TokenRecord, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const src = t.source
   if (src === 'keychain') {
+    if (t.emptySecret) return ''
     const s = await keychain.getSecret(t.name)
-    if (s === null || s === '') {
+    if (s === null) {
       throw new PatError(
         'KEYCHAIN',
         `token '${t.name}' is recorded but the keychain returned no secret for it (is the keyring locked?); unlock it, or run: git-credential-pat rotate ${t.name}`,
@@ -45,10 +46,28 @@ export const firstLine = (s: string) => s.split(/\r?\n/, 1)[0].trim()
 
 /** Only keychain tokens have a secret we own; others are read where they live. */
 export async function writeSecret(t: TokenRecord, secret: string): Promise<void> {
-  if (t.source === 'keychain') await keychain.setSecret(t.name, secret)
+  if (t.source === 'keychain') {
+    // The Secret Service refuses an empty secret, yet git's credential-store
+    // keeps an empty password (t0303 "can store empty username"): an empty
+    // secret is no secret, so the record says so instead.
+    if (secret === '') {
+      t.emptySecret = true
+      await keychain.deleteSecret(t.name).catch(() => false)
+    } else {
+      delete t.emptySecret
+      await keychain.setSecret(t.name, secret)
+    }
+  }
+  await secretChanged(t.name)
 }
 
 export async function dropSecret(t: TokenRecord): Promise<void> {
   if (t.source === 'keychain') await keychain.deleteSecret(t.name)
   if (t.hasRefreshToken) await keychain.deleteSecret(refreshAccount(t.name)).catch(() => false)
+  await secretChanged(t.name)
+}
+
+/** Tell a running daemon to drop its copy at once (rotate, remove, store, erase in this process). */
+async function secretChanged(name: string): Promise<void> {
+  await (await import('../daemon/client.js')).forgetCached(name)
 }
