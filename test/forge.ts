@@ -15,22 +15,9 @@ import {
   checkTimeoutMs,
 } from '../src/forge.js'
 import type { TokenRecord } from '../src/tokens.js'
+import { tokenRecord } from './lib/token.js'
 
-function token(over: Partial<TokenRecord> = {}): TokenRecord {
-  return {
-    name: 'tk',
-    scope: 'gitlab.example.com',
-    username: 'oauth2',
-    provider: 'gitlab',
-    expires: null,
-    access: 'read-write',
-    created: '2026-01-01T00:00:00.000Z',
-    state: 'active',
-    source: 'keychain',
-    origin: 'add',
-    ...over,
-  }
-}
+const token = (over: Partial<TokenRecord> = {}): TokenRecord => tokenRecord({ name: 'tk', scope: 'gitlab.example.com', ...over })
 const now = new Date('2026-06-01T12:00:00.000Z')
 
 t.test('where to ask', async t => {

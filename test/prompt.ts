@@ -11,6 +11,7 @@ import { emptyCredential, parseCredential, type Credential } from '../src/protoc
 import type { Candidate } from '../src/select.js'
 import type { TokenRecord } from '../src/tokens.js'
 import { readMetadata } from '../src/tokens.js'
+import { tokenRecord } from './lib/token.js'
 
 const NOW = new Date('2026-06-15T12:00:00Z')
 
@@ -68,21 +69,7 @@ t.test('promptMode follows git: askpass first, then the terminal unless forbidde
   t.same(mode({ GIT_ASKPASS: '/a', CI: 'true' }, { hasTty: () => false }), { kind: 'askpass', command: '/a' })
 })
 
-function tok(name: string, scope: string, extra: Partial<TokenRecord> = {}): TokenRecord {
-  return {
-    name,
-    scope,
-    username: 'oauth2',
-    provider: 'gitlab',
-    expires: null,
-    access: 'read-write',
-    created: '2026-01-01T00:00:00.000Z',
-    state: 'active',
-    source: 'keychain',
-    origin: 'add',
-    ...extra,
-  }
-}
+const tok = (name: string, scope: string, extra: Partial<TokenRecord> = {}): TokenRecord => tokenRecord({ name, scope, ...extra })
 const cand = (token: TokenRecord, unusable?: Candidate['unusable']): Candidate => ({ token, scope: parseScope(token.scope), rank: 0, unusable })
 
 t.test('reasons say why we ask', async t => {

@@ -9,22 +9,9 @@ import { emptyCredential, type Credential } from '../src/protocol.js'
 import { takeNotes } from '../src/log.js'
 import type { TokenRecord } from '../src/tokens.js'
 import { tempHome, testDaemon } from './daemon/lib/in-process.js'
+import { tokenRecord } from './lib/token.js'
 
-function tok(extra: Partial<TokenRecord> = {}): TokenRecord {
-  return {
-    name: 'gl',
-    scope: 'gitlab.com',
-    username: 'oauth2',
-    provider: 'gitlab',
-    expires: null,
-    access: 'read-write',
-    created: '2026-01-01T00:00:00.000Z',
-    state: 'active',
-    source: 'keychain',
-    origin: 'add',
-    ...extra,
-  }
-}
+const tok = (extra: Partial<TokenRecord> = {}): TokenRecord => tokenRecord(extra)
 
 const cred = (fields: Partial<Credential>): Credential => ({ ...emptyCredential(), ...fields })
 

@@ -5,27 +5,15 @@ import t from 'tap'
 import { candidates, isExpired, scopeOf, usable } from '../src/select.js'
 import { formatScope, parseScope, targetOf, type Target } from '../src/scope.js'
 import type { TokenRecord } from '../src/tokens.js'
+import { tokenRecord } from './lib/token.js'
 
 const NOW = new Date('2026-06-15T12:00:00Z')
 const FUTURE = '2026-12-01T00:00:00.000Z'
 const LATER = '2027-06-01T00:00:00.000Z'
 const PAST = '2026-06-01T00:00:00.000Z'
 
-function tok(name: string, scope: string, extra: Partial<TokenRecord> = {}): TokenRecord {
-  return {
-    name,
-    scope: formatScope(parseScope(scope)),
-    username: 'oauth2',
-    provider: 'gitlab',
-    expires: null,
-    access: 'read-write',
-    created: '2026-01-01T00:00:00.000Z',
-    state: 'active',
-    source: 'keychain',
-    origin: 'add',
-    ...extra,
-  }
-}
+const tok = (name: string, scope: string, extra: Partial<TokenRecord> = {}): TokenRecord =>
+  tokenRecord({ name, scope: formatScope(parseScope(scope)), ...extra })
 
 function target(req: { protocol?: string; host?: string; path?: string; username?: string }): Target {
   const x = targetOf(req)

@@ -5,22 +5,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { join } from 'node:path'
 import { findToken, parseMetadata, readMetadata, SCHEMA_VERSION, updateMetadata, type Metadata, type TokenRecord } from '../src/tokens.js'
 import { PatError } from '../src/errors.js'
+import { tokenRecord } from './lib/token.js'
 
-function rec(name: string, extra: Partial<TokenRecord> = {}): TokenRecord {
-  return {
-    name,
-    scope: 'gitlab.com',
-    username: 'oauth2',
-    provider: 'gitlab',
-    expires: null,
-    access: 'read-write',
-    created: '2026-01-01T00:00:00.000Z',
-    state: 'active',
-    source: 'keychain',
-    origin: 'add',
-    ...extra,
-  }
-}
+const rec = (name: string, extra: Partial<TokenRecord> = {}): TokenRecord => tokenRecord({ name, ...extra })
 
 t.test('readMetadata: a missing file is an empty set of tokens', async t => {
   const dir = t.testdir()

@@ -6,21 +6,11 @@ import { join } from 'node:path'
 import { setState } from '../../src/commands/enable.js'
 import type { TokenRecord } from '../../src/tokens.js'
 import { PatError } from '../../src/errors.js'
+import { tokenRecord } from '../lib/token.js'
 
 const now = new Date('2026-03-01T12:00:00Z')
-const tok = (name: string, extra: Partial<TokenRecord> = {}): TokenRecord => ({
-  name,
-  scope: `${name}.example.com`,
-  username: 'u',
-  provider: 'generic',
-  expires: null,
-  access: 'read-write',
-  created: '2026-01-01T00:00:00.000Z',
-  state: 'active',
-  source: 'keychain',
-  origin: 'add',
-  ...extra,
-})
+const tok = (name: string, extra: Partial<TokenRecord> = {}): TokenRecord =>
+  tokenRecord({ name, scope: `${name}.example.com`, username: 'u', provider: 'generic', ...extra })
 
 function setup(tokens: TokenRecord[]) {
   const dir = mkdtempSync(join(process.env.TMPDIR || tmpdir(), 'gcp-enable-'))
