@@ -21,7 +21,7 @@ export type DaemonMode = 'auto' | 'always' | 'never'
 export async function daemonMode(env: NodeJS.ProcessEnv = process.env): Promise<DaemonMode> {
   if (process.platform === 'win32') return 'never' // no Unix sockets to keep it private
   let v = env.GIT_CREDENTIAL_PAT_DAEMON
-  if (v === undefined) v = (await import('./patconfig.js')).patConfig(env).get('credential.pat.daemon')
+  if (v === undefined) v = (await import('./settings.js')).setting('credential.pat.daemon', env)
   const s = (v ?? '').trim().toLowerCase()
   if (s === 'always') return 'always'
   if (['never', 'false', 'no', 'off', '0'].includes(s)) return 'never'

@@ -16,7 +16,7 @@ import { checkRuntimeDir, checkSocket, checkSocketPathLength, runtimePaths, type
 import { eraseMatches, formatScope, parseScope, specificity, targetOf, type Scope } from '../scope.js'
 import { configureLog, logger, usePino } from '../log.js'
 import { statePaths } from '../paths.js'
-import { patConfig } from '../patconfig.js'
+import { setting } from '../settings.js'
 import { PatError, report } from '../errors.js'
 import { request } from './client.js'
 
@@ -82,9 +82,8 @@ interface Session {
 
 /** Settings the daemon reads once at start: env overrides (tests), then git config, then defaults. */
 export function daemonSettings(env: NodeJS.ProcessEnv = process.env): { cacheTimeoutMs: number; idleMs: number } {
-  let cfg: Map<string, string> | undefined
   const pick = (envName: string, key: string): number | undefined => {
-    const raw = env[envName] ?? (cfg ??= patConfig(env)).get(key)
+    const raw = env[envName] ?? setting(key, env)
     if (raw === undefined || raw.trim() === '') return undefined
     const n = Number(raw)
     if (!Number.isFinite(n) || n < 0) {
