@@ -8,6 +8,7 @@ import { cpus, totalmem, tmpdir } from 'node:os'
 import { join, resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startGitServer } from '../test/e2e/lib/git-server.js'
+import { serialize } from '../src/tokens.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const bin = join(root, 'bin', 'git-credential-pat')
@@ -89,7 +90,7 @@ pat(['add', 'bench.example.com', '--token-stdin', '--name', 'bench', '--username
     const scope = i % 10 === 0 ? `bench.example.com/team-${i}/*` : `host-${i}.example.org/group-${i % 97}/repo-${i}`
     meta.tokens.push({ ...proto, name: `t-${i}`, scope, source: `env:UNUSED_${i}` })
   }
-  writeFileSync(file, JSON.stringify(meta))
+  writeFileSync(file, serialize(meta)) // the layout the tool itself writes
 }
 const storeFile = join(work, 'git-credentials')
 writeFileSync(storeFile, `https://u:${SECRET}@bench.example.com\n`, { mode: 0o600 })

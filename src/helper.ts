@@ -1,6 +1,6 @@
 // The git side: `git-credential-pat get|store|erase` (SPEC §2). Loads only
 // what these operations need; the management CLI and yargs stay unloaded.
-import { readSync } from 'node:fs'
+import { readSync, writeSync } from 'node:fs'
 import { parseCredential, type Credential } from './protocol.js'
 import { report } from './errors.js'
 import { logRequest } from './log.js'
@@ -32,6 +32,21 @@ export function readStdin(): Buffer {
   return Buffer.concat(chunks)
 }
 
+/**
+ * Write git's answer straight to fd 1: setting up process.stdout (a pipe
+ * socket under git) costs a few milliseconds on every request.
+ */
+function writeOut(text: string): void {
+  const buf = Buffer.from(text)
+  for (let off = 0; off < buf.length; ) {
+    try {
+      off += writeSync(1, buf, off)
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e
+    }
+  }
+}
+
 export async function runHelper(op: Operation): Promise<number> {
   const started = performance.now()
   let outcome = 'done'
@@ -51,7 +66,7 @@ export async function runHelper(op: Operation): Promise<number> {
     if (op === 'get') {
       const { get } = await import('./get.js')
       const answer = await get(cred)
-      process.stdout.write(answer)
+      writeOut(answer)
       outcome = answer ? 'answered' : 'none'
     } else if (op === 'store') {
       await (await import('./store.js')).store(cred)

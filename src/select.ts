@@ -54,6 +54,8 @@ export function candidates(tokens: readonly TokenRecord[], t: Target, now: Date)
     const host = hostOfScope(token.scope)
     if (host !== null && host !== t.host) continue
     if (t.username !== undefined && token.username !== t.username) continue
+    // Without a path from git only host-wide scopes can match: skip parsing the rest.
+    if (t.path === undefined && host !== null && token.scope.indexOf('/', token.scope.startsWith('http://') ? 7 : 0) !== -1) continue
     const scope = scopeOf(token)
     if (!scope) continue
     const rank = specificity(scope, t)

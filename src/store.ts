@@ -2,9 +2,9 @@
 // ours, only its last use is recorded. Otherwise it is saved as a new token
 // scoped to exactly what git sent, with its expiry and refresh token.
 import type { Credential } from './protocol.js'
-import { formatScope, normalisePath, targetOf, type Scope } from './scope.js'
+import { formatScope, normalisePath, targetOf, type Scope, type Target } from './scope.js'
 import { usable } from './select.js'
-import { updateMetadata, type Metadata, type TokenRecord } from './tokens.js'
+import { readTokensFor, updateMetadata, type Metadata, type TokenRecord } from './tokens.js'
 import { statePaths } from './paths.js'
 import { writeSecret, refreshAccount } from './sources/index.js'
 import { isSessionCredential, resolveSecret } from './secrets.js'
@@ -38,22 +38,35 @@ export async function store(cred: Credential, deps: StoreDeps = {}): Promise<voi
     path: cred.path !== undefined ? (normalisePath(cred.path) ?? []) : [],
     wildcard: false,
   }
-  await updateMetadata(statePaths(env).metadata, async meta => {
-    for (const c of usable(meta.tokens, target, now)) {
-      let ours: string | null = null
-      try {
-        ours = await resolveSecret(c.token, env)
-      } catch {
-        continue
-      }
-      if (ours === secret) {
-        c.token.lastUsed = now.toISOString()
-        note({ outcome: 'used', name: c.token.name, scope: c.token.scope })
-        return
-      }
+  const file = statePaths(env).metadata
+  // Nearly every store is git confirming the token `get` just gave it. Find
+  // it without the lock; a last use recorded within the minute needs no write.
+  const ours = await findOurs(readTokensFor(file, target.host!), target, secret, now, env)
+  if (ours && ours.lastUsed && now.getTime() - Date.parse(ours.lastUsed) < 60_000) {
+    return void note({ outcome: 'used', name: ours.name, scope: ours.scope })
+  }
+  await updateMetadata(file, async meta => {
+    // Same record as checked above (not rotated or replaced meanwhile)?
+    const same = ours && meta.tokens.find(t => t.name === ours.name && t.source === ours.source && t.rotated === ours.rotated)
+    const mine = same ?? (ours ? await findOurs(meta.tokens, target, secret, now, env) : undefined)
+    if (mine) {
+      mine.lastUsed = now.toISOString()
+      return void note({ outcome: 'used', name: mine.name, scope: mine.scope })
     }
     await saveNew(meta, cred, secret, formatScope(scope), scope, now)
   })
+}
+
+/** The token `get` would send for this target whose secret is the one git used. */
+async function findOurs(tokens: TokenRecord[], target: Target, secret: string, now: Date, env: NodeJS.ProcessEnv): Promise<TokenRecord | undefined> {
+  for (const c of usable(tokens, target, now)) {
+    try {
+      if ((await resolveSecret(c.token, env)) === secret) return c.token
+    } catch {
+      // unreadable: it cannot be shown to be ours
+    }
+  }
+  return undefined
 }
 
 async function saveNew(meta: Metadata, cred: Credential, secret: string, scopeText: string, scope: Scope, now: Date): Promise<void> {

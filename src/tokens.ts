@@ -5,7 +5,11 @@
 // exactly as it is.
 import { readFileSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
+import { createRequire } from 'node:module'
 import { PatError } from './errors.js'
+import { formatScope, parseScope } from './scope.js'
+
+const cjs = (id: string): unknown => createRequire(import.meta.url)(id)
 
 export const SCHEMA_VERSION = 1
 
@@ -70,6 +74,58 @@ export function readMetadata(file: string): Metadata {
   return parseMetadata(text, file)
 }
 
+/**
+ * The tokens that may concern one host, for `get`. The file is written one
+ * record per line with canonical (lower-case) scopes (serialize below), so
+ * with 10,000 tokens only the lines naming the host are decoded and parsed
+ * (issue 7: ≤ 1.1× the one-token time). Any other layout, or a line that
+ * does not parse, takes the full, strict path, which reports corruption.
+ */
+export function readTokensFor(file: string, host: string): TokenRecord[] {
+  let buf: Buffer
+  try {
+    buf = readFileSync(file)
+  } catch {
+    return readMetadata(file).tokens // ENOENT → none; other errors reported there
+  }
+  const strict = () => parseMetadata(buf.toString('utf8'), file).tokens
+  const firstEnd = buf.indexOf(10)
+  const head = /^\{"version":(\d+),"tokens":\[$/.exec(buf.toString('utf8', 0, Math.max(firstEnd, 0)))
+  if (!head || Number(head[1]) > SCHEMA_VERSION || !buf.subarray(-3).equals(FOOTER)) return strict()
+  const needle = Buffer.from(host.toLowerCase())
+  const out: TokenRecord[] = []
+  for (let pos = buf.indexOf(needle, firstEnd); pos !== -1; ) {
+    const start = buf.lastIndexOf(10, pos) + 1
+    const end = buf.indexOf(10, pos)
+    const line = buf.toString('utf8', start, buf[end - 1] === 44 /* , */ ? end - 1 : end)
+    try {
+      const t = JSON.parse(line) as TokenRecord
+      if (typeof t?.scope !== 'string' || typeof t.name !== 'string') throw new Error('not a record')
+      out.push(t)
+    } catch {
+      return strict()
+    }
+    pos = buf.indexOf(needle, end)
+  }
+  return out
+}
+
+const FOOTER = Buffer.from(']}\n')
+
+/** One record per line, still plain JSON; scopes canonical so readTokensFor() finds them. */
+export function serialize(m: Metadata): string {
+  const line = (t: TokenRecord) => JSON.stringify({ ...t, scope: canonicalScope(t.scope) })
+  return `{"version":${m.version},"tokens":[\n${m.tokens.map(line).join(',\n')}\n]}\n`
+}
+
+function canonicalScope(scope: string): string {
+  try {
+    return formatScope(parseScope(scope))
+  } catch {
+    return scope // kept as written; it matches nothing until fixed
+  }
+}
+
 export function parseMetadata(text: string, file: string): Metadata {
   let data: unknown
   try {
@@ -101,7 +157,9 @@ const corrupt = (file: string, why: string) =>
  */
 export async function updateMetadata<T>(file: string, change: (m: Metadata) => T | Promise<T>): Promise<T> {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
-  const { lock } = await import('proper-lockfile')
+  // require, not import(): both are CommonJS, and import() would start Node's
+  // ESM loader on the store/erase path (issue 7).
+  const { lock } = cjs('proper-lockfile') as typeof import('proper-lockfile')
   let release: () => Promise<void>
   try {
     release = await lock(file, {
@@ -124,9 +182,9 @@ export async function updateMetadata<T>(file: string, change: (m: Metadata) => T
 }
 
 async function writeMetadata(file: string, m: Metadata): Promise<void> {
-  const { default: writeFileAtomic } = await import('write-file-atomic')
+  const writeFileAtomic = cjs('write-file-atomic') as typeof import('write-file-atomic')
   m.version = SCHEMA_VERSION
-  await writeFileAtomic(file, JSON.stringify(m, null, 2) + '\n', { mode: 0o600 })
+  await writeFileAtomic(file, serialize(m), { mode: 0o600 })
 }
 
 export function findToken(m: Metadata, name: string): TokenRecord {

@@ -3,7 +3,7 @@
 import t from 'tap'
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, chmodSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
-import { findToken, parseMetadata, readMetadata, SCHEMA_VERSION, updateMetadata, type Metadata, type TokenRecord } from '../src/tokens.js'
+import { findToken, parseMetadata, readMetadata, readTokensFor, serialize, SCHEMA_VERSION, updateMetadata, type Metadata, type TokenRecord } from '../src/tokens.js'
 import { PatError } from '../src/errors.js'
 import { tokenRecord } from './lib/token.js'
 
@@ -230,4 +230,38 @@ t.test('the metadata file never holds a secret field', async t => {
   writeFileSync(join(dir, 'unrelated'), 'x') // updateMetadata only touches its own file
   await updateMetadata(file, () => {})
   t.same(readdirSync(dir).sort(), ['unrelated', 'x'])
+})
+
+t.test('serialize writes one record per line and parses back to the same metadata', async t => {
+  const m = { version: SCHEMA_VERSION, tokens: [rec('a', { scope: 'gitlab.com' }), rec('b', { scope: 'github.com/acme/*' })] }
+  const text = serialize(m)
+  t.equal(text.split('\n').length, 5, 'header, two records, footer, final newline')
+  t.same(parseMetadata(text, 'f'), m)
+  t.same(parseMetadata(serialize({ version: SCHEMA_VERSION, tokens: [] }), 'f').tokens, [])
+})
+
+t.test('readTokensFor parses only the lines that name the host', async t => {
+  const tokens = [
+    rec('a', { scope: 'gitlab.com' }),
+    rec('b', { scope: 'gitlab.com/group/*' }),
+    rec('c', { scope: 'github.com' }),
+    rec('d', { scope: 'GitLab.COM/x', description: 'hand-edited case' }),
+  ]
+  const dir = t.testdir({ 'tokens.json': serialize({ version: SCHEMA_VERSION, tokens }) })
+  const file = join(dir, 'tokens.json')
+  t.match(readFileSync(file, 'utf8'), '"scope":"gitlab.com/x"', 'scopes are written canonical (lower-case host)')
+  t.same(readTokensFor(file, 'GitLab.com').map(x => x.name), ['a', 'b', 'd'], 'host match is case-insensitive')
+  t.same(readTokensFor(file, 'github.com').map(x => x.name), ['c'])
+  t.same(readTokensFor(file, 'example.org'), [])
+  t.same(readTokensFor(join(dir, 'missing.json'), 'gitlab.com'), [], 'a missing file has no tokens')
+})
+
+t.test('readTokensFor: other layouts and corrupt lines take the strict path', async t => {
+  const tokens = [rec('a', { scope: 'gitlab.com' }), rec('c', { scope: 'github.com' })]
+  const pretty = JSON.stringify({ version: SCHEMA_VERSION, tokens }, null, 2)
+  const dir = t.testdir({ 'pretty.json': pretty, 'bad.json': serialize({ version: SCHEMA_VERSION, tokens }).replace('"name":"a"', '"name":"a" oops') })
+  t.same(readTokensFor(join(dir, 'pretty.json'), 'gitlab.com').map(x => x.name), ['a', 'c'], 'pretty-printed: every token, candidates() filters')
+  const before = readFileSync(join(dir, 'bad.json'), 'utf8')
+  t.throws(() => readTokensFor(join(dir, 'bad.json'), 'gitlab.com'), { code: 'METADATA', message: /bad\.json/ })
+  t.equal(readFileSync(join(dir, 'bad.json'), 'utf8'), before, 'the corrupt file is left as it was')
 })

@@ -2,6 +2,7 @@
 // account = token name; SPEC §4). keytar blocks for ~50 s when the keyring
 // daemon is frozen, so every call races a bounded wait and then says the
 // keyring is not answering. keytar is loaded on first use only.
+import { createRequire } from 'node:module'
 import { PatError } from '../errors.js'
 
 export const DEFAULT_SERVICE = 'git-credential-pat'
@@ -15,15 +16,14 @@ type Keytar = typeof import('@github/keytar')
 let keytar: Promise<Keytar> | undefined
 
 function load(): Promise<Keytar> {
-  keytar ??= import('@github/keytar').then(
-    m => ((m as { default?: Keytar }).default ?? m) as Keytar,
-    e => {
-      throw new PatError(
-        'KEYCHAIN',
-        `cannot load the keychain library (${(e as Error).message.split('\n')[0]}); on Linux install libsecret-1-0 (./install.sh does)`,
-      )
-    },
-  )
+  // require, not import(): keytar is CommonJS, and import() would start
+  // Node's ESM loader on the git-side path just for it (issue 7).
+  keytar ??= new Promise<Keytar>(resolve => resolve(createRequire(import.meta.url)('@github/keytar') as Keytar)).catch(e => {
+    throw new PatError(
+      'KEYCHAIN',
+      `cannot load the keychain library (${(e as Error).message.split('\n')[0]}); on Linux install libsecret-1-0 (./install.sh does)`,
+    )
+  })
   return keytar
 }
 
