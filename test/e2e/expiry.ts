@@ -52,25 +52,17 @@ const gitHasExpiry = gitVersion[0] > 2 || (gitVersion[0] === 2 && gitVersion[1] 
 async function patSandbox(name: string): Promise<Sandbox> {
   const sb = makeSandbox(name)
   sb.env.GIT_CREDENTIAL_PAT_DAEMON = 'never' // nothing outlives the test
-  await sb.git(['config', '--global', 'credential.helper', 'pat'])
-  await sb.git(['config', '--global', `credential.${origin}.patApiUrl`, forge.url])
+  await sb.gitConfig([
+    ['credential.helper', 'pat'],
+    [`credential.${origin}.patApiUrl`, forge.url],
+  ])
   return sb
 }
 
 const seenSince = (from: number, repo?: string) =>
   [...new Set(srv.requests.slice(from).filter(q => q.token && (repo === undefined || q.path === repo)).map(q => q.token))]
 
-async function tokens(sb: Sandbox) {
-  const r = await sb.pat(['list', '--json'])
-  return JSON.parse(r.stdout) as Array<{
-    name: string
-    state: string
-    expires: string | null
-    rejected?: { at: string; url: string }
-    denied?: { at: string; url: string }
-    checked?: { result?: string }
-  }>
-}
+const tokens = (sb: Sandbox) => sb.tokens()
 
 const warningLine = (name: string) => new RegExp(`^git-credential-pat: token '${name}' \\(${origin.replace(/[.:/]/g, '\\$&')}\\) expires in \\d+ (days?|hours?|minutes?), on \\d{4}-\\d{2}-\\d{2}; rotate it: git-credential-pat rotate ${name}$`, 'gm')
 

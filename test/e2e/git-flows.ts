@@ -38,8 +38,7 @@ const origin = `http://127.0.0.1:${srv.port}`
 /** A sandbox whose global git config uses our helper. */
 async function patSandbox(name: string): Promise<Sandbox> {
   const sb = sandbox(name)
-  const r = await sb.git(['config', '--global', 'credential.helper', 'pat'])
-  if (r.code !== 0) throw new Error(r.stderr)
+  await sb.gitConfig([['credential.helper', 'pat']])
   return sb
 }
 
@@ -47,10 +46,7 @@ async function patSandbox(name: string): Promise<Sandbox> {
 const seen = (repo: string, from: number) =>
   [...new Set(srv.requests.slice(from).filter(q => q.path === repo && q.token).map(q => q.token))]
 
-async function tokens(sb: Sandbox) {
-  const r = await sb.pat(['list', '--json'])
-  return JSON.parse(r.stdout) as Array<{ name: string; state: string; scope: string; username: string; origin: string }>
-}
+const tokens = (sb: Sandbox) => sb.tokens()
 
 t.test('clone and push with one host-wide token', async t => {
   const sb = await patSandbox('host')

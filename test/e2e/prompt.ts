@@ -38,14 +38,11 @@ const NAME = `127.0.0.1-${hostname().split('.')[0]}`
 async function patSandbox(name: string): Promise<Sandbox> {
   const sb = sandbox(name)
   t.teardown(() => sb.pat(['daemon', 'stop']).then(() => {}))
-  for (const [k, v] of [
+  await sb.gitConfig([
     ['credential.helper', 'pat'],
     [`credential.${origin}.patProvider`, 'gitlab'],
     [`credential.${origin}.useHttpPath`, 'true'],
-  ]) {
-    const r = await sb.git(['config', '--global', k, v])
-    if (r.code !== 0) throw new Error(r.stderr)
-  }
+  ])
   return sb
 }
 
@@ -57,10 +54,7 @@ function ttyEnv(sb: Sandbox, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return env
 }
 
-async function tokens(sb: Sandbox) {
-  const r = await sb.pat(['list', '--json'])
-  return JSON.parse(r.stdout) as Array<{ name: string; scope: string; username: string; expires: string | null; origin: string; state: string }>
-}
+const tokens = (sb: Sandbox) => sb.tokens()
 
 const pendingFiles = (sb: Sandbox) => {
   const dir = join(sb.env.GIT_CREDENTIAL_PAT_HOME!, 'pending')

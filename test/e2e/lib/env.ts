@@ -6,6 +6,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join, resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { TokenRecord } from '../../../src/tokens.js'
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 export const bin = join(root, 'bin', 'git-credential-pat')
@@ -27,6 +28,10 @@ export interface Sandbox {
   git(args: string[], opts?: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string }): Promise<RunResult>
   /** Add a token through the CLI (secret on stdin, never argv). Throws if it fails. */
   addToken(scope: string, secret: string, flags?: string[]): Promise<RunResult>
+  /** Set keys in the sandbox's global git config. Throws if git refuses. */
+  gitConfig(pairs: Array<[string, string]>): Promise<void>
+  /** The token records, as `list --json` prints them. */
+  tokens(): Promise<TokenRecord[]>
 }
 
 /** Run a command to completion, collecting output. Never throws on exit code. */
@@ -78,6 +83,17 @@ export function sandbox(name = 'e2e'): Sandbox {
       const r = await sb.pat(['add', scope, '--token-stdin', ...flags], { input: secret })
       if (r.code !== 0) throw new Error(`add ${scope} failed (${r.code}): ${r.stderr}`)
       return r
+    },
+    async gitConfig(pairs) {
+      for (const [k, v] of pairs) {
+        const r = await sb.git(['config', '--global', k, v])
+        if (r.code !== 0) throw new Error(`git config ${k} failed: ${r.stderr}`)
+      }
+    },
+    async tokens() {
+      const r = await sb.pat(['list', '--json'])
+      if (r.code !== 0) throw new Error(`list failed (${r.code}): ${r.stderr}`)
+      return JSON.parse(r.stdout) as TokenRecord[]
     },
   }
   return sb
