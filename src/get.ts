@@ -3,7 +3,7 @@
 import type { Credential } from './protocol.js'
 import { formatCredential } from './protocol.js'
 import { targetOf } from './scope.js'
-import { candidates, type Candidate } from './select.js'
+import { candidates, mayCover, type Candidate } from './select.js'
 import { readTokensFor, type TokenRecord } from './tokens.js'
 import { statePaths } from './paths.js'
 import { resolveRefreshToken, resolveSecret, sessionAnswer } from './secrets.js'
@@ -21,7 +21,7 @@ export async function get(cred: Credential, deps: GetDeps = {}): Promise<string>
   const env = deps.env ?? process.env
   const target = targetOf(cred)
   if (!target || !target.protocol || !target.host) return ''
-  const found = candidates(readTokensFor(statePaths(env).metadata, target.host), target, now)
+  const found = candidates(readTokensFor(statePaths(env).metadata, target.host, scope => mayCover(scope, target)), target, now)
   for (const c of found) {
     if (c.unusable === 'expired') {
       say(`token '${c.token.name}' (${c.token.scope}) expired on ${day(c.token.expires!)}; not sending it. Rotate it: git-credential-pat rotate ${c.token.name}`)

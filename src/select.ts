@@ -42,6 +42,18 @@ function hostOfScope(scope: string): string | null {
 }
 
 /**
+ * A cheap test on a scope's text, so 10,000 tokens cost little more than
+ * one: false only when the scope cannot cover the target (another host, or
+ * a path scope when git sent no path). Full matching is specificity()'s.
+ */
+export function mayCover(scope: string, t: Target): boolean {
+  const host = hostOfScope(scope)
+  if (host === null) return true // not canonical: let the parser decide
+  if (host !== t.host) return false
+  return t.path !== undefined || scope.indexOf('/', scope.startsWith('http://') ? 7 : 0) === -1
+}
+
+/**
  * Every token whose scope covers the target, best first: the most specific
  * scope, then usable before unusable, then the latest expiry (a known
  * expiry before an unknown one), then the most recently created.
@@ -50,12 +62,8 @@ export function candidates(tokens: readonly TokenRecord[], t: Target, now: Date)
   const out: Candidate[] = []
   if (!t.host) return out
   for (const token of tokens) {
-    // Cheap host test first so 10,000 tokens cost little more than one.
-    const host = hostOfScope(token.scope)
-    if (host !== null && host !== t.host) continue
+    if (!mayCover(token.scope, t)) continue
     if (t.username !== undefined && token.username !== t.username) continue
-    // Without a path from git only host-wide scopes can match: skip parsing the rest.
-    if (t.path === undefined && host !== null && token.scope.indexOf('/', token.scope.startsWith('http://') ? 7 : 0) !== -1) continue
     const scope = scopeOf(token)
     if (!scope) continue
     const rank = specificity(scope, t)

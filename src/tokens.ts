@@ -81,7 +81,7 @@ export function readMetadata(file: string): Metadata {
  * (issue 7: ≤ 1.1× the one-token time). Any other layout, or a line that
  * does not parse, takes the full, strict path, which reports corruption.
  */
-export function readTokensFor(file: string, host: string): TokenRecord[] {
+export function readTokensFor(file: string, host: string, keep: (scope: string) => boolean = () => true): TokenRecord[] {
   let buf: Buffer
   try {
     buf = readFileSync(file)
@@ -97,6 +97,14 @@ export function readTokensFor(file: string, host: string): TokenRecord[] {
   for (let pos = buf.indexOf(needle, firstEnd); pos !== -1; ) {
     const start = buf.lastIndexOf(10, pos) + 1
     const end = buf.indexOf(10, pos)
+    pos = buf.indexOf(needle, end)
+    // Most lines naming the host can be ruled out by their scope alone, unparsed.
+    const at = buf.indexOf(SCOPE_KEY, start)
+    if (at !== -1 && at < end) {
+      const close = buf.indexOf(34 /* " */, at + SCOPE_KEY.length)
+      const scope = buf.toString('utf8', at + SCOPE_KEY.length, close)
+      if (close < end && !scope.includes('\\') && !keep(scope)) continue
+    }
     const line = buf.toString('utf8', start, buf[end - 1] === 44 /* , */ ? end - 1 : end)
     try {
       const t = JSON.parse(line) as TokenRecord
@@ -105,12 +113,12 @@ export function readTokensFor(file: string, host: string): TokenRecord[] {
     } catch {
       return strict()
     }
-    pos = buf.indexOf(needle, end)
   }
   return out
 }
 
 const FOOTER = Buffer.from(']}\n')
+const SCOPE_KEY = Buffer.from('"scope":"')
 
 /** One record per line, still plain JSON; scopes canonical so readTokensFor() finds them. */
 export function serialize(m: Metadata): string {

@@ -2,7 +2,7 @@
 // then usable before unusable, then the latest expiry (known before unknown).
 // Expired, disabled and rejected tokens are flagged and never usable.
 import t from 'tap'
-import { candidates, isExpired, scopeOf, usable } from '../src/select.js'
+import { candidates, mayCover, isExpired, scopeOf, usable } from '../src/select.js'
 import { formatScope, parseScope, targetOf, type Target } from '../src/scope.js'
 import type { TokenRecord } from '../src/tokens.js'
 import { tokenRecord } from './lib/token.js'
@@ -200,4 +200,20 @@ t.test('many tokens: only the right host is considered', async t => {
   for (let i = 0; i < 2000; i++) tokens.push(tok(`t${i}`, `host${i}.example.com`))
   tokens.push(tok('want', 'host7.example.com/group/*'))
   t.same(names(usable(tokens, target({ protocol: 'https', host: 'host7.example.com', path: 'group/x' }), NOW)), ['want', 't7'])
+})
+
+t.test('mayCover: a cheap test that never rules out a scope that can match', async t => {
+  const noPath = { protocol: 'https', host: 'gitlab.com' }
+  const withPath = { ...noPath, path: ['group', 'a'] }
+  t.equal(mayCover('gitlab.com', noPath), true)
+  t.equal(mayCover('gitlab.com/group/*', noPath), false, 'a path scope needs a path from git')
+  t.equal(mayCover('gitlab.com/group/*', withPath), true)
+  t.equal(mayCover('http://gitlab.com:8080', noPath), true, 'port and protocol are specificity()\'s to judge')
+  t.equal(mayCover('github.com', noPath), false, 'another host')
+  t.equal(mayCover('gitlab.com.evil.net', noPath), false)
+  t.equal(mayCover('https://GitLab.com/x', noPath), true, 'not canonical: left to the parser')
+  for (const [scope, target] of [['gitlab.com', noPath], ['gitlab.com/group/*', withPath], ['gitlab.com/group/a', withPath]] as const) {
+    const c = candidates([tok('x', scope)], target, new Date('2026-06-01'))
+    t.equal(c.length, 1, `${scope} still matches`)
+  }
 })

@@ -265,3 +265,13 @@ t.test('readTokensFor: other layouts and corrupt lines take the strict path', as
   t.throws(() => readTokensFor(join(dir, 'bad.json'), 'gitlab.com'), { code: 'METADATA', message: /bad\.json/ })
   t.equal(readFileSync(join(dir, 'bad.json'), 'utf8'), before, 'the corrupt file is left as it was')
 })
+
+t.test('readTokensFor: lines whose scope is ruled out are not parsed', async t => {
+  const tokens = [rec('host', { scope: 'gitlab.com' }), rec('grp', { scope: 'gitlab.com/group/*' })]
+  const text = serialize({ version: SCHEMA_VERSION, tokens })
+  // A broken tail after the scope: parsing that line would report corruption.
+  const dir = t.testdir({ 'tokens.json': text.replace('"scope":"gitlab.com/group/*",', '"scope":"gitlab.com/group/*",BROKEN') })
+  const file = join(dir, 'tokens.json')
+  t.same(readTokensFor(file, 'gitlab.com', s => !s.includes('/')).map(x => x.name), ['host'], 'the group line was skipped unparsed')
+  t.throws(() => readTokensFor(file, 'gitlab.com'), { code: 'METADATA' }, 'kept, it is parsed and found corrupt')
+})
