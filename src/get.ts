@@ -75,14 +75,10 @@ async function answerWith(c: Candidate, cred: Credential, env: NodeJS.ProcessEnv
     ['username', t.username],
     ['password', secret],
     ['password_expiry_utc', expiry],
-    ['oauth_refresh_token', t.hasRefreshToken ? await refreshToken(t) : undefined],
+    ['oauth_refresh_token', t.hasRefreshToken ? await resolveRefreshToken(t, env) : undefined],
   ])
 }
 
 export function expiryUtc(t: TokenRecord): number | undefined {
   return t.expires === null ? undefined : Math.floor(Date.parse(t.expires) / 1000)
-}
-
-async function refreshToken(t: TokenRecord): Promise<string | undefined> {
-  return resolveRefreshToken(t)
 }

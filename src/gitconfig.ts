@@ -3,7 +3,8 @@
 import { spawnSync } from 'node:child_process'
 import { PatError } from './errors.js'
 
-function git(args: string[], env: NodeJS.ProcessEnv = process.env): { status: number | null; stdout: string; stderr: string } {
+/** Run git, failing with a GIT error only when it cannot be started. */
+export function git(args: string[], env: NodeJS.ProcessEnv = process.env): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync('git', args, { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] })
   if (r.error) throw new PatError('GIT', `cannot run git: ${r.error.message}`)
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }

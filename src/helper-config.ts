@@ -9,11 +9,11 @@
 // end of the file, which changes what a reset wipes; so setup edits the one
 // config file as text, the way git does (a `FILE.lock` renamed over it), and
 // checks its reading of the file against git's before changing anything.
-import { spawnSync } from 'node:child_process'
 import { closeSync, existsSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { basename, join, resolve } from 'node:path'
 import { PatError } from './errors.js'
+import { git } from './gitconfig.js'
 
 export type ConfigScope = 'system' | 'global' | 'local' | 'worktree' | 'command'
 
@@ -24,12 +24,6 @@ export interface HelperEntry {
   /** The URL of a `credential.<url>.helper` entry; undefined for `credential.helper`. */
   url?: string
   value: string
-}
-
-function git(args: string[], env: NodeJS.ProcessEnv): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('git', args, { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] })
-  if (r.error) throw new PatError('GIT', `cannot run git: ${r.error.message}`)
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }
 
 /** Every credential helper entry git sees from here, in the order git applies them. */
