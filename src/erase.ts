@@ -23,6 +23,10 @@ export interface EraseDeps {
 export async function erase(cred: Credential, deps: EraseDeps = {}): Promise<void> {
   const now = deps.now ?? new Date()
   const env = deps.env ?? process.env
+  // Without protocol and host an erase names nothing, and "attributes not
+  // sent match anything" would make it erase everything: git's
+  // credential-store refuses a blank pattern for the same reason (SPEC §2).
+  if (!cred.protocol || !cred.host) return void note({ outcome: 'ignored', why: 'erase without protocol and host' })
   const target = targetOf(cred)
   if (!target) return
   const sent = cred.authtype && cred.credential ? cred.credential : cred.password
