@@ -15,12 +15,25 @@ export interface Scope {
 export interface ParsedScope extends Scope {
   /** A username given in a clone URL (`https://alice@host/…`). */
   username?: string
+  /**
+   * The text carried `user:PASSWORD@`. The password itself is dropped here;
+   * `add` refuses such a scope, as the password was on the command line.
+   */
+  hasPassword?: true
 }
 
 const DEFAULT_PORT = { https: 443, http: 80 } as const
 
 /** Parse a scope or a full clone URL. Throws SCOPE errors with the reason. */
 export function parseScope(input: string): ParsedScope {
+  // Messages quote the scope without userinfo (it may hold a password) and
+  // without control characters (they would forge more lines on a terminal).
+  const shown = quotable(input)
+  // A scope is one line of printable text; a control character (encoded or
+  // not) is a paste gone wrong or an attempt to forge output.
+  if (/[\x00-\x1f\x7f]/.test(input) || /%(?:[01][0-9a-f]|7f)/i.test(input)) {
+    throw new PatError('SCOPE', `scope '${shown}': control characters are not allowed in a scope`)
+  }
   const text = input.trim()
   let rest = text
   let protocol: Scope['protocol'] = 'https'
@@ -28,24 +41,27 @@ export function parseScope(input: string): ParsedScope {
   if (proto) {
     const p = proto[1].toLowerCase()
     if (p !== 'https' && p !== 'http') {
-      throw new PatError('SCOPE', `scope '${text}': only http:// and https:// are served (got ${p}://)`)
+      throw new PatError('SCOPE', `scope '${shown}': only http:// and https:// are served (got ${p}://)`)
     }
     protocol = p
     rest = rest.slice(proto[0].length)
   } else if (/^[^/]*@[^/]*:/.test(rest) && !rest.includes('://')) {
-    throw new PatError('SCOPE', `scope '${text}' looks like an SSH address: tokens are for http(s) remotes`)
+    throw new PatError('SCOPE', `scope '${shown}' looks like an SSH address: tokens are for http(s) remotes`)
   }
   rest = rest.replace(/[?#].*$/, '')
   const slash = rest.indexOf('/')
   let authority = slash === -1 ? rest : rest.slice(0, slash)
   const rawPath = slash === -1 ? '' : rest.slice(slash + 1)
   let username: string | undefined
+  let hasPassword: true | undefined
   const at = authority.lastIndexOf('@')
   if (at >= 0) {
-    username = safeDecode(authority.slice(0, at).split(':')[0], text)
+    const userinfo = authority.slice(0, at)
+    if (userinfo.includes(':')) hasPassword = true
+    username = safeDecode(userinfo.split(':')[0], shown)
     authority = authority.slice(at + 1)
   }
-  const { host, port } = parseHostPort(authority, protocol, text)
+  const { host, port } = parseHostPort(authority, protocol, shown)
 
   let wildcard = false
   let pathText = rawPath
@@ -53,17 +69,35 @@ export function parseScope(input: string): ParsedScope {
     wildcard = true
     pathText = pathText.slice(0, -1)
   }
-  const path = normalisePath(pathText)
-  if (path === null) throw new PatError('SCOPE', `scope '${text}': '.', '..' or encoded '/' in the path is not allowed`)
-  if (path.some(s => s.includes('*'))) throw new PatError('SCOPE', `scope '${text}': '*' is only allowed as the last segment`)
+  // `g.git/*` is everything under the group `g.git`: a wildcard's prefix is
+  // made of group segments, which are never altered (SPEC §3).
+  const path = normalisePath(pathText, { stripGit: !wildcard })
+  if (path === null) throw new PatError('SCOPE', `scope '${shown}': '.', '..' or encoded '/' in the path is not allowed`)
+  if (path.some(s => s.includes('*'))) throw new PatError('SCOPE', `scope '${shown}': '*' is only allowed as the last segment`)
   if (path.length === 0) wildcard = false // `host/*` is the whole host
-  return { protocol, host, port, path, wildcard, username }
+  const out: ParsedScope = { protocol, host, port, path, wildcard, username }
+  if (hasPassword) out.hasPassword = hasPassword
+  return out
+}
+
+/** The scope as an error message may show it: no userinfo, no control characters, bounded. */
+function quotable(input: string): string {
+  const s = input
+    .replace(/^((?:[a-zA-Z][a-zA-Z0-9+.-]*:\/\/)?)[^/?#]*@/, '$1…@')
+    .replace(/[\x00-\x1f\x7f]/g, '?')
+  return s.length > 120 ? s.slice(0, 120) + '…' : s
 }
 
 function parseHostPort(authority: string, protocol: Scope['protocol'], text: string): { host: string; port?: number } {
   const m = /^(\[[0-9a-fA-F:.]+\]|[^:[\]]+)(?::(\d*))?$/.exec(authority)
   if (!m) throw new PatError('SCOPE', `scope '${text}': no valid host`)
   const host = m[1].toLowerCase()
+  // DNS limits (RFC 1035 §2.3.4): a label is at most 63 bytes, a name 253.
+  if (!host.startsWith('[')) {
+    const name = host.replace(/\.$/, '')
+    if (name.split('.').some(label => label.length > 63)) throw new PatError('SCOPE', `scope '${text}': a host name label longer than 63 bytes`)
+    if (name.length > 253) throw new PatError('SCOPE', `scope '${text}': a host name longer than 253 bytes`)
+  }
   if (!/^(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9_-]*[a-z0-9])?)*\.?)$/.test(host)) {
     throw new PatError('SCOPE', `scope '${text}': '${host}' is not a valid host name`)
   }
@@ -90,7 +124,7 @@ function safeDecode(s: string, text: string): string {
  * null for paths we refuse to reason about: `..` segments, undecodable
  * escapes, or an encoded `/` hiding inside a segment.
  */
-export function normalisePath(path: string): string[] | null {
+export function normalisePath(path: string, opts: { stripGit?: boolean } = {}): string[] | null {
   const out: string[] = []
   for (const raw of path.split('/')) {
     let seg: string
@@ -99,12 +133,14 @@ export function normalisePath(path: string): string[] | null {
     } catch {
       return null
     }
-    if (seg.includes('/') || seg.includes('\\') || seg.includes('\0')) return null
+    // An encoded `/` or `\` would hide a segment boundary; control characters never name a repository.
+    if (/[/\\\x00-\x1f\x7f]/.test(seg)) return null
     if (seg === '..') return null
     if (seg === '' || seg === '.') continue
     out.push(seg)
   }
-  if (out.length > 0) {
+  // Once, and only the last segment: `r.git.git` is the repository `r.git`.
+  if (out.length > 0 && opts.stripGit !== false) {
     const last = out[out.length - 1].replace(/\.git$/, '')
     if (last === '') out.pop()
     else out[out.length - 1] = last
@@ -112,11 +148,17 @@ export function normalisePath(path: string): string[] | null {
   return out
 }
 
-/** The canonical text of a scope: https and default ports are left out. */
+/**
+ * The canonical text of a scope: https and default ports are left out. A
+ * repository whose name ends in `.git` gets that one `.git` back, which
+ * parseScope strips again: the text always parses to the same scope.
+ */
 export function formatScope(s: Scope): string {
   const proto = s.protocol === 'http' ? 'http://' : ''
   const port = s.port === undefined ? '' : `:${s.port}`
-  const path = s.path.length ? '/' + s.path.map(encodeSegment).join('/') : ''
+  const segs = s.path.map(encodeSegment)
+  if (!s.wildcard && segs.length && segs[segs.length - 1].endsWith('.git')) segs[segs.length - 1] += '.git'
+  const path = segs.length ? '/' + segs.join('/') : ''
   return `${proto}${s.host}${port}${path}${s.wildcard ? '/*' : ''}`
 }
 

@@ -141,7 +141,7 @@ t.test('formatScope gives the canonical text, and it parses back to the same sco
   for (const [input, canonical] of cases) {
     const s = parseScope(input)
     t.equal(formatScope(s), canonical, `formatScope(parseScope(${JSON.stringify(input)}))`)
-    const { username: _u, ...plain } = s
+    const { username: _u, hasPassword: _p, ...plain } = s
     const { username: _v, ...again } = parseScope(formatScope(s))
     t.same(again, plain, `${canonical} parses back to the same scope`)
   }
@@ -204,6 +204,8 @@ t.test('normalisePath', async t => {
     ['group%5Crepo', null],
     ['group\\repo', null],
     ['group%00', null],
+    ['group%0A/repo', null],
+    ['group/re%01po', null],
     ['gr%zzoup', null],
     ['gr%6', null],
   ]
@@ -381,5 +383,66 @@ t.test('eraseMatches: attributes git did not send match anything; those sent mus
   ]
   for (const [scope, req, want, why] of cases) {
     t.equal(eraseMatches(parseScope(scope), target(req)), want, `${why}: erase ${JSON.stringify(req)} vs ${scope}`)
+  }
+})
+
+// Issue 10 item 7: one `.git` of the last segment is ignored, once; group
+// segments (and a wildcard's prefix) are never altered; the canonical text
+// parses back to the very same scope, so what `add` prints is what it stores.
+t.test('.git is stripped once, only from the last segment', async t => {
+  const cases: Array<[string, string[], boolean, string]> = [
+    ['ex.com/g.git/*', ['g.git'], true, 'ex.com/g.git/*'],
+    ['ex.com/a/g.git/*', ['a', 'g.git'], true, 'ex.com/a/g.git/*'],
+    ['ex.com/g/r.git.git', ['g', 'r.git'], false, 'ex.com/g/r.git.git'],
+    ['ex.com/g/r.git', ['g', 'r'], false, 'ex.com/g/r'],
+    ['ex.com/g.git/r.git', ['g.git', 'r'], false, 'ex.com/g.git/r'],
+    ['ex.com/g/r.git.git.git', ['g', 'r.git.git'], false, 'ex.com/g/r.git.git.git'],
+  ]
+  for (const [input, path, wildcard, canonical] of cases) {
+    const s = parseScope(input)
+    t.same(s.path, path, `${input}: path`)
+    t.equal(s.wildcard, wildcard, `${input}: wildcard`)
+    t.equal(formatScope(s), canonical, `${input}: canonical text`)
+    t.same(parseScope(formatScope(s)).path, path, `${canonical} parses back to the same path`)
+    t.equal(formatScope(parseScope(formatScope(s))), canonical, `${canonical} is a fixed point`)
+  }
+  t.same(normalisePath('g/r.git.git'), ['g', 'r.git'], 'git path: one .git only')
+  t.ok(covers('ex.com/g.git/*', https('ex.com', 'g.git/x.git')), 'g.git/* covers g.git/x.git')
+  t.notOk(covers('ex.com/g.git/*', https('ex.com', 'g/x.git')), 'g.git/* never covers g/x.git')
+  t.ok(covers('ex.com/g/r.git.git', https('ex.com', 'g/r.git.git')), 'r.git.git covers the path git sends for it')
+  t.notOk(covers('ex.com/g/r.git.git', https('ex.com', 'g/r.git')), 'repository r.git is not repository r')
+  t.notOk(covers('ex.com/g/r.git.git', https('ex.com', 'g/r')), 'nor r')
+  t.notOk(covers('ex.com/g/r', https('ex.com', 'g/r.git.git')), 'and r does not cover r.git')
+  // store builds its scope from git's path; its text must mean the same repository.
+  const built: Scope = { protocol: 'https', host: 'ex.com', path: normalisePath('g/r.git.git')!, wildcard: false }
+  t.same(parseScope(formatScope(built)).path, ['g', 'r.git'], 'store: path=g/r.git.git saves repository r.git')
+})
+
+// Issue 10 item 10: what a scope may not carry.
+t.test('scopes with control characters, oversized hosts or a password are refused', async t => {
+  for (const bad of ['ex.com\nevil.com', 'ex.com/g\n/r', 'ex.com/g/r\n', 'ex.com\t', 'ex.com/a\x01b', 'ex.com/a%0Ab', 'ex.com/a%7Fb', '\x1bex.com']) {
+    t.throws(() => parseScope(bad), { code: 'SCOPE', message: /control character/ }, `refused: ${JSON.stringify(bad)}`)
+  }
+  const label63 = 'a'.repeat(63)
+  t.equal(parseScope(`${label63}.com`).host, `${label63}.com`, 'a 63-byte label is fine')
+  t.throws(() => parseScope(`${label63}a.com`), { code: 'SCOPE', message: /label longer than 63/ }, '64-byte label')
+  const host253 = [...Array(4)].map(() => 'a'.repeat(61)).join('.') + '.abcdefgh' // 4*61+3 dots + 9 = 256 → trim
+  const ok253 = host253.slice(0, 253).replace(/\.$/, 'x')
+  t.equal(ok253.length, 253)
+  t.equal(parseScope(ok253).host, ok253, 'a 253-byte host is fine')
+  t.throws(() => parseScope(ok253 + 'b'), { code: 'SCOPE', message: /longer than 253/ }, '254-byte host')
+  t.equal(targetOf({ protocol: 'https', host: `${label63}a.com` }), null, 'git sending such a host matches nothing')
+  const withPassword = parseScope('https://alice:Sup3rSecretValue@ex.com/g/r.git')
+  t.equal(withPassword.hasPassword, true, 'a password in the scope is flagged')
+  t.notMatch(JSON.stringify(withPassword), 'Sup3rSecretValue', 'and not kept')
+  t.equal(parseScope('https://alice@ex.com').hasPassword, undefined, 'a username alone is fine')
+  for (const bad of ['https://alice:Sup3rSecretValue@bad host/x', 'https://alice:Sup3rSecretValue@ex.com:99999', 'https://alice:Sup3rSecretValue@ex.com/a\nb']) {
+    try {
+      parseScope(bad)
+      t.fail(`accepted ${JSON.stringify(bad)}`)
+    } catch (e) {
+      t.notMatch((e as Error).message, 'Sup3rSecretValue', `the error never repeats the password: ${(e as Error).message}`)
+      t.notMatch((e as Error).message, /[\n\r]/, 'one line')
+    }
   }
 })
