@@ -50,17 +50,44 @@ export function parseCredential(input: Buffer | string): Credential {
     if (end - start > MAX_LINE) {
       throw new PatError('PROTOCOL', `malformed input: line longer than ${MAX_LINE} bytes`)
     }
-    const line = buf.subarray(start, end).toString('utf8')
+    const raw = buf.subarray(start, end)
     start = end + 1
-    if (line === '') break // a blank line ends the credential
-    if (line.includes('\r')) throw new PatError('PROTOCOL', 'malformed input: carriage return in credential data')
-    const eq = line.indexOf('=')
+    if (raw.length === 0) break // a blank line ends the credential
+    if (raw.includes(13)) throw new PatError('PROTOCOL', 'malformed input: carriage return in credential data')
+    const eq = raw.indexOf(61 /* = */)
     // The line is not echoed: without `=` there is no telling a secret from a key.
     if (eq <= 0) throw new PatError('PROTOCOL', `malformed input: invalid credential line ${lineNo} (not key=value)`)
-    applyAttribute(c, line.slice(0, eq), line.slice(eq + 1))
+    const key = raw.toString('utf8', 0, eq)
+    applyAttribute(c, key, decodeValue(key, raw.subarray(eq + 1)))
   }
   return c
 }
+
+/** Attributes we keep, compare or send back: their bytes must be text. */
+const STRICT_UTF8 = new Set(['protocol', 'host', 'path', 'username', 'password', 'credential', 'oauth_refresh_token', 'url', 'authtype', 'password_expiry_utc'])
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+
+/**
+ * A value as text. Invalid UTF-8 in an attribute we use is refused: decoding
+ * would turn it into U+FFFD, silently altering a secret, and keytar can only
+ * hold JS strings, so the bytes could not be kept exactly (issue 10 item 9).
+ * Server headers (wwwauth[]) and keys we ignore may be Latin-1; those are
+ * decoded leniently, as nothing we store or send depends on them.
+ */
+function decodeValue(key: string, bytes: Buffer): string {
+  if (!STRICT_UTF8.has(key)) return bytes.toString('utf8')
+  try {
+    return utf8.decode(bytes)
+  } catch {
+    throw new PatError('PROTOCOL', `malformed input: ${key} is not valid UTF-8; refused rather than altered`)
+  }
+}
+
+/**
+ * The latest instant a JS Date can hold (ECMAScript §21.4.1.22), in seconds.
+ * git may send any 64-bit timestamp; beyond this one the expiry is unknown.
+ */
+export const MAX_EXPIRY_UTC = 8_640_000_000_000
 
 function applyAttribute(c: Credential, key: string, value: string): void {
   switch (key) {
@@ -86,9 +113,10 @@ function applyAttribute(c: Credential, key: string, value: string): void {
       return
     case 'password_expiry_utc': {
       // git ignores a value it cannot parse as a timestamp, and reads 0 as
-      // "no expiry" (credential.c); so do we.
+      // "no expiry" (credential.c); so do we. A time past the last date a
+      // Date can hold is unknown too: the token is kept, without an expiry.
       const n = /^\d+$/.test(value) ? Number(value) : NaN
-      c.passwordExpiryUtc = Number.isSafeInteger(n) && n > 0 ? n : undefined
+      c.passwordExpiryUtc = Number.isSafeInteger(n) && n > 0 && n <= MAX_EXPIRY_UTC ? n : undefined
       return
     }
     case 'ephemeral':

@@ -164,7 +164,12 @@ t.test('password_expiry_utc', async t => {
   const exp = (v: string) => parseCredential(`password_expiry_utc=${v}\n`).passwordExpiryUtc
   t.equal(exp('1893456000'), 1893456000)
   t.equal(exp('1'), 1)
-  t.equal(exp('9007199254740991'), 9007199254740991, 'largest safe integer')
+  // Issue 10 item 9: beyond the latest date a Date can hold (+275760-09-13,
+  // 8640000000000 s) the expiry cannot be kept; it is read as unknown (the
+  // token is kept, never thrown away over a date nobody will live to see).
+  t.equal(exp('8640000000000'), 8640000000000, 'the latest representable date')
+  t.equal(exp('8640000000001'), undefined, 'one second later: unknown')
+  t.equal(exp('9007199254740991'), undefined, 'largest safe integer: unknown')
   t.equal(exp('9007199254740993'), undefined, 'beyond safe integers')
   t.equal(exp(''), undefined)
   t.equal(exp('-5'), undefined)
@@ -220,6 +225,29 @@ t.test('malformed input is refused', async t => {
   const wide = 'x-note=' + 'é'.repeat(Math.ceil((MAX_LINE - 'x-note='.length + 1) / 2))
   t.ok(wide.length <= MAX_LINE && Buffer.byteLength(wide) > MAX_LINE, 'fewer chars than bytes')
   t.throws(() => parseCredential(wide + '\n'), { code: 'PROTOCOL' }, 'the limit is in bytes')
+})
+
+// Issue 10 item 9: a value git sends that is not UTF-8 would come back as
+// U+FFFD: a secret altered without a word. Refused whole instead (keytar
+// holds JS strings, so the bytes could not be kept exactly).
+t.test('invalid UTF-8 in a value we use is refused, never altered', async t => {
+  const latin1 = (s: string) => Buffer.from(s, 'latin1')
+  for (const key of ['password', 'credential', 'oauth_refresh_token', 'host', 'path', 'username', 'protocol', 'url', 'authtype']) {
+    const input = Buffer.concat([Buffer.from(`protocol=https\nhost=ex.com\n`), latin1(`${key}=\xe9t\xe9-pw\n`), Buffer.from('\n')])
+    const err = errorOf(() => parseCredential(input))
+    t.equal(err.code, 'PROTOCOL', `${key}: refused`)
+    t.match(err.message, new RegExp(`${key} is not valid UTF-8`), `${key}: says why`)
+    t.notMatch(err.message, /t.-pw/, 'the value is not repeated')
+  }
+  for (const bytes of [[0xc3], [0xed, 0xa0, 0x80], [0xf8, 0x88, 0x80, 0x80, 0x80], [0xc0, 0xaf], [0xff]]) {
+    const input = Buffer.concat([Buffer.from('password=a'), Buffer.from(bytes), Buffer.from('b\n')])
+    t.throws(() => parseCredential(input), { code: 'PROTOCOL' }, `password with bytes ${bytes.map(b => b.toString(16)).join(' ')}`)
+  }
+  t.equal(parseCredential(Buffer.from('password=\u00e9t\u00e9-pw\n', 'utf8')).password, '\u00e9t\u00e9-pw', 'valid UTF-8 is kept exactly')
+  t.equal(parseCredential(Buffer.from('password=\u{1F511}\n', 'utf8')).password, '\u{1F511}', 'four-byte characters too')
+  // Headers from a server (wwwauth[]) and keys we ignore may be Latin-1; they are never stored or sent back.
+  const lenient = Buffer.concat([Buffer.from('protocol=https\nhost=ex.com\n'), latin1('wwwauth[]=Basic realm="caf\xe9"\nx-note=\xe9\n\xe9=1\n'), Buffer.from('\n')])
+  t.equal(parseCredential(lenient).host, 'ex.com', 'wwwauth[] and unknown attributes are not refused')
 })
 
 t.test('error messages never contain a password', async t => {
