@@ -3,7 +3,7 @@
 // scoped to exactly what git sent, with its expiry and refresh token.
 import type { Credential } from './protocol.js'
 import { formatScope, normalisePath, targetOf, type Scope, type Target } from './scope.js'
-import { usable } from './select.js'
+import { isExpired, scopeOf, usable } from './select.js'
 import { readTokensFor, updateMetadata, type Metadata, type TokenRecord } from './tokens.js'
 import { statePaths } from './paths.js'
 import { writeSecret, refreshAccount } from './sources/index.js'
@@ -53,6 +53,8 @@ export async function store(cred: Credential, deps: StoreDeps = {}): Promise<voi
       mine.lastUsed = now.toISOString()
       return void note({ outcome: 'used', name: mine.name, scope: mine.scope })
     }
+    const dead = await findDead(meta, target, formatScope(scope), cred.username ?? '', secret, now, env)
+    if (dead) return void note({ outcome: 'kept-dead', name: dead.name, why: `the secret is token '${dead.name}', which is ${deadWhy(dead, now)}` })
     await saveNew(meta, cred, secret, formatScope(scope), scope, now)
   })
 }
@@ -68,6 +70,40 @@ async function findOurs(tokens: TokenRecord[], target: Target, secret: string, n
   }
   return undefined
 }
+
+/**
+ * One of our tokens that get would not send (disabled, rejected, expired)
+ * whose secret is the one git reports. git asks every configured helper and
+ * stores into all of them, so another helper (store, cache) can hand git a
+ * token we withheld; saving it again as a new active token would undo the
+ * user's disable or our expiry (issue 10). The record is left as it is. The
+ * record that saveNew itself would overwrite (git's credential-store
+ * semantics for what store saved) is not counted.
+ */
+async function findDead(
+  meta: Metadata,
+  target: Target,
+  scopeText: string,
+  username: string,
+  secret: string,
+  now: Date,
+  env: NodeJS.ProcessEnv,
+): Promise<TokenRecord | undefined> {
+  for (const t of meta.tokens) {
+    if (!deadWhy(t, now)) continue
+    if (t.origin === 'store' && t.scope === scopeText && t.username === username) continue
+    if (scopeOf(t)?.host !== target.host) continue
+    try {
+      if ((await resolveSecret(t, env)) === secret) return t
+    } catch {
+      // unreadable: it cannot be shown to be this secret
+    }
+  }
+  return undefined
+}
+
+const deadWhy = (t: TokenRecord, now: Date): string =>
+  t.state === 'disabled' ? 'disabled' : t.state === 'rejected' ? 'rejected' : isExpired(t, now) ? 'expired' : ''
 
 async function saveNew(meta: Metadata, cred: Credential, secret: string, scopeText: string, scope: Scope, now: Date): Promise<void> {
   const username = cred.username ?? ''

@@ -12,7 +12,8 @@ import { statePaths } from '../paths.js'
 import { scopeOf, isExpired } from '../select.js'
 import { originOf } from '../scope.js'
 import { configGetUrlmatch } from '../gitconfig.js'
-import { effectiveHelpers, isOurs, readHelperEntries } from '../helper-config.js'
+import { effectiveHelpers, isOurs, readHelperEntries, type HelperEntry } from '../helper-config.js'
+import { describeOther, otherHelperKind } from '../other-helpers.js'
 import { readSecret } from '../sources/index.js'
 import * as keychain from '../sources/keychain.js'
 import { renderTable, type Cell } from '../table.js'
@@ -135,6 +136,7 @@ function checkHelpers(tokens: TokenRecord[], env: NodeJS.ProcessEnv): Check[] {
   } else if (!isOurs(generic[0])) {
     out.push(check('helper', 'warn', `git asks ${describe(generic)}: a helper before pat may answer with another password`, [], ['git-credential-pat setup   (puts pat first, keeps the others)']))
   } else out.push(check('helper', 'ok', `git asks ${describe(generic)}`))
+  out.push(...checkOtherHelpers(entries))
 
   // credential.<url>.helper entries (gh auth setup-git writes one with a
   // reset) can take a host away from us.
@@ -155,6 +157,30 @@ function checkHelpers(tokens: TokenRecord[], env: NodeJS.ProcessEnv): Check[] {
   }
   if (details.length) out.push(check('helper-url', status, 'some hosts with tokens have their own credential helpers', details, fix))
   return out
+}
+
+/**
+ * store/cache beside pat: git stores every token into them too, and asks
+ * them once pat withholds one (issue 10 item 3). A plaintext copy is a FAIL.
+ */
+function checkOtherHelpers(entries: HelperEntry[]): Check[] {
+  const others = entries.flatMap(e => {
+    const kind = otherHelperKind(e.value)
+    return kind ? [{ ...e, kind }] : []
+  })
+  if (!others.length || !entries.some(e => isOurs(e.value))) return []
+  const plaintext = others.some(h => h.kind === 'plaintext')
+  return [
+    check(
+      'other-helpers',
+      plaintext ? 'fail' : 'warn',
+      plaintext
+        ? "git's credential-store is configured beside pat: every token git uses is copied to a plaintext file, and sent from there after pat withholds it"
+        : "git's credential-cache is configured beside pat: it keeps a copy of every token git uses and sends it after pat withholds it",
+      others.map(describeOther),
+      ['git-credential-pat setup --remove-other-helpers', ...(plaintext ? ['then delete the plaintext copies: rm ~/.git-credentials (or the --file given to store)'] : [])],
+    ),
+  ]
 }
 
 function originsOf(tokens: TokenRecord[], want: (t: TokenRecord, pathScoped: boolean) => boolean): string[] {

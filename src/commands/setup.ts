@@ -3,7 +3,10 @@
 // one (SPEC §3, §5). Safe to run again: it changes only what is missing.
 import type { CommandModule } from 'yargs'
 import { configGetUrlmatch, configSet } from '../gitconfig.js'
-import { ensureHelperFirst } from '../helper-config.js'
+import { configFile, ensureHelperFirst } from '../helper-config.js'
+import { describeOther, findOtherHelpers, removeOtherHelpers } from '../other-helpers.js'
+import { openTerminal } from '../tty.js'
+import { say } from '../stderr.js'
 import { readMetadata } from '../tokens.js'
 import { statePaths } from '../paths.js'
 import { scopeOf } from '../select.js'
@@ -12,6 +15,8 @@ import { originOf } from '../scope.js'
 interface SetupArgs {
   global?: boolean
   local?: boolean
+  keepOtherHelpers?: boolean
+  removeOtherHelpers?: boolean
 }
 
 export const setup: CommandModule<object, SetupArgs> = {
@@ -21,11 +26,17 @@ export const setup: CommandModule<object, SetupArgs> = {
     y
       .option('global', { type: 'boolean', describe: 'your global git config (the default)' })
       .option('local', { type: 'boolean', describe: 'only the repository in the current directory' })
+      .option('keep-other-helpers', { type: 'boolean', describe: "keep git's store/cache helpers after pat (they keep copies of every token)" })
+      .option('remove-other-helpers', { type: 'boolean', describe: "remove git's store/cache helpers from this config file without asking" })
       .conflicts('global', 'local')
+      .conflicts('keep-other-helpers', 'remove-other-helpers')
       .example('$0 setup', 'once per machine; install.sh runs it')
       .example('$0 setup --local', 'only for this repository') as never,
-  handler: args => {
-    process.stdout.write(runSetup(args.local ? 'local' : 'global'))
+  handler: async args => {
+    const scope = args.local ? 'local' : 'global'
+    process.stdout.write(runSetup(scope))
+    const choice = args.keepOtherHelpers ? 'keep' : args.removeOtherHelpers ? 'remove' : 'ask'
+    process.stdout.write(await settleOtherHelpers(scope, choice))
   },
 }
 
@@ -50,6 +61,42 @@ export function runSetup(scope: 'global' | 'local', env = process.env): string {
     lines.push(`set ${key}=true (${scope}): tokens for single repositories or groups there need the path`)
   }
   return lines.join('\n') + '\n'
+}
+
+/**
+ * git's store and cache helpers beside pat keep copies of every token git
+ * uses and hand them out once pat withholds one (issue 10 item 3). Name
+ * them; remove them from this scope's config file when told to, or when the
+ * user says yes at a terminal; otherwise keep them and warn.
+ */
+export async function settleOtherHelpers(scope: 'global' | 'local', choice: 'keep' | 'remove' | 'ask', env = process.env): Promise<string> {
+  const scopes = scope === 'global' ? ['system', 'global'] : ['system', 'global', 'local']
+  const others = findOtherHelpers(env, scopes)
+  if (!others.length) return ''
+  for (const h of others) say(`git also asks ${describeOther(h)}: it gets a copy of every token git uses, and sends it even after pat withholds it (disabled, expired, rejected)`)
+  let remove = choice === 'remove'
+  if (choice === 'ask' && process.stdin.isTTY) {
+    const tty = openTerminal()
+    if (tty) {
+      try {
+        remove = !/^n/i.test((await tty.ask('Remove them from your git config? [Y/n] ')).trim())
+      } finally {
+        tty.close()
+      }
+    }
+  }
+  if (!remove) {
+    say(`kept them${choice === 'keep' ? ' (--keep-other-helpers)' : ''}; to remove them: git-credential-pat setup${scope === 'local' ? ' --local' : ''} --remove-other-helpers`)
+    return ''
+  }
+  const file = configFile(scope, env)
+  const removed = removeOtherHelpers(file)
+  const lines = removed.map(v => `removed credential helper '${v}' from ${file}`)
+  // What is left lives in files this scope does not edit (system config, another scope).
+  for (const h of findOtherHelpers(env, scopes)) {
+    say(`still configured: ${describeOther(h)}; remove it there${h.file ? ` (git config --file ${h.file} --unset-all ${h.url === undefined ? 'credential.helper' : `credential.${h.url}.helper`})` : ''}`)
+  }
+  return lines.length ? lines.join('\n') + '\n' : ''
 }
 
 /** git's boolean spelling of true. */
