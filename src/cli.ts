@@ -23,7 +23,7 @@ const COMMANDS: CommandModule<any, any>[] = [add, list, show, rotate, enable, di
 export const COMMAND_NAMES = COMMANDS.map(c => String(c.command).split(' ')[0]).concat(['completion', 'help'])
 
 export async function runCli(argv: string[]): Promise<number> {
-  let parser = yargs(argv)
+  let parser = yargs(joinDashValues(argv))
     .scriptName('git-credential-pat')
     .usage('$0 <command> [options]\n\nA git credential helper for personal access tokens.\ngit uses it as `credential.helper pat`; these commands manage the tokens.')
     .strict()
@@ -38,7 +38,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .fail((msg, err) => {
       // Usage errors come as messages; failures from handlers as errors.
       // yargs echoes unknown words back, which may be a pasted token.
-      throw err ?? new PatError('USAGE', redactUsage(msg))
+      throw err ?? new PatError('USAGE', usageLine(msg))
     })
   for (const c of COMMANDS) parser = parser.command(c)
   try {
@@ -46,11 +46,42 @@ export async function runCli(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0
   } catch (e) {
     if (e instanceof PatError && e.code === 'USAGE') {
-      process.stderr.write(`git-credential-pat: ${e.message}\n(see git-credential-pat --help)\n`)
+      // One line, as every error (SPEC §5); messages from handlers may quote input.
+      process.stderr.write(`git-credential-pat: ${usageLine(e.message)} (see git-credential-pat --help)\n`)
       return 2
     }
     return report(e)
   }
+}
+
+/** Options whose value may start with a dash (`--expires -5d` is refused by add, not misread as flags -5 -d). */
+const DASH_VALUE_OPTIONS = new Set(['--expires'])
+
+export function joinDashValues(argv: string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--') return out.concat(argv.slice(i))
+    if (DASH_VALUE_OPTIONS.has(argv[i]) && /^-\d/.test(argv[i + 1] ?? '')) {
+      out.push(`${argv[i]}=${argv[i + 1]}`)
+      i++
+    } else out.push(argv[i])
+  }
+  return out
+}
+
+/**
+ * A usage message as one line without anything that looks like a token.
+ * yargs's "Invalid values:" block (three lines) names the valid choices.
+ */
+export function usageLine(msg: string): string {
+  const invalid = /^Invalid values?:\s*\n/.exec(msg)
+  if (invalid) {
+    const parts = [...msg.matchAll(/Argument: ([^,\n]+), Given: (.*?), Choices: (.*)$/gm)].map(
+      ([, arg, given, choices]) => `--${arg} ${given} is not valid; choose one of: ${choices.split(/,\s*/).map(c => c.replace(/^"|"$/g, '')).join(', ')}`,
+    )
+    if (parts.length) msg = parts.join('; ')
+  }
+  return redactUsage(msg).replace(/\s*[\r\n]+\s*/g, ' ').trim()
 }
 
 /** Commands whose positional arguments are token names. */

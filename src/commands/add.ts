@@ -2,7 +2,7 @@
 import { hostname } from 'node:os'
 import type { CommandModule } from 'yargs'
 import { PatError } from '../errors.js'
-import { parseScope, formatScope, originOf } from '../scope.js'
+import { parseScope, formatScope, originOf, type ParsedScope } from '../scope.js'
 import { parseExpires } from '../expiry.js'
 import { CONVENTIONS, PROVIDERS, defaultTokenName, guessProvider, isProvider, type Provider } from '../providers.js'
 import { readMetadata, updateMetadata, type TokenRecord, type Access } from '../tokens.js'
@@ -67,19 +67,20 @@ export async function addToken(args: AddArgs, now = new Date(), env = process.en
   if (args.extra?.length || looksLikeToken(args.scope) || args.token !== undefined || args.password !== undefined) {
     throw new PatError('USAGE', 'tokens are never taken from the command line (ps and shell history would show them); give only the scope, then type the token at the prompt or use --token-stdin')
   }
-  const parsed = parseScope(args.scope)
+  const parsed = scopeArg(args.scope)
   const scopeText = formatScope(parsed)
   const provider = pickProvider(args.provider, parsed.host, originOf(parsed), env)
   const name = args.name ?? defaultTokenName(parsed.host, hostname())
   if (!/^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/.test(name)) {
-    throw new PatError('USAGE', `--name '${name}': use letters, digits and . _ @ + - (at most 128)`)
+    const shown = looksLikeToken(name) || /[\x00-\x1f\x7f]/.test(name) ? '' : ` '${name}'`
+    throw new PatError('USAGE', `--name${shown}: use letters, digits and . _ @ + - (at most 128; no spaces, newlines or control characters)`)
   }
+  const expires = args.expires !== undefined ? expiresArg(args.expires, now) : null
   // Before any question, so nobody types a token for a name that is taken.
   if (!args.force && readMetadata(statePaths(env).metadata).tokens.some(t => t.name === name)) {
     throw new PatError('EXISTS', `a token named '${name}' exists; choose another --name, or --force to replace it`)
   }
   const username = checkUsername(args.username ?? parsed.username ?? CONVENTIONS[provider].username ?? (await askUsername(provider, parsed.host, args.tokenStdin)))
-  const expires = args.expires !== undefined ? parseExpires(args.expires, now) : null
   const source = validateSource(args.source)
   const secret = source === 'keychain' ? await readNewSecret({ tokenStdin: args.tokenStdin, question: `Token for ${scopeText} (input hidden): ` }) : undefined
 
@@ -123,6 +124,45 @@ export async function addToken(args: AddArgs, now = new Date(), env = process.en
     if (!checked.ok) process.exitCode = 1
   }
   return lines.join('\n') + '\n'
+}
+
+/**
+ * The scope argument. A bad scope is a usage error (exit 2); one carrying a
+ * password is refused, saying so, and the password is never repeated.
+ */
+function scopeArg(text: string): ParsedScope {
+  let parsed: ParsedScope
+  try {
+    parsed = parseScope(text)
+  } catch (e) {
+    if (e instanceof PatError && e.code === 'SCOPE') throw new PatError('USAGE', e.message)
+    throw e
+  }
+  if (parsed.hasPassword) {
+    throw new PatError(
+      'USAGE',
+      'the scope carries a password (user:PASSWORD@host), so it was on the command line where ps and shell history see it; nothing was saved: give the scope without it, the token at the prompt or with --token-stdin (and revoke that token if it was a real one)',
+    )
+  }
+  return parsed
+}
+
+/**
+ * `--expires` for add and rotate: a usage error (exit 2) when it cannot be
+ * read or is a negative duration. A past date is kept (with a warning), as
+ * for importing a token known to be expired.
+ */
+export function expiresArg(text: string, now: Date): string | null {
+  const shown = looksLikeToken(text) || /[\x00-\x1f\x7f]/.test(text) ? 'that value' : `'${text}'`
+  if (/^\s*-/.test(text)) {
+    throw new PatError('USAGE', `--expires ${shown}: a negative duration is in the past; give a future date (2027-01-31) or a duration (90d, 12w, 6m, 1y)`)
+  }
+  try {
+    return parseExpires(text, now)
+  } catch (e) {
+    if (e instanceof PatError) throw new PatError('USAGE', `--expires ${shown}: give a date (2027-01-31) or a duration (90d, 12w, 6m, 1y)`)
+    throw e
+  }
 }
 
 function pickProvider(flag: string | undefined, host: string, origin: string, env: NodeJS.ProcessEnv): Provider {

@@ -4,7 +4,8 @@
 // `erase` would after a 401. Exit 1 when a token is dead or the forge could
 // not be reached; "the forge does not say" is not a failure.
 import type { CommandModule } from 'yargs'
-import { readMetadata, updateMetadata, findToken, type TokenRecord } from '../tokens.js'
+import { readMetadata, updateMetadata, type TokenRecord } from '../tokens.js'
+import { byName as lookUp } from './lookup.js'
 import { statePaths } from '../paths.js'
 import { readSecret } from '../sources/index.js'
 import { askForge, checkTimeoutMs, hasTokenApi, recordReport, DEAD, type ForgeReport, type Verdict } from '../forge.js'
@@ -66,7 +67,7 @@ export async function checkTokens(names: string[], o: CheckOptions = {}): Promis
   const env = o.env ?? process.env
   const file = statePaths(env).metadata
   const meta = readMetadata(file)
-  const wanted = names.length ? [...new Set(names)].map(n => findToken(meta, n)) : meta.tokens
+  const wanted = names.length ? [...new Set(names)].map(n => lookUp(meta, n)) : meta.tokens
   if (!wanted.length) return { text: o.json ? '[]\n' : 'no tokens to check; add one with: git-credential-pat add HOST\n', ok: true, results: [] }
 
   const timeoutMs = wanted.some(hasTokenApi) ? checkTimeoutMs(env) : 0

@@ -1,5 +1,6 @@
-// Shared by the commands that act on one named token (show, rotate, enable,
-// disable, remove) and by doctor/list for the warning window.
+// The one lookup by name, shared by every command that acts on named tokens
+// (show, check, rotate, enable, disable, remove), and by doctor/list for the
+// warning window.
 import { PatError } from '../errors.js'
 import { looksLikeToken } from '../redact.js'
 import { configGet } from '../gitconfig.js'
@@ -14,12 +15,21 @@ export function nameForMessage(name: string): string {
 
 /** The token with that name, or a NOT_FOUND error that never echoes a secret. */
 export function byName(m: Metadata, name: string): TokenRecord {
+  checkName(name)
   const t = m.tokens.find(x => x.name === name)
   if (t) return t
   if (looksLikeToken(name)) {
     throw new PatError('NOT_FOUND', 'no token by that name, and the name looks like a secret: give the token\'s name (see: git-credential-pat list), never the token itself')
   }
   throw new PatError('NOT_FOUND', `no token named '${name}' (see: git-credential-pat list)`)
+}
+
+/**
+ * No token name holds a control character (add refuses them); one in an
+ * argument is a paste gone wrong or an attempt to forge terminal output.
+ */
+export function checkName(name: string): void {
+  if (/[\x00-\x1f\x7f]/.test(name)) throw new PatError('USAGE', 'a token name never contains a newline or control character (the names are in: git-credential-pat list)')
 }
 
 /** `credential.pat.warnDays` (default 7): how close to expiry counts as "soon". */

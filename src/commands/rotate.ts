@@ -2,7 +2,7 @@
 // username and history stay; `rotated` is stamped and a rejection cleared.
 import type { CommandModule } from 'yargs'
 import { PatError } from '../errors.js'
-import { parseExpires } from '../expiry.js'
+import { expiresArg } from './add.js'
 import { readMetadata, updateMetadata } from '../tokens.js'
 import { statePaths } from '../paths.js'
 import { readNewSecret } from '../secret-input.js'
@@ -35,7 +35,7 @@ export async function rotateToken(args: RotateArgs, now = new Date(), env = proc
   const file = statePaths(env).metadata
   // Fail before asking for a secret the user would then have typed in vain.
   const before = byName(readMetadata(file), args.name)
-  const expires = args.expires !== undefined ? parseExpires(args.expires, now) : undefined
+  const expires = args.expires !== undefined ? expiresArg(args.expires, now) : undefined
   const ours = before.source === 'keychain'
   if (!ours && args.tokenStdin) {
     throw new PatError('USAGE', `token '${before.name}' reads its secret from ${before.source.split(':')[0]}:…; change it there (--token-stdin only applies to keychain tokens)`)
