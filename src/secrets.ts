@@ -7,6 +7,7 @@ import type { Credential } from './protocol.js'
 import { formatCredential } from './protocol.js'
 import type { TokenRecord } from './tokens.js'
 import { readSecret, refreshAccount } from './sources/index.js'
+import { storeId } from './keychain-account.js'
 import { note } from './log.js'
 import { say } from './stderr.js'
 import type { DaemonClient } from './daemon/client.js'
@@ -65,8 +66,11 @@ const cacheable = (t: TokenRecord) => t.source === 'keychain' || t.source.starts
  */
 export function stampOf(t: TokenRecord, env: NodeJS.ProcessEnv = process.env): string {
   const { lastUsed: _used, checked: _checked, ...rest } = t
-  // The keychain service is part of where the secret came from (tests use one per sandbox).
-  return JSON.stringify([rest, t.source === 'keychain' ? (env.GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE ?? '') : ''])
+  // Where a keychain secret came from: the service (tests use one per
+  // sandbox) and the store id of the metadata file, which names the account
+  // (keychain-account.ts): a same-named token of another home is another secret.
+  const where = t.source === 'keychain' || t.hasRefreshToken ? [env.GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE ?? '', storeId() ?? ''] : ['', '']
+  return JSON.stringify([rest, ...where])
 }
 
 /** A token's secret: from the daemon when it has it for this record, else from the source. */

@@ -1,17 +1,21 @@
 // Token metadata: one JSON file, no secrets, with a schema version (SPEC §4).
 // Reads are lock-free (writes are atomic renames, so a reader sees the old or
 // the new file, never half of one). Every change goes through update(), which
-// holds a lock for the read-modify-write. A corrupt file is reported and left
-// exactly as it is.
-import { readFileSync, mkdirSync } from 'node:fs'
+// holds a lock for the read-modify-write (state/lock.ts). A corrupt file is
+// reported and left exactly as it is. Schema 2 adds the store id that names
+// this file's keychain items (keychain-account.ts); schema 1 files are read
+// as they are and get an id, their items moved, on their first write.
+import { readFileSync, mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { createRequire } from 'node:module'
 import { PatError } from './errors.js'
 import { formatScope, parseScope } from './scope.js'
+import { bindStore, STORE_ID } from './keychain-account.js'
+import { withLock, type LockOptions } from './state/lock.js'
 
 const cjs = (id: string): unknown => createRequire(import.meta.url)(id)
 
-export const SCHEMA_VERSION = 1
+export const SCHEMA_VERSION = 2
 
 export type TokenState = 'active' | 'disabled' | 'rejected'
 export type Access = 'read' | 'read-write'
@@ -56,6 +60,8 @@ export interface TokenRecord {
 
 export interface Metadata {
   version: number
+  /** The store id (schema 2): this file's keychain items are `<id>/<name>`. */
+  id?: string
   tokens: TokenRecord[]
 }
 
@@ -68,10 +74,15 @@ export function readMetadata(file: string): Metadata {
     text = readFileSync(file, 'utf8')
   } catch (e) {
     const err = e as NodeJS.ErrnoException
-    if (err.code === 'ENOENT') return empty()
+    if (err.code === 'ENOENT') {
+      bindStore(file, null)
+      return empty()
+    }
     throw new PatError('METADATA', `cannot read ${file}: ${err.code ?? err.message}; fix its permissions (it was not changed)`)
   }
-  return parseMetadata(text, file)
+  const m = parseMetadata(text, file)
+  bindStore(file, m.id)
+  return m
 }
 
 /**
@@ -90,8 +101,9 @@ export function readTokensFor(file: string, host: string, keep: (scope: string) 
   }
   const strict = () => parseMetadata(buf.toString('utf8'), file).tokens
   const firstEnd = buf.indexOf(10)
-  const head = /^\{"version":(\d+),"tokens":\[$/.exec(buf.toString('utf8', 0, Math.max(firstEnd, 0)))
+  const head = /^\{"version":(\d+)(?:,"id":"([0-9a-f]{16})")?,"tokens":\[$/.exec(buf.toString('utf8', 0, Math.max(firstEnd, 0)))
   if (!head || Number(head[1]) > SCHEMA_VERSION || !buf.subarray(-3).equals(FOOTER)) return strict()
+  bindStore(file, head[2])
   const needle = Buffer.from(host.toLowerCase())
   const out: TokenRecord[] = []
   for (let pos = buf.indexOf(needle, firstEnd); pos !== -1; ) {
@@ -120,10 +132,11 @@ export function readTokensFor(file: string, host: string, keep: (scope: string) 
 const FOOTER = Buffer.from(']}\n')
 const SCOPE_KEY = Buffer.from('"scope":"')
 
-/** One record per line, still plain JSON; scopes canonical so readTokensFor() finds them. */
+/** One record per line, still plain JSON; scopes canonical so readTokensFor() finds them. The id rides on the header line. */
 export function serialize(m: Metadata): string {
   const line = (t: TokenRecord) => JSON.stringify({ ...t, scope: canonicalScope(t.scope) })
-  return `{"version":${m.version},"tokens":[\n${m.tokens.map(line).join(',\n')}\n]}\n`
+  const id = m.id ? `,"id":${JSON.stringify(m.id)}` : ''
+  return `{"version":${m.version}${id},"tokens":[\n${m.tokens.map(line).join(',\n')}\n]}\n`
 }
 
 function canonicalScope(scope: string): string {
@@ -144,9 +157,11 @@ export function parseMetadata(text: string, file: string): Metadata {
   if (typeof data !== 'object' || data === null) throw corrupt(file, 'not an object')
   const m = data as Partial<Metadata>
   if (typeof m.version !== 'number') throw corrupt(file, 'no schema version')
+  if (!Number.isInteger(m.version)) throw corrupt(file, 'its schema version is not a whole number')
   if (m.version > SCHEMA_VERSION) {
     throw new PatError('METADATA', `${file} has schema version ${m.version}, newer than this git-credential-pat (${SCHEMA_VERSION}); upgrade it`)
   }
+  if (m.id !== undefined && (typeof m.id !== 'string' || !STORE_ID.test(m.id))) throw corrupt(file, 'its store id is not 16 hex digits')
   if (!Array.isArray(m.tokens)) throw corrupt(file, 'no token list')
   for (const t of m.tokens) {
     if (!t || typeof t.name !== 'string' || typeof t.scope !== 'string' || typeof t.source !== 'string') {
@@ -161,38 +176,55 @@ const corrupt = (file: string, why: string) =>
 
 /**
  * Read-modify-write under a lock. `change` may return a value; the file is
- * written only when it returns without throwing.
+ * written only when it returns without throwing. A file without a store id
+ * gets one first (its keychain items moved under it; keychain-migrate.ts).
+ * `lock` sets the lock's timing (tests).
  */
-export async function updateMetadata<T>(file: string, change: (m: Metadata) => T | Promise<T>): Promise<T> {
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
-  // require, not import(): both are CommonJS, and import() would start Node's
-  // ESM loader on the store/erase path (issue 7).
-  const { lock } = cjs('proper-lockfile') as typeof import('proper-lockfile')
-  let release: () => Promise<void>
+export async function updateMetadata<T>(file: string, change: (m: Metadata) => T | Promise<T>, lock?: LockOptions): Promise<T> {
   try {
-    release = await lock(file, {
-      realpath: false,
-      lockfilePath: `${file}.lock`,
-      stale: 10_000,
-      retries: { retries: 40, minTimeout: 25, maxTimeout: 250, factor: 1.5 },
-    })
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
   } catch (e) {
-    throw new PatError('LOCKED', `cannot lock ${file}: ${(e as Error).message}; another git-credential-pat may be stuck`)
+    throw new PatError('METADATA', `cannot create ${dirname(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
   }
+  return withLock(
+    file,
+    async () => {
+      const m = readMetadata(file)
+      refuseReadOnly(file)
+      if (!m.id) await (await import('./keychain-migrate.js')).assignStoreId(file, m, () => writeMetadata(file, m))
+      const result = await change(m)
+      await writeMetadata(file, m)
+      return result
+    },
+    lock,
+  )
+}
+
+/**
+ * A metadata file its owner made read-only is not replaced (write-file-atomic
+ * would rename over it, and root passes every access() check): refused
+ * before anything changes, the keychain included.
+ */
+function refuseReadOnly(file: string): void {
+  let mode: number
   try {
-    const m = readMetadata(file)
-    const result = await change(m)
-    await writeMetadata(file, m)
-    return result
-  } finally {
-    await release().catch(() => {})
+    mode = statSync(file).mode
+  } catch {
+    return // no file yet
   }
+  if (!(mode & 0o200)) throw new PatError('METADATA', `metadata file ${file} is read-only; nothing was changed (make it writable to change tokens: chmod u+w ${file})`)
 }
 
 async function writeMetadata(file: string, m: Metadata): Promise<void> {
   const writeFileAtomic = cjs('write-file-atomic') as typeof import('write-file-atomic')
   m.version = SCHEMA_VERSION
-  await writeFileAtomic(file, serialize(m), { mode: 0o600 })
+  try {
+    await writeFileAtomic(file, serialize(m), { mode: 0o600 })
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    // write-file-atomic removes its temporary file; the old file stays as it was.
+    throw new PatError('METADATA', `cannot write ${file}: ${code ?? (e as Error).message}${code === 'ENOSPC' ? ' (disk full)' : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? ' (fix its permissions)' : ''}; it was not changed`)
+  }
 }
 
 export function findToken(m: Metadata, name: string): TokenRecord {

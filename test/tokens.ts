@@ -3,7 +3,11 @@
 import t from 'tap'
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, chmodSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
+import { spawn, spawnSync } from 'node:child_process'
+import { hostname } from 'node:os'
 import { findToken, parseMetadata, readMetadata, readTokensFor, serialize, SCHEMA_VERSION, updateMetadata, type Metadata, type TokenRecord } from '../src/tokens.js'
+import { isAlive, startTime } from '../src/state/lock.js'
+import { accountFor, accountIn, bindStore, storeId } from '../src/keychain-account.js'
 import { PatError } from '../src/errors.js'
 import { tokenRecord } from './lib/token.js'
 
@@ -21,7 +25,7 @@ t.test('readMetadata: a valid file', async t => {
   const m: Metadata = { version: 1, tokens: [rec('a'), rec('b', { scope: 'gitlab.com/group/*', expires: '2027-01-01T00:00:00.000Z' })] }
   const dir = t.testdir({ 'tokens.json': JSON.stringify(m) })
   t.same(readMetadata(join(dir, 'tokens.json')), m)
-  t.equal(SCHEMA_VERSION, 1)
+  t.equal(SCHEMA_VERSION, 2)
 })
 
 t.test('readMetadata: a bad file is a METADATA error naming it, and is left byte-for-byte unchanged', async t => {
@@ -42,7 +46,9 @@ t.test('readMetadata: a bad file is a METADATA error naming it, and is left byte
     ['a record without scope', '{"version": 1, "tokens": [{"name": "a", "source": "keychain"}]}', /lacks name, scope/],
     ['a record without source', '{"version": 1, "tokens": [{"name": "a", "scope": "gitlab.com"}]}', /lacks name, scope or source/],
     ['a record with a numeric name', '{"version": 1, "tokens": [{"name": 5, "scope": "x", "source": "keychain"}]}', /lacks name/],
-    ['a newer schema', '{"version": 2, "tokens": []}', /schema version 2, newer than this git-credential-pat \(1\); upgrade/],
+    ['a newer schema', '{"version": 3, "tokens": []}', /schema version 3, newer than this git-credential-pat \(2\); upgrade/],
+    ['a store id that is not 16 hex digits', '{"version": 2, "id": "../other", "tokens": []}', /store id is not 16 hex digits/],
+    ['a store id that is a number', '{"version": 2, "id": 7, "tokens": []}', /store id/],
     ['a much newer schema', JSON.stringify({ version: 99, tokens: [{ whatever: true }] }), /schema version 99/],
   ]
   for (const [why, content, msg] of bad) {
@@ -94,7 +100,8 @@ t.test('updateMetadata: creates the directory and writes the file with mode 0600
   const dir = t.testdir()
   const file = join(dir, 'deep', 'er', 'tokens.json')
   const result = await updateMetadata(file, m => {
-    t.same(m, { version: SCHEMA_VERSION, tokens: [] }, 'starts empty')
+    t.same(m.tokens, [], 'starts empty')
+    t.match(m.id, /^[0-9a-f]{16}$/, 'with its store id already given')
     m.tokens.push(rec('first'))
     return 'the result'
   })
@@ -104,7 +111,9 @@ t.test('updateMetadata: creates the directory and writes the file with mode 0600
   t.equal(statSync(join(dir, 'deep', 'er')).mode & 0o777, 0o700, 'directory mode 0700')
   const text = readFileSync(file, 'utf8')
   t.ok(text.endsWith('\n'), 'ends with a newline')
-  t.same(JSON.parse(text), { version: 1, tokens: [rec('first')] })
+  const written = JSON.parse(text)
+  t.match(written.id, /^[0-9a-f]{16}$/, 'a new file gets a store id')
+  t.same(written, { version: 2, id: written.id, tokens: [rec('first')] })
   t.same(readMetadata(file).tokens.map(x => x.name), ['first'])
   t.same(readdirSync(join(dir, 'deep', 'er')), ['tokens.json'], 'no lock or temp file left behind')
 })
@@ -177,35 +186,140 @@ t.test('updateMetadata: concurrent updates are serialised', async t => {
   t.same(readdirSync(dir), ['tokens.json'], 'no lock or temp file left behind')
 })
 
-t.test('updateMetadata: a stale lock left by a dead process is taken over', async t => {
-  const dir = t.testdir({ 'tokens.json': JSON.stringify({ version: 1, tokens: [rec('a')] }), 'tokens.json.lock': {} })
+t.test('updateMetadata: a lock directory of an older version, untouched for a minute, is taken over', async t => {
+  const dir = t.testdir({ 'tokens.json': JSON.stringify({ version: 1, tokens: [rec('a', { source: 'env:X' })] }), 'tokens.json.lock': {} })
   const file = join(dir, 'tokens.json')
   const old = new Date(Date.now() - 60_000)
   utimesSync(join(dir, 'tokens.json.lock'), old, old)
-  await updateMetadata(file, m => void m.tokens.push(rec('b')))
+  await updateMetadata(file, m => void m.tokens.push(rec('b', { source: 'env:X' })), { giveUpMs: 0 })
   t.same(readMetadata(file).tokens.map(x => x.name), ['a', 'b'])
   t.same(readdirSync(dir), ['tokens.json'], 'lock removed')
 })
 
-t.test('updateMetadata: a lock held by someone else ends in a LOCKED error, file untouched', async t => {
-  const original = JSON.stringify({ version: 1, tokens: [rec('a')] })
-  const dir = t.testdir({ 'tokens.json': original, 'tokens.json.lock': {} })
+/** A pid that is certainly not running: a child that has exited. */
+function deadPid(): number {
+  const r = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' })
+  return Number(r.stdout)
+}
+
+const lockOf = (pid: number, start: string | null, extra: object = {}) =>
+  JSON.stringify({ pid, start, boot: readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim(), host: hostname(), nonce: 'feedfacecafebeef', ...extra })
+
+t.test('updateMetadata: a lock whose holder died (kill -9) is taken over at once, without waiting', async t => {
+  const cases: Array<[string, () => string]> = [
+    ['no such process', () => lockOf(deadPid(), '12345')],
+    ['the pid now runs another process (start time differs)', () => lockOf(process.pid, '1')],
+    ['written before a reboot (boot id differs)', () => lockOf(process.pid, startTime(process.pid), { boot: 'another-boot' })],
+  ]
+  for (const [why, lock] of cases) {
+    await t.test(why, async t => {
+      const dir = t.testdir({ 'tokens.json': JSON.stringify({ version: 1, tokens: [rec('a', { source: 'env:X' })] }), 'tokens.json.lock': lock() })
+      const file = join(dir, 'tokens.json')
+      // giveUpMs 0: no waiting at all; a live-looking holder would end in LOCKED.
+      await updateMetadata(file, m => void m.tokens.push(rec('b', { source: 'env:X' })), { giveUpMs: 0 })
+      t.same(readMetadata(file).tokens.map(x => x.name), ['a', 'b'], 'the write went through')
+      t.same(readdirSync(dir), ['tokens.json'], 'no lock or takeover file left behind')
+    })
+  }
+})
+
+t.test('updateMetadata: a live holder is waited for, and both writes are kept', async t => {
+  const dir = t.testdir({ 'tokens.json': JSON.stringify({ version: 1, tokens: [rec('a', { source: 'env:X' })] }) })
   const file = join(dir, 'tokens.json')
-  // keep the lock fresh, as a live holder does
-  const timer = setInterval(() => {
-    const now = new Date()
-    utimesSync(join(dir, 'tokens.json.lock'), now, now)
-  }, 1000)
-  t.teardown(() => clearInterval(timer))
+  // A child takes the lock for real, writes a token under it, and holds the lock until told to go.
+  // The built module (npm test builds dist/ first): the same lock code, another process.
+  const child = spawn(process.execPath, ['--input-type=module', '-e', `
+    const { updateMetadata } = await import(${JSON.stringify(new URL('../dist/tokens.js', import.meta.url).href)})
+    await updateMetadata(process.argv[1], async m => {
+      m.tokens.push({ name: 'from-child', scope: 'gitlab.com', source: 'env:X', username: 'u', provider: 'gitlab', expires: null, access: 'read', created: 'x', state: 'active', origin: 'add' })
+      process.stdout.write('holding\\n')
+      await new Promise(r => process.stdin.once('data', r))
+    })
+  `, file], { stdio: ['pipe', 'pipe', 'inherit'] })
+  t.teardown(() => child.kill('SIGKILL'))
+  await new Promise(r => child.stdout.once('data', r))
+  let done = false
+  const mine = updateMetadata(file, m => void m.tokens.push(rec('from-parent', { source: 'env:X' })), { retryMs: 5, giveUpMs: 60_000 }).then(() => (done = true))
+  await new Promise(r => setTimeout(r, 100))
+  t.notOk(done, 'still waiting while the holder lives')
+  child.stdin.write('go\n')
+  await mine
+  t.same(readMetadata(file).tokens.map(x => x.name).sort(), ['a', 'from-child', 'from-parent'], "the holder's write and the waiter's are both kept")
+  t.same(readdirSync(dir), ['tokens.json'], 'lock released')
+})
+
+t.test('updateMetadata: a lock held by a live process ends in a one-line LOCKED error, file untouched', async t => {
+  const original = JSON.stringify({ version: 1, tokens: [rec('a')] })
+  // This test process is alive and is the holder it names.
+  const dir = t.testdir({ 'tokens.json': original, 'tokens.json.lock': lockOf(process.pid, startTime(process.pid)) })
+  const file = join(dir, 'tokens.json')
+  let called = false
+  await t.rejects(
+    updateMetadata(
+      file,
+      () => {
+        called = true
+      },
+      { retryMs: 1, giveUpMs: 50 },
+    ),
+    { name: 'PatError', code: 'LOCKED', message: new RegExp(`cannot lock .*tokens\\.json: process ${process.pid} has held`) },
+  )
+  t.notOk(called, 'change() never ran')
+  t.equal(readFileSync(file, 'utf8'), original)
+  t.ok(existsSync(join(dir, 'tokens.json.lock')), "the live holder's lock is left alone")
+})
+
+t.test('isAlive: this process is, an exited one is not', async t => {
+  t.ok(isAlive({ pid: process.pid, start: startTime(process.pid), boot: null, host: hostname() }))
+  t.notOk(isAlive({ pid: deadPid(), start: null, boot: null, host: hostname() }))
+  t.ok(isAlive({ pid: deadPid(), start: null, boot: null, host: 'another-host.invalid' }), 'another host: cannot tell, so assumed alive')
+})
+
+t.test('updateMetadata: a read-only metadata file is refused with one line, unchanged', async t => {
+  const original = JSON.stringify({ version: 1, tokens: [rec('a', { source: 'env:X' })] })
+  const dir = t.testdir({ 'tokens.json': original })
+  const file = join(dir, 'tokens.json')
+  chmodSync(file, 0o400)
   let called = false
   await t.rejects(
     updateMetadata(file, () => {
       called = true
     }),
-    { name: 'PatError', code: 'LOCKED', message: /cannot lock .*tokens\.json/ },
+    { code: 'METADATA', message: /tokens\.json is read-only; nothing was changed/ },
   )
-  t.notOk(called, 'change() never ran')
+  t.notOk(called, 'change() never ran (nothing done in the keychain either)')
   t.equal(readFileSync(file, 'utf8'), original)
+})
+
+t.test('store id: kept across writes, read from the header line by readTokensFor', async t => {
+  const dir = t.testdir()
+  const file = join(dir, 'tokens.json')
+  await updateMetadata(file, m => void m.tokens.push(rec('a', { source: 'env:X' })))
+  const id = readMetadata(file).id!
+  t.match(id, /^[0-9a-f]{16}$/)
+  await updateMetadata(file, m => void m.tokens.push(rec('b', { source: 'env:X' })))
+  t.equal(readMetadata(file).id, id, 'the id never changes')
+  const text = readFileSync(file, 'utf8')
+  t.equal(text.split('\n')[0], `{"version":2,"id":"${id}","tokens":[`, 'the id rides on the header line')
+  bindStore(join(dir, 'elsewhere.json'), null)
+  t.same(readTokensFor(file, 'gitlab.com').map(x => x.name), ['a', 'b'], 'the fast path reads the new header')
+  t.equal(storeId(), id, 'and binds the store id for keychain calls')
+  t.equal(accountFor('a'), `${id}/a`)
+  t.equal(accountIn(null, 'a'), 'a', 'a schema-1 file (no id): bare names')
+})
+
+t.test('a schema-1 file without keychain items gets an id on its first write, records unchanged', async t => {
+  const tokens = [rec('a', { source: 'env:X' }), rec('b', { source: 'file:/x' })]
+  const dir = t.testdir({ 'tokens.json': JSON.stringify({ version: 1, tokens }) })
+  const file = join(dir, 'tokens.json')
+  const before = readMetadata(file)
+  t.equal(before.id, undefined)
+  t.equal(storeId(), null, 'read without an id: bare names')
+  await updateMetadata(file, () => {})
+  const after = readMetadata(file)
+  t.equal(after.version, 2)
+  t.match(after.id, /^[0-9a-f]{16}$/)
+  t.same(after.tokens, tokens)
 })
 
 t.test('updateMetadata: writes the current schema version', async t => {

@@ -14,7 +14,8 @@ import { originOf } from '../scope.js'
 import { configGetUrlmatch } from '../gitconfig.js'
 import { effectiveHelpers, isOurs, readHelperEntries, type HelperEntry } from '../helper-config.js'
 import { describeOther, otherHelperKind } from '../other-helpers.js'
-import { readSecret } from '../sources/index.js'
+import { readSecret, refreshAccount } from '../sources/index.js'
+import { accountIn, isStoreAccount, nameOf, storeId } from '../keychain-account.js'
 import * as keychain from '../sources/keychain.js'
 import { renderTable, type Cell } from '../table.js'
 import { isTrue } from './setup.js'
@@ -216,14 +217,14 @@ async function probeKeychain(): Promise<Check> {
   const value = randomBytes(16).toString('hex')
   const started = Date.now()
   try {
-    await keychain.setSecret(account, value)
-    const back = await keychain.getSecret(account)
-    await keychain.deleteSecret(account)
+    await keychain.setRaw(account, value)
+    const back = await keychain.getRaw(account)
+    await keychain.deleteRaw(account)
     if (back !== value) {
       return check('keychain', 'fail', 'the keychain stored a test item but returned something else', [], ['check that your Secret Service (GNOME Keyring, KWallet, KeePassXC) is working'])
     }
   } catch (e) {
-    await keychain.deleteSecret(account).catch(() => false)
+    await keychain.deleteRaw(account).catch(() => false)
     return check('keychain', 'fail', `keychain not usable: ${(e as Error).message}`, [], keychainFix())
   }
   const ms = Date.now() - started
@@ -251,41 +252,7 @@ async function checkConsistency(tokens: TokenRecord[] | null, keychainOk: boolea
     } catch (e) {
       out.push(check('keychain-records', 'fail', `cannot list the keychain items: ${(e as Error).message}`, [], keychainFix()))
     }
-    if (accounts) {
-      const have = new Set(accounts)
-      const names = new Set(tokens.map(t => t.name))
-      const missing = tokens.filter(t => t.source === 'keychain' && !have.has(t.name))
-      out.push(
-        missing.length
-          ? check(
-              'missing-secret',
-              'fail',
-              `${missing.length} token${missing.length === 1 ? ' has' : 's have'} a record but no secret in the keychain`,
-              missing.map(t => `${t.name} (${t.scope})`),
-              missing.map(t => `git-credential-pat rotate ${t.name}   (store the secret again) or: git-credential-pat remove ${t.name} --yes`),
-            )
-          : check('missing-secret', 'ok', 'every keychain token has its secret'),
-      )
-      const orphans = accounts.filter(a => {
-        if (a.startsWith('#doctor-probe-')) return false // another doctor's probe in flight
-        const refresh = a.endsWith('#oauth_refresh_token') ? a.slice(0, -'#oauth_refresh_token'.length) : null
-        return refresh !== null ? !names.has(refresh) : !names.has(a)
-      })
-      out.push(
-        orphans.length
-          ? check(
-              'orphan-secret',
-              'fail',
-              `${orphans.length} keychain item${orphans.length === 1 ? ' has' : 's have'} no record (git-credential-pat cannot use or show ${orphans.length === 1 ? 'it' : 'them'})`,
-              orphans,
-              [
-                ...orphans.map(a => `git-credential-pat remove ${a} --yes`),
-                ...(env.GIT_CREDENTIAL_PAT_HOME ? ['(or they belong to another GIT_CREDENTIAL_PAT_HOME sharing this keyring)'] : []),
-              ],
-            )
-          : check('orphan-secret', 'ok', 'every keychain item has a record'),
-      )
-    }
+    if (accounts) out.push(...compareKeychain(tokens, accounts, storeId()))
   }
   // Secrets outside the keychain: a file source must exist and be private.
   // env: and exec: are left alone (env depends on the job; exec may prompt).
@@ -300,6 +267,58 @@ async function checkConsistency(tokens: TokenRecord[] | null, keychainOk: boolea
   if (bad.length) out.push(check('file-source', 'fail', `${bad.length} file: source${bad.length === 1 ? ' is' : 's are'} unusable`, bad, ['fix the file (it must exist, be yours and be mode 600), or: git-credential-pat remove NAME']))
   return out
 }
+
+/**
+ * Our records against the keychain's accounts. Ours are the accounts under
+ * this metadata file's store id (keychain-account.ts); another home's items
+ * (another id) are never ours to call orphans, and bare-name items (schema 1,
+ * one namespace for every home) are counted only as legacy.
+ */
+export function compareKeychain(tokens: TokenRecord[], accounts: string[], id: string | null): Check[] {
+  const out: Check[] = []
+  const have = new Set(accounts)
+  const names = new Set(tokens.map(t => t.name))
+  const missing = tokens.filter(t => t.source === 'keychain' && !t.emptySecret && !have.has(accountIn(id, t.name)))
+  out.push(
+    missing.length
+      ? check(
+          'missing-secret',
+          'fail',
+          `${missing.length} token${missing.length === 1 ? ' has' : 's have'} a record but no secret in the keychain`,
+          missing.map(t => `${t.name} (${t.scope})`),
+          missing.map(t => `git-credential-pat rotate ${t.name}   (store the secret again) or: git-credential-pat remove ${t.name} --yes`),
+        )
+      : check('missing-secret', 'ok', 'every keychain token has its secret'),
+  )
+  if (!id) {
+    out.push(check('orphan-secret', 'skip', 'the metadata has no store id yet (written by an older version): its keychain items move under one at the next change'))
+    return out
+  }
+  const orphans = accounts
+    .map(a => nameOf(a, id))
+    .filter((n): n is string => n !== null)
+    .filter(n => !names.has(n.endsWith(REFRESH) ? n.slice(0, -REFRESH.length) : n))
+  out.push(
+    orphans.length
+      ? check(
+          'orphan-secret',
+          'fail',
+          `${orphans.length} keychain item${orphans.length === 1 ? ' has' : 's have'} no record (git-credential-pat cannot use or show ${orphans.length === 1 ? 'it' : 'them'})`,
+          orphans,
+          orphans.map(n => `git-credential-pat remove ${n} --yes`),
+        )
+      : check('orphan-secret', 'ok', 'every keychain item of this metadata file has a record'),
+  )
+  const legacy = accounts.filter(a => !isStoreAccount(a) && !a.startsWith('#doctor-probe-')).length
+  if (legacy) {
+    out.push(
+      check('legacy-secret', 'ok', `${legacy} keychain item${legacy === 1 ? '' : 's'} under a bare name from an older version (legacy, not ours to judge: another GIT_CREDENTIAL_PAT_HOME not yet upgraded may own ${legacy === 1 ? 'it' : 'them'})`),
+    )
+  }
+  return out
+}
+
+const REFRESH = refreshAccount('')
 
 // ---- tokens ---------------------------------------------------------------------
 

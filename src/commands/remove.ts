@@ -1,11 +1,14 @@
 // `remove NAME…`: delete a token's record and its keychain secret (SPEC §5).
-// Asks first on a terminal; a script must say --yes.
+// Asks first on a terminal; a script must say --yes. Only this metadata
+// file's keychain items are touched (`<store id>/<name>`, keychain-account.ts):
+// a same-named token of another GIT_CREDENTIAL_PAT_HOME keeps its secret.
 import type { CommandModule } from 'yargs'
 import { PatError } from '../errors.js'
 import { readMetadata, updateMetadata, type TokenRecord } from '../tokens.js'
 import { statePaths } from '../paths.js'
 import { dropSecret, refreshAccount } from '../sources/index.js'
-import { deleteSecret, getSecret } from '../sources/keychain.js'
+import { deleteSecret, getRaw } from '../sources/keychain.js'
+import { accountIn, storeId } from '../keychain-account.js'
 import { openTerminal } from '../tty.js'
 import { byName } from './lookup.js'
 
@@ -41,8 +44,10 @@ export async function removeTokens(args: RemoveArgs, env = process.env): Promise
   for (const name of args.names) {
     const record = meta.tokens.find(t => t.name === name)
     if (record) targets.push({ name, record })
-    // A keychain item without a record (doctor reports those) is removable too.
-    else if ((await getSecret(name).catch(() => null)) !== null) targets.push({ name })
+    // A keychain item of ours without a record (doctor reports those) is
+    // removable too. Without a store id (schema 1) no record-less item is
+    // known to be ours: bare names are every home's.
+    else if (storeId() && (await getRaw(accountIn(storeId(), name)).catch(() => null)) !== null) targets.push({ name })
     else byName(meta, name) // throws NOT_FOUND, without echoing a pasted secret
   }
   if (!args.yes) await confirm(targets)

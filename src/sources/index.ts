@@ -5,7 +5,11 @@ import { PatError } from '../errors.js'
 import type { TokenRecord } from '../tokens.js'
 import * as keychain from './keychain.js'
 
-/** The keychain account holding a token's OAuth refresh token. */
+/**
+ * The name, within the store, of the keychain item holding a token's OAuth
+ * refresh token (the account is `<store id>/<name>#oauth_refresh_token`;
+ * keychain-account.ts). Keychain calls here take names within the store.
+ */
 export const refreshAccount = (name: string) => `${name}#oauth_refresh_token`
 
 export function validateSource(source: string): string {
