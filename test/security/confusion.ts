@@ -1,0 +1,55 @@
+// Issue 10: host/port/protocol/path/username confusion, through real git.
+// SPEC §3: a token goes only where its scope says — hosts exact (case
+// aside), ports exact (443/80 = none), https unless the scope says http://,
+// paths segment by segment with one trailing .git ignored, `..` and
+// percent-encoding normalised or refused, a URL's user pins the token.
+//
+// Server groups: `git ls-remote` against the loopback smart-HTTP server,
+// asserting which token the SERVER saw. Fill groups: `git credential fill`
+// for hosts the loopback server cannot be. Each case is one assertion.
+// Groups run three at a time; the cases of a group one after another.
+import t, { type Test } from 'tap'
+import { fillGroups } from './lib/confusion-fill-cases.js'
+import { serverGroups } from './lib/confusion-server-cases.js'
+import { accepted, pool, runFillGroup, runServerGroup, type GroupResult, type Outcome } from './lib/confusion-run.js'
+
+// About 200 git runs and 40 adds: well under two minutes on an idle
+// machine; the bound is for a loaded one (each git call has its own 30 s).
+t.setTimeout(8 * 60_000)
+
+const jobs = [
+  ...serverGroups.map(g => () => runServerGroup(g)),
+  ...fillGroups.map(g => () => runFillGroup(g)),
+]
+const results: GroupResult[] = await pool(jobs, 3, job => job())
+
+const show = (keys: string[]) => (keys.length ? keys.join(', ') : 'nothing')
+
+function check(t: Test, r: GroupResult, o: Outcome) {
+  const c = o.case
+  const wanted = [c.expect, ...(c.alsoOk ?? [])].map(e => e ?? 'nothing').join(' or ')
+  const via = r.kind === 'server' ? 'sent' : 'returned'
+  const extra = {
+    found: show(o.got),
+    wanted,
+    gitExit: o.code,
+    gitStderr: o.stderr.trim().split('\n').slice(-3).join('\n'),
+  }
+  t.ok(accepted(o), `${c.name} (${via}: ${wanted})`, extra)
+  if (r.kind === 'server' && 'user' in c && c.user !== undefined && o.got.length > 0) {
+    t.same(o.users, [c.user], `${c.name}: the server saw username ${c.user}`)
+  }
+}
+
+let server = 0
+let fill = 0
+for (const r of results) {
+  t.test(r.name, async t => {
+    if (r.error) t.fail(`set-up failed: ${r.error}`)
+    for (const o of r.outcomes) check(t, r, o)
+  })
+  if (r.kind === 'server') server += r.outcomes.length
+  else fill += r.outcomes.length
+}
+t.comment(`confusion cases: ${server} through the loopback server, ${fill} through git credential fill, ${server + fill} in all`)
+t.ok(server + fill >= 100, `at least 100 confusion cases ran (${server + fill})`)
