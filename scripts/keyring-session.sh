@@ -14,7 +14,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "git-credential-pat: missing ${missing[*]}: run ./install.sh first" >&2
   exit 1
 fi
-if [ ! -f "$here/dist/main.js" ] || [ -n "$(find "$here/src" -newer "$here/dist/main.js" -name '*.ts' -print -quit)" ]; then
+if [ ! -f "$here/dist/bundle/main.js" ] || [ -n "$(find "$here/src" -newer "$here/dist/bundle/main.js" -name '*.ts' -print -quit)" ]; then
   (cd "$here" && npm run --silent build)
 fi
 

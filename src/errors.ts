@@ -24,13 +24,6 @@ export class PatError extends Error {
     this.code = code
     this.name = 'PatError'
   }
-  /**
-   * The git-side bundle (dist/git-credential-pat.cjs) and the ESM modules it
-   * loads lazily each have their own copy of this class; recognise both.
-   */
-  static override [Symbol.hasInstance](x: unknown): boolean {
-    return x instanceof Error && x.name === 'PatError' && typeof (x as { code?: unknown }).code === 'string'
-  }
   get exitCode(): number {
     return this.code === 'USAGE' ? 2 : 1
   }

@@ -201,9 +201,7 @@ function show(v: unknown): string {
 
 // What one helper request did, gathered along the way (token name, where the
 // secret came from, the outcome) and logged once at the end by helper.ts.
-// Shared through globalThis: lazily loaded ESM modules (forge.ts on erase)
-// have their own copy of this module beside the git-side bundle's.
-const notes: Fields = ((globalThis as { [k: symbol]: Fields })[Symbol.for('git-credential-pat.log-notes')] ??= {})
+const notes: Fields = {}
 
 export function note(fields: Fields): void {
   Object.assign(notes, fields)

@@ -1,7 +1,7 @@
 // Questions on the terminal. git's own stdin/stdout are pipes, so a helper
 // talks to the user through /dev/tty, as git's prompt does (git's
 // compat/terminal.c). Hidden answers switch echo off.
-import { openSync, closeSync } from 'node:fs'
+import { openSync } from 'node:fs'
 import { ReadStream, WriteStream } from 'node:tty'
 import { PatError } from './errors.js'
 
@@ -18,30 +18,33 @@ export interface Terminal {
   close(): void
 }
 
-/** Open the controlling terminal, or return null if there is none. */
+/**
+ * The controlling terminal, or null if there is none. Opened once per
+ * process and kept: closing it and opening it again for the next question
+ * lets a stream's deferred close hit the reused descriptor (Bun closes
+ * asynchronously: the second question failed with EBADF). close() only
+ * stops reading, so the process can still exit.
+ */
+let shared: Terminal | null | undefined
 export function openTerminal(): Terminal | null {
+  if (shared !== undefined) return shared
   let fd: number
   try {
     fd = openSync('/dev/tty', 'r+')
   } catch {
-    return null
+    return null // not cached: a terminal may appear later (tests)
   }
   const input = new ReadStream(fd)
   const output = new WriteStream(fd)
-  return {
+  shared = {
     write: text => void output.write(text),
     ask: (question, opts = {}) => readLine(input, output, question, !!opts.hidden),
     close() {
       input.setRawMode(false)
-      input.destroy()
-      output.destroy()
-      try {
-        closeSync(fd)
-      } catch {
-        /* already closed by the streams */
-      }
+      input.pause()
     },
   }
+  return shared
 }
 
 function readLine(input: ReadStream, output: WriteStream, question: string, hidden: boolean): Promise<string> {

@@ -168,7 +168,7 @@ t.test('help, usage errors and `git credential-pat`', async t => {
   })
   const unknown = await sb.pat(['list', '--bogus'])
   t.equal(unknown.code, 2)
-  t.match(unknown.stderr, /^git-credential-pat: Unknown argument: bogus\n/)
+  t.match(unknown.stderr, /^git-credential-pat: Unknown argument: bogus\b[^\n]*\n$/)
   await ok(sb, ['add', 'gitlab.example.com', '--token-stdin', '--name', 'via-git'], 'sss')
   const viaGit = await sb.git(['credential-pat', 'show', 'via-git', '--json'])
   t.equal(viaGit.code, 0, viaGit.stderr)

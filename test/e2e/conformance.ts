@@ -105,7 +105,7 @@ function gitCredential(ctx: Ctx, cmd: 'fill' | 'approve' | 'reject', input: stri
 
 /** The helper itself, as git would run it. */
 function helper(ctx: Ctx, op: string, input: string) {
-  return runDetached(process.execPath, [bin, op], ctx, input)
+  return runDetached(bin, [op], ctx, input)
 }
 
 /**
@@ -192,7 +192,7 @@ function expectQuiet(t: Test, r: RunResult, what: string) {
 
 /** Best effort: stop a daemon the helper may have started for this sandbox. */
 async function stopDaemon(ctx: Ctx) {
-  await run(process.execPath, [bin, 'daemon', 'stop'], { cwd: ctx.sb.dir, env: ctx.env, input: '' }).catch(() => {})
+  await run(bin, ['daemon', 'stop'], { cwd: ctx.sb.dir, env: ctx.env, input: '' }).catch(() => {})
 }
 
 // ---------------------------------------------------- lib-credential.sh port

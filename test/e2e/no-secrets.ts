@@ -23,7 +23,7 @@ t.test('no secret in output, argv, metadata or log', async t => {
   const origin = `http://127.0.0.1:${srv.port}`
 
   // While `add` waits on stdin, what `ps` shows is only the command line.
-  const child = spawn(process.execPath, [bin, 'add', `${origin}/g/*`, '--token-stdin', '--username', 'u', '--name', 'n0', '--expires', '30d'], { env: sb.env, cwd: sb.dir, stdio: ['pipe', 'pipe', 'pipe'] })
+  const child = spawn(bin, ['add', `${origin}/g/*`, '--token-stdin', '--username', 'u', '--name', 'n0', '--expires', '30d'], { env: sb.env, cwd: sb.dir, stdio: ['pipe', 'pipe', 'pipe'] })
   let out = ''
   child.stdout.setEncoding('utf8').on('data', d => (out += d))
   child.stderr.setEncoding('utf8').on('data', d => (out += d))

@@ -272,7 +272,7 @@ t.test('no controlling terminal: silent, exit 0, fast', async t => {
     for (let k = 0; k < 3 && best >= 1000; k++) {
       const start = Date.now()
       // setsid: a new session with no controlling terminal.
-      const r = await run('setsid', ['-w', process.execPath, bin, 'get'], { env, input: request })
+      const r = await run('setsid', ['-w', bin, 'get'], { env, input: request })
       best = Math.min(best, Date.now() - start)
       t.equal(r.code, 0)
       t.equal(r.stdout, '', 'nothing on stdout')

@@ -65,7 +65,7 @@ const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
  */
 export function onTty(sb: Sandbox, args: string[], answers: { after: RegExp; text: string }[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; screen: string }> {
   return new Promise((resolve, reject) => {
-    const cmd = [process.execPath, bin, ...args].map(sh).join(' ')
+    const cmd = [bin, ...args].map(sh).join(' ')
     const child = spawn('script', ['-qefc', cmd, '/dev/null'], { cwd: sb.dir, env: { ...sb.env, TERM: 'xterm', NO_COLOR: undefined, ...env }, stdio: ['pipe', 'pipe', 'pipe'] })
     let screen = ''
     let next = 0

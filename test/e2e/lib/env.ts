@@ -77,7 +77,7 @@ export function sandbox(name = 'e2e'): Sandbox {
     dir,
     env,
     pat: (args, o = {}) =>
-      run(process.execPath, [bin, ...args], { cwd: o.cwd ?? dir, env: { ...env, ...o.env }, input: o.input }),
+      run(bin, args, { cwd: o.cwd ?? dir, env: { ...env, ...o.env }, input: o.input }),
     git: (args, o = {}) => run('git', args, { cwd: o.cwd ?? dir, env: { ...env, ...o.env }, input: o.input }),
     async addToken(scope, secret, flags = []) {
       const r = await sb.pat(['add', scope, '--token-stdin', ...flags], { input: secret })
