@@ -26,7 +26,11 @@ export function statePaths(env: NodeJS.ProcessEnv = process.env): StatePaths {
     }
   }
   const p = envPaths('git-credential-pat', { suffix: '' })
-  const runtimeBase = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'git-credential-pat') : join(p.temp, 'run')
+  // The daemon socket (SPEC §8): $XDG_RUNTIME_DIR is the user's own; else a
+  // 0700 directory under the user's cache dir, as git-credential-cache uses
+  // ~/.cache/git/credential/. Never env-paths' temp dir (/tmp/<user>/…):
+  // another user can create that path first and own a directory above it.
+  const runtimeBase = env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'git-credential-pat') : join(p.cache, 'run')
   return {
     data: p.data,
     metadata: join(p.data, 'tokens.json'),

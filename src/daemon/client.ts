@@ -8,6 +8,7 @@ import { dirname, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { FrameError, FrameReader, encodeFrame, type Reply, type Request } from './protocol.js'
 import { checkClientPaths, checkRuntimeDir, runtimePaths, type RuntimePaths } from './runtime.js'
+import { newNonce, nonceFrom, proofOf, readKey, verifyProof } from './handshake.js'
 import { PatError } from '../errors.js'
 
 export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
@@ -26,12 +27,46 @@ export class DaemonUnavailable extends Error {
   }
 }
 
-/** One request on a fresh connection, answered within timeoutMs or rejected with DaemonUnavailable. */
-export function request(socket: string, req: Request, timeoutMs: number): Promise<Reply> {
+/** The daemon's key as this process read it, by path: read once, again only when a daemon's proof does not match (it restarted). */
+const keys = new Map<string, Buffer>()
+
+/** Forget the keys read so far (tests that change the key file under one process). */
+export function forgetKeyCache(): void {
+  keys.clear()
+}
+
+function cachedKey(path: string, fresh = false): Buffer | null {
+  if (!fresh) {
+    const k = keys.get(path)
+    if (k) return k
+  }
+  const k = readKey(path) // throws DAEMON for a key that is not ours alone
+  if (k) keys.set(path, k)
+  else keys.delete(path)
+  return k
+}
+
+/**
+ * One request on a fresh connection, answered within timeoutMs (the whole
+ * exchange, handshake included) or rejected with DaemonUnavailable. The
+ * request is sent only after the peer proved it knows our daemon's key, and
+ * only an answer from that peer is taken (handshake.ts).
+ */
+export function request(p: Pick<RuntimePaths, 'socket' | 'key'>, req: Request, timeoutMs: number): Promise<Reply> {
   return new Promise((resolvePromise, reject) => {
+    let key: Buffer | null
+    try {
+      key = cachedKey(p.key)
+    } catch (e) {
+      return reject(new DaemonUnavailable('unsafe', (e as Error).message))
+    }
+    // No key: no daemon has started here yet (or it is starting).
+    if (!key) return reject(new DaemonUnavailable('absent', 'no daemon key'))
     let done = false
+    let verified = false
     const reader = new FrameReader()
-    const sock = net.createConnection(socket)
+    const clientNonce = newNonce()
+    const sock = net.createConnection(p.socket)
     const finish = (err: DaemonUnavailable | null, reply?: Reply) => {
       if (done) return
       done = true
@@ -46,7 +81,31 @@ export function request(socket: string, req: Request, timeoutMs: number): Promis
       () => setImmediate(() => finish(new DaemonUnavailable('timeout', `the daemon did not answer within ${timeoutMs} ms`))),
       timeoutMs,
     )
-    sock.on('connect', () => sock.write(encodeFrame(req)))
+    sock.on('connect', () => sock.write(encodeFrame({ op: 'hello', nonce: clientNonce.toString('base64') })))
+    /** The daemon's hello: prove it, then send our proof and the request together. */
+    const onHello = (m: unknown) => {
+      const h = m as { hello?: unknown; nonce?: unknown; proof?: unknown }
+      const serverNonce = typeof m === 'object' && m !== null && h.hello === 'git-credential-pat' ? nonceFrom(h.nonce) : null
+      if (!serverNonce) return finish(new DaemonUnavailable('error', 'the daemon did not answer the handshake (an older version? run git-credential-pat daemon stop)'))
+      let ok = verifyProof(key!, 'server', clientNonce, serverNonce, h.proof)
+      if (!ok) {
+        // Perhaps a daemon started since we read the key: read it once more.
+        try {
+          const again = cachedKey(p.key, true)
+          if (again && !again.equals(key!)) {
+            key = again
+            ok = verifyProof(key, 'server', clientNonce, serverNonce, h.proof)
+          }
+        } catch {
+          // judged below as a failed proof
+        }
+      }
+      if (!ok) {
+        return finish(new DaemonUnavailable('unsafe', `the process listening on ${p.socket} did not prove it is your git-credential-pat daemon; refusing to use it: run git-credential-pat daemon stop, or remove ${p.socket}`))
+      }
+      verified = true
+      sock.write(Buffer.concat([encodeFrame({ op: 'auth', proof: proofOf(key!, 'client', clientNonce, serverNonce).toString('base64') }), encodeFrame(req)]))
+    }
     sock.on('data', chunk => {
       let msgs: unknown[]
       try {
@@ -54,12 +113,19 @@ export function request(socket: string, req: Request, timeoutMs: number): Promis
       } catch (e) {
         return finish(new DaemonUnavailable('error', (e as Error).message))
       }
-      if (!msgs.length) return
-      const m = msgs[0]
-      if (m instanceof FrameError || typeof m !== 'object' || m === null || typeof (m as Reply).ok !== 'boolean') {
-        return finish(new DaemonUnavailable('error', 'the daemon sent a malformed reply'))
+      for (const m of msgs) {
+        if (done) return
+        if (!verified) {
+          if (m instanceof FrameError) return finish(new DaemonUnavailable('error', 'the daemon sent a malformed handshake'))
+          onHello(m)
+          continue
+        }
+        if (m instanceof FrameError || typeof m !== 'object' || m === null || typeof (m as Reply).ok !== 'boolean') {
+          return finish(new DaemonUnavailable('error', 'the daemon sent a malformed reply'))
+        }
+        return finish(null, m as Reply)
       }
-      finish(null, m as Reply)
+      if (reader.broken) finish(new DaemonUnavailable('error', reader.broken.message))
     })
     sock.on('error', e => {
       const code = (e as NodeJS.ErrnoException).code
@@ -68,6 +134,11 @@ export function request(socket: string, req: Request, timeoutMs: number): Promis
     })
     sock.on('close', () => finish(new DaemonUnavailable('closed', 'the daemon closed the connection before answering')))
   })
+}
+
+/** A peer or key refused by the handshake is reported like an unsafe path: once, with its fix. */
+function unsafeAsPatError(e: unknown): unknown {
+  return e instanceof DaemonUnavailable && e.why === 'unsafe' ? new PatError('DAEMON', e.message) : e
 }
 
 /** The executable that runs `daemon run` (bin/ beside dist/ and src/). */
@@ -122,10 +193,11 @@ export class DaemonClient {
         this.lastFailure = 'absent'
         return null
       }
-      const r = await request(this.paths.socket, req, opts.timeoutMs ?? this.timeoutMs)
+      const r = await request(this.paths, req, opts.timeoutMs ?? this.timeoutMs)
       this.lastFailure = undefined
       return r
-    } catch (e) {
+    } catch (err) {
+      const e = unsafeAsPatError(err)
       if (e instanceof PatError) {
         if (opts.strict) throw e
         this.refusal = e.message
@@ -180,8 +252,9 @@ export class DaemonClient {
     const ping = async () => {
       try {
         if (!checkClientPaths(this.paths)) return false
-        return (await request(this.paths.socket, { op: 'ping' }, 300)).ok
-      } catch (e) {
+        return (await request(this.paths, { op: 'ping' }, 300)).ok
+      } catch (err) {
+        const e = unsafeAsPatError(err)
         if (e instanceof PatError) {
           if (opts.strict) throw e
           this.refusal = e.message

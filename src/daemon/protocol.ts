@@ -71,14 +71,26 @@ export class FrameError extends Error {
  */
 export class FrameReader {
   private buf: Buffer = Buffer.alloc(0)
+  /**
+   * Set when an oversized header follows complete frames in one push: those
+   * frames are returned first (a handshake and a request may share a
+   * chunk), then the owner sees this and closes; any later push throws it.
+   */
+  broken: FrameError | undefined
 
   push(chunk: Buffer): Array<unknown | FrameError> {
+    if (this.broken) throw this.broken
     this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk
     const out: Array<unknown | FrameError> = []
     for (;;) {
       if (this.buf.length < 4) break
       const len = this.buf.readUInt32BE(0)
-      if (len > MAX_FRAME) throw new FrameError(`request of ${len} bytes is over the ${MAX_FRAME}-byte limit`)
+      if (len > MAX_FRAME) {
+        const e = new FrameError(`request of ${len} bytes is over the ${MAX_FRAME}-byte limit`)
+        if (!out.length) throw e
+        this.broken = e
+        break
+      }
       if (this.buf.length < 4 + len) break
       const body = this.buf.subarray(4, 4 + len)
       this.buf = this.buf.subarray(4 + len)

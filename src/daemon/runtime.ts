@@ -2,14 +2,16 @@
 // trusting it. Like git's credential-cache daemon (credential-cache--daemon.c
 // check_socket_directory), the directory must be ours and closed to others:
 // anyone who can reach the socket can read every cached secret.
-import { lstatSync, mkdirSync, type Stats } from 'node:fs'
-import { join } from 'node:path'
+import { lstatSync, mkdirSync, realpathSync, type Stats } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
 import { statePaths } from '../paths.js'
 import { PatError } from '../errors.js'
 
 export interface RuntimePaths {
   dir: string
   socket: string
+  /** The daemon's random key, proved on every connection (handshake.ts). */
+  key: string
   /** Held (O_EXCL) by a daemon while it checks for a rival and binds. */
   lock: string
   /** Made by a client that spawned a daemon, so 64 clients spawn one. */
@@ -18,19 +20,24 @@ export interface RuntimePaths {
 
 export function runtimePaths(env: NodeJS.ProcessEnv = process.env): RuntimePaths {
   const dir = statePaths(env).runtime
-  return { dir, socket: join(dir, 'daemon.sock'), lock: join(dir, 'daemon.lock'), starting: join(dir, 'starting') }
+  return { dir, socket: join(dir, 'daemon.sock'), key: join(dir, 'daemon.key'), lock: join(dir, 'daemon.lock'), starting: join(dir, 'starting') }
 }
 
 const uid = () => (typeof process.getuid === 'function' ? process.getuid() : -1)
-const mode = (st: Stats) => (st.mode & 0o777).toString(8).padStart(3, '0')
+const mode = (st: Stats) => (st.mode & 0o7777).toString(8).padStart(3, '0')
 
-/** Create the directory (0700) if asked and absent, then check it; throws DAEMON errors. */
+/**
+ * Create the directory (0700) if asked and absent, then check it and every
+ * directory above it; throws DAEMON errors (ENOENT when absent and not asked
+ * to create it).
+ */
 export function checkRuntimeDir(dir: string, create: boolean): void {
   let st: Stats
   try {
     st = lstatSync(dir)
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || !create) throw e
+    // Missing parents too are made 0700: they are ours alone from the start.
     mkdirSync(dir, { recursive: true, mode: 0o700 })
     st = lstatSync(dir)
   }
@@ -44,6 +51,60 @@ export function checkRuntimeDir(dir: string, create: boolean): void {
     // git: "The permissions on your socket directory are too loose".
     throw new PatError('DAEMON', `${dir} is open to other users (mode ${mode(st)}); refusing to use it for the daemon socket: run chmod 700 ${dir}`)
   }
+  checkAncestors(dir)
+}
+
+/**
+ * Every directory above the socket directory, up to /, on the path as
+ * written and on the path it resolves to (a symbolic link on the way is
+ * judged by where it leads; the link itself can only be replaced by whoever
+ * can write the directory holding it, which is on the first path). Each must
+ * be owned by root or by us and writable by nobody else: whoever can write
+ * one can rename our directory away and put their own in its place, and so
+ * their socket at our path. Only the socket directory is checked by git's
+ * credential-cache; the attack of issue 10 came through its parent.
+ *
+ * One exception: a root-owned sticky directory (/tmp, mode 1777). There
+ * nobody but an entry's owner (or root) can rename or remove the entry, so
+ * it is safe provided the entry on our path right below it is ours (or
+ * root's). Test sandboxes live under /tmp, and so may a user's
+ * XDG_RUNTIME_DIR or GIT_CREDENTIAL_PAT_HOME.
+ */
+export function checkAncestors(dir: string): void {
+  const me = uid()
+  if (me < 0) return // no uids to compare (not reached: no daemon on Windows)
+  const lexical = resolve(dir)
+  const paths = [lexical]
+  try {
+    const real = realpathSync(lexical)
+    if (real !== lexical) paths.push(real)
+  } catch {
+    // it went away: the lexical path is still checked
+  }
+  for (const p of paths) {
+    let below = p
+    for (let d = dirname(p); ; below = d, d = dirname(d)) {
+      const st = lstatSync(d)
+      // A symbolic link: its target is on the resolved path, its directory on this one.
+      if (!st.isSymbolicLink()) checkAncestor(d, st, below, me)
+      if (d === dirname(d)) break
+    }
+  }
+}
+
+function checkAncestor(d: string, st: Stats, below: string, me: number): void {
+  const fix = 'set XDG_RUNTIME_DIR (or GIT_CREDENTIAL_PAT_HOME) to a directory only you can write'
+  if (st.uid !== 0 && st.uid !== me) {
+    throw new PatError('DAEMON', `${d} is owned by uid ${st.uid}, not you or root; refusing to keep the daemon socket below it: ${fix}`)
+  }
+  if ((st.mode & 0o022) === 0) return
+  const sticky = (st.mode & 0o1000) !== 0 && st.uid === 0
+  if (sticky) {
+    const owner = lstatSync(below).uid
+    if (owner === me || owner === 0) return
+    throw new PatError('DAEMON', `${below} is owned by uid ${owner}, not you; refusing to keep the daemon socket below it: ${fix}`)
+  }
+  throw new PatError('DAEMON', `${d} is writable by other users (mode ${mode(st)}); refusing to keep the daemon socket below it: ${fix}, or run chmod go-w ${d}`)
 }
 
 /** Whether the socket exists (false) and, if it does, that it is ours and closed to others; throws DAEMON errors. */

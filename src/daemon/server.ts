@@ -19,6 +19,8 @@ import { statePaths } from '../paths.js'
 import { setting } from '../settings.js'
 import { PatError, report } from '../errors.js'
 import { request } from './client.js'
+import { newNonce, nonceFrom, proofOf, verifyProof, writeKey } from './handshake.js'
+import { closeInheritedFds } from './fds.js'
 
 const log = logger('daemon')
 
@@ -98,9 +100,9 @@ export function daemonSettings(env: NodeJS.ProcessEnv = process.env): { cacheTim
 }
 
 /** Is a daemon answering on this socket? (A stopped or wedged one counts as not.) */
-export async function alive(socket: string, timeoutMs = 500): Promise<number | null> {
+export async function alive(paths: Pick<RuntimePaths, 'socket' | 'key'>, timeoutMs = 500): Promise<number | null> {
   try {
-    const r = await request(socket, { op: 'status' }, timeoutMs)
+    const r = await request(paths, { op: 'status' }, timeoutMs)
     return r.ok && r.status ? r.status.pid : null
   } catch {
     return null
@@ -116,15 +118,19 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle | n
   const { paths } = opts
   checkRuntimeDir(paths.dir, true)
   checkSocketPathLength(paths.socket)
-  if (await alive(paths.socket)) return null
+  if (await alive(paths)) return null
   if (!takeLock(paths.lock)) return null
   let server: net.Server
   let ino: number
+  let key: { key: Buffer; ino: number }
   try {
-    if (await alive(paths.socket)) return null
-    // A socket nobody answers on was left by a daemon that died (kill -9);
-    // checkSocket refuses to touch one that is not ours.
+    if (await alive(paths)) return null
+    // A socket nobody answers on (or no daemon of ours: it could not prove
+    // the key) was left by a daemon that died (kill -9); checkSocket refuses
+    // to touch one that is not ours.
     if (checkSocket(paths.socket)) unlinkSync(paths.socket)
+    // A new key for each daemon, before anyone can connect (handshake.ts).
+    key = writeKey(paths.key)
     server = net.createServer()
     server.maxConnections = MAX_CONNECTIONS
     // Created 0600 from the start, not chmod-ed after a window.
@@ -146,7 +152,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle | n
     rmQuiet(paths.lock)
   }
   rmQuiet(paths.starting)
-  return serve(server, ino, opts)
+  return serve(server, ino, key, opts)
 }
 
 function takeLock(lock: string): boolean {
@@ -175,7 +181,7 @@ function rmQuiet(path: string): void {
   }
 }
 
-function serve(server: net.Server, ino: number, opts: DaemonOptions): DaemonHandle {
+function serve(server: net.Server, ino: number, key: { key: Buffer; ino: number }, opts: DaemonOptions): DaemonHandle {
   const { paths, cacheTimeoutMs, idleMs } = opts
   const startedAt = Date.now()
   const cache = new Map<string, Entry>()
@@ -348,17 +354,47 @@ function serve(server: net.Server, ino: number, opts: DaemonOptions): DaemonHand
     sock.on('error', () => {}) // a client that went away (it falls back on its own)
     sock.on('close', () => conns.delete(sock))
     const reader = new FrameReader()
+    // Nothing is served before the peer proved it knows the key (handshake.ts).
+    let stage: 'hello' | 'auth' | 'ready' = 'hello'
+    let clientNonce: Buffer | undefined
+    let serverNonce: Buffer | undefined
+    const refuse = (why: string) => {
+      // Who or what it sent is not logged: it may be anything, secrets included.
+      log.warn({ why }, 'connection refused: failed handshake')
+      stage = 'hello'
+      sock.destroy()
+    }
     sock.on('data', chunk => {
+      const oversized = (e: Error) => {
+        if (stage !== 'ready') return refuse('oversized handshake')
+        // Oversized: answer and hang up, the stream cannot be resynchronised.
+        log.warn({ why: e.message }, 'oversized request refused')
+        sock.end(encodeFrame({ ok: false, error: e.message }))
+      }
       let msgs: unknown[]
       try {
         msgs = reader.push(chunk)
       } catch (e) {
-        // Oversized: answer and hang up, the stream cannot be resynchronised.
-        log.warn({ why: (e as Error).message }, 'oversized request refused')
-        sock.end(encodeFrame({ ok: false, error: (e as Error).message }))
-        return
+        return oversized(e as Error)
       }
       for (const m of msgs) {
+        if (sock.destroyed) return
+        if (stage === 'hello') {
+          const h = m as { op?: unknown; nonce?: unknown }
+          clientNonce = typeof m === 'object' && m !== null && h.op === 'hello' ? (nonceFrom(h.nonce) ?? undefined) : undefined
+          if (!clientNonce) return refuse('no hello')
+          serverNonce = newNonce()
+          stage = 'auth'
+          sock.write(encodeFrame({ hello: 'git-credential-pat', nonce: serverNonce.toString('base64'), proof: proofOf(key.key, 'server', clientNonce, serverNonce).toString('base64') }))
+          continue
+        }
+        if (stage === 'auth') {
+          const a = m as { op?: unknown; proof?: unknown }
+          const ok = typeof m === 'object' && m !== null && a.op === 'auth' && verifyProof(key.key, 'client', clientNonce!, serverNonce!, a.proof)
+          if (!ok) return refuse('wrong proof')
+          stage = 'ready'
+          continue
+        }
         let reply: Reply
         try {
           reply = m instanceof FrameError ? { ok: false, error: m.message } : handle(m)
@@ -368,6 +404,7 @@ function serve(server: net.Server, ino: number, opts: DaemonOptions): DaemonHand
         }
         if (!sock.destroyed) sock.write(encodeFrame(reply))
       }
+      if (reader.broken && !sock.destroyed) oversized(reader.broken)
     })
   })
   server.on('error', e => log.error({ err: e.message }, 'server error'))
@@ -377,6 +414,8 @@ function serve(server: net.Server, ino: number, opts: DaemonOptions): DaemonHand
   const watchdog = setInterval(() => {
     try {
       if (lstatSync(paths.socket).ino !== ino) return close('socket replaced by another daemon')
+      // Clients prove themselves with the key file: another one means another daemon.
+      if (lstatSync(paths.key).ino !== key.ino) return close('key replaced by another daemon')
       checkSocket(paths.socket)
       checkRuntimeDir(paths.dir, false)
     } catch (e) {
@@ -413,11 +452,14 @@ function serve(server: net.Server, ino: number, opts: DaemonOptions): DaemonHand
 
 /** `git-credential-pat daemon run`: the daemon in the foreground until it stops. */
 export async function runDaemon(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  // First, before opening anything: drop what the caller left open (fds.ts).
+  const inherited = closeInheritedFds()
   // Absolute paths first: the daemon then leaves the directory it was
   // started in (as git's daemon does), so it holds no repository or mount.
   const paths = runtimePaths(env)
   for (const k of Object.keys(paths) as Array<keyof RuntimePaths>) paths[k] = resolve(paths[k])
   configureLog(env, resolve(statePaths(env).log))
+  if (inherited.length) log.debug({ fds: inherited }, 'closed inherited descriptors')
   try {
     process.chdir('/')
   } catch {

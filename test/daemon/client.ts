@@ -7,6 +7,7 @@ import { chmodSync, chownSync, mkdirSync, rmSync } from 'node:fs'
 import { DaemonClient, daemonEnv, request } from '../../src/daemon/client.js'
 import { runtimePaths } from '../../src/daemon/runtime.js'
 import { encodeFrame } from '../../src/daemon/protocol.js'
+import { writeKey } from '../../src/daemon/handshake.js'
 import { tempHome, testDaemon } from './lib/in-process.js'
 
 /** How a request failed (DaemonUnavailable.why), or 'answered'. */
@@ -23,6 +24,7 @@ async function fake(t: { teardown(fn: () => void): void }, behave: (s: net.Socke
   const server = net.createServer(behave)
   await new Promise<void>(r => server.listen(paths.socket, r))
   chmodSync(paths.socket, 0o600)
+  writeKey(paths.key) // the client finds a key, so it connects; the fake cannot prove it
   t.teardown(() => {
     server.close()
     rmSync(dir, { recursive: true, force: true })
@@ -46,10 +48,10 @@ t.test('a daemon that never answers costs one timeout, then none', async t => {
 t.test('a daemon that dies mid-request, or answers garbage, is not waited for', async t => {
   const dies = await fake(t, s => s.on('data', () => s.destroy()))
   const t0 = Date.now()
-  t.equal(await why(request(dies.paths.socket, { op: 'ping' }, 5000)), 'closed')
+  t.equal(await why(request(dies.paths, { op: 'ping' }, 5000)), 'closed')
   t.ok(Date.now() - t0 < 1000)
   const garbage = await fake(t, s => s.on('data', () => s.write(encodeFrame('hello'))))
-  t.equal(await why(request(garbage.paths.socket, { op: 'ping' }, 5000)), 'error')
+  t.equal(await why(request(garbage.paths, { op: 'ping' }, 5000)), 'error')
   const c = new DaemonClient(garbage.env)
   t.equal(await c.call({ op: 'ping' }), null)
 })
@@ -62,7 +64,7 @@ t.test('no daemon: null at once, and the next call may find one', async t => {
   t.equal(await c.call({ op: 'ping' }), null)
   t.equal(c.lastFailure, 'absent')
   t.ok(Date.now() - t0 < 50)
-  t.equal(await why(request(runtimePaths(env).socket, { op: 'ping' }, 1000)), 'absent')
+  t.equal(await why(request(runtimePaths(env), { op: 'ping' }, 1000)), 'absent')
 })
 
 t.test('a real daemon answers through the client', async t => {

@@ -41,6 +41,15 @@ t.test('an oversized frame is refused from its header alone', async t => {
   t.throws(() => encodeFrame({ secret: 'x'.repeat(MAX_FRAME) }), { name: 'FrameError' })
 })
 
+t.test('frames before an oversized header are delivered, then the reader is broken', async t => {
+  const head = Buffer.alloc(4)
+  head.writeUInt32BE(MAX_FRAME + 1)
+  const r = new FrameReader()
+  t.same(r.push(Buffer.concat([encodeFrame({ op: 'auth' }), encodeFrame({ op: 'ping' }), head])), [{ op: 'auth' }, { op: 'ping' }])
+  t.match(r.broken, { name: 'FrameError', message: /over the/ })
+  t.throws(() => r.push(encodeFrame({ op: 'ping' })), { name: 'FrameError' }, 'nothing after it is read')
+})
+
 t.test('request shapes', async t => {
   t.equal(invalidRequest({ op: 'ping' }), null)
   t.equal(invalidRequest({ op: 'get', name: 'a', stamp: 's' }), null)

@@ -2,12 +2,11 @@
 // forget, session-only tokens, idle exit, and malformed input answered with
 // an error instead of a crash (src/daemon/server.ts).
 import t from 'tap'
-import net from 'node:net'
 import { chmodSync, chownSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { startDaemon } from '../../src/daemon/server.js'
 import { FrameReader, encodeFrame, type Reply } from '../../src/daemon/protocol.js'
-import { runtimePaths } from '../../src/daemon/runtime.js'
-import { testDaemon, tempHome } from './lib/in-process.js'
+import { runtimePaths, type RuntimePaths } from '../../src/daemon/runtime.js'
+import { authenticated, testDaemon, tempHome } from './lib/in-process.js'
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 
@@ -101,10 +100,10 @@ t.test('a session token with an expiry is dropped then; bad scopes and past expi
   t.match(await d.ask({ op: 'session-put', scope: 'gitlab.com', username: 'u', secret: 's', expiresAt: Date.now() - 1 }), { ok: false, error: /expired/ })
 })
 
-/** Send raw bytes, collect the replies until the daemon closes or `wait` ms pass. */
-function raw(socket: string, bytes: Buffer, wait = 300): Promise<{ replies: unknown[]; closed: boolean }> {
+/** After the handshake, send raw bytes; collect the replies until the daemon closes or `wait` ms pass. */
+async function raw(paths: RuntimePaths, bytes: Buffer, wait = 300): Promise<{ replies: unknown[]; closed: boolean }> {
+  const s = await authenticated(paths)
   return new Promise(res => {
-    const s = net.createConnection(socket)
     const reader = new FrameReader()
     const replies: unknown[] = []
     let closed = false
@@ -130,18 +129,18 @@ t.test('malformed requests get an error reply and the daemon carries on', async 
     head.writeUInt32BE(body.length)
     return Buffer.concat([head, body])
   }
-  let r = await raw(d.paths.socket, frame('{"op": "get", '))
+  let r = await raw(d.paths, frame('{"op": "get", '))
   t.match(r.replies, [{ ok: false, error: /not valid JSON/ }])
-  r = await raw(d.paths.socket, Buffer.concat([frame('[1,2]'), frame('"str"'), frame('{"op":"nope"}'), frame('{"op":"put","name":"a"}')]))
+  r = await raw(d.paths, Buffer.concat([frame('[1,2]'), frame('"str"'), frame('{"op":"nope"}'), frame('{"op":"put","name":"a"}')]))
   t.match(r.replies, [{ ok: false }, { ok: false }, { ok: false, error: /unknown operation/ }, { ok: false, error: /put needs/ }])
   const huge = Buffer.alloc(4)
   huge.writeUInt32BE(0xffffffff)
-  r = await raw(d.paths.socket, huge)
+  r = await raw(d.paths, huge)
   t.match(r.replies, [{ ok: false, error: /over the .* limit/ }])
   t.equal(r.closed, true, 'an oversized request ends the connection')
-  r = await raw(d.paths.socket, Buffer.from([0, 0, 1]), 100) // half a header, then hang up
+  r = await raw(d.paths, Buffer.from([0, 0, 1]), 100) // half a header, then hang up
   t.same(r.replies, [])
-  r = await raw(d.paths.socket, Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'))
+  r = await raw(d.paths, Buffer.from('GET / HTTP/1.1\r\nHost: x\r\n\r\n'))
   t.match(r.replies, [{ ok: false }], 'an HTTP request reads as an oversized frame')
   t.same(await d.ask({ op: 'ping' }), { ok: true }, 'still answering')
 })

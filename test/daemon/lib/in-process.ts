@@ -5,7 +5,10 @@ import { join } from 'node:path'
 import { startDaemon, type DaemonHandle, type DaemonOptions } from '../../../src/daemon/server.js'
 import { request } from '../../../src/daemon/client.js'
 import { runtimePaths, type RuntimePaths } from '../../../src/daemon/runtime.js'
-import type { Reply, Request } from '../../../src/daemon/protocol.js'
+import { FrameReader, encodeFrame, type Reply, type Request } from '../../../src/daemon/protocol.js'
+import { newNonce, proofOf } from '../../../src/daemon/handshake.js'
+import net from 'node:net'
+import { readFileSync } from 'node:fs'
 import { configureLog } from '../../../src/log.js'
 
 export interface TestDaemon {
@@ -35,5 +38,32 @@ export async function testDaemon(
     handle.close('test over')
     rmSync(dir, { recursive: true, force: true })
   })
-  return { handle, paths, env, dir, ask: req => request(paths.socket, req, 2000) }
+  return { handle, paths, env, dir, ask: req => request(paths, req, 2000) }
+}
+
+/**
+ * A connection that has done the handshake with the key in paths.key (as a
+ * real client does), for tests that then send raw bytes. Leftover bytes the
+ * daemon sent after its hello are passed on as `rest`.
+ */
+export function authenticated(paths: RuntimePaths): Promise<net.Socket> {
+  const key = readFileSync(paths.key)
+  return new Promise((res, rej) => {
+    const s = net.createConnection(paths.socket)
+    const cn = newNonce()
+    const reader = new FrameReader()
+    const timer = setTimeout(() => rej(new Error('no handshake within 5 s')), 5000)
+    s.on('error', rej)
+    s.on('connect', () => s.write(encodeFrame({ op: 'hello', nonce: cn.toString('base64') })))
+    const onData = (chunk: Buffer) => {
+      const [hello] = reader.push(chunk) as Array<{ nonce: string }>
+      if (!hello) return
+      clearTimeout(timer)
+      s.off('data', onData)
+      s.off('error', rej)
+      s.write(encodeFrame({ op: 'auth', proof: proofOf(key, 'client', cn, Buffer.from(hello.nonce, 'base64')).toString('base64') }))
+      res(s)
+    }
+    s.on('data', onData)
+  })
 }
