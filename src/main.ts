@@ -22,12 +22,52 @@ async function main(argv: string[]): Promise<number> {
   return runCli(argv)
 }
 
+/**
+ * Leave as soon as the work is done, with its exit code, rather than when
+ * the event loop empties: a keytar call to a frozen keyring keeps the
+ * process alive for ~50 s after its bounded wait gave up (issue 10 item 5;
+ * SPEC: every command returns within 6 s). Output is flushed first: the
+ * git side writes with writeSync; the CLI's streams are drained.
+ */
+async function leave(code: number): Promise<never> {
+  await Promise.all([drained('stdout'), drained('stderr')])
+  await (await import('./sources/keychain.js')).releaseStuckCalls()
+  process.exit(code)
+}
+
+/** Wait until a stdio stream that was used has written everything (at the reader's pace). */
+function drained(name: 'stdout' | 'stderr'): Promise<void> {
+  // Creating process.stdout costs milliseconds on git's path: only look at a stream already made.
+  if (!made.has(name)) return Promise.resolve()
+  const s = process[name]
+  if (!s.writableLength || s.destroyed) return Promise.resolve()
+  return new Promise(resolve => {
+    s.once('drain', resolve)
+    s.once('error', resolve)
+    s.once('close', resolve)
+  })
+}
+
+/** Which of process.stdout/stderr this process created (their getters are lazy). */
+const made = new Set<string>()
+for (const name of ['stdout', 'stderr'] as const) {
+  const d = Object.getOwnPropertyDescriptor(process, name)
+  if (d?.get && d.configurable) {
+    const get = d.get
+    Object.defineProperty(process, name, {
+      ...d,
+      get() {
+        made.add(name)
+        return get.call(process)
+      },
+    })
+  } else made.add(name) // not lazy here: always look
+}
+
 main(process.argv.slice(2)).then(
-  code => {
-    process.exitCode = code
-  },
+  code => leave(code),
   err => {
     process.stderr.write(`git-credential-pat: internal error: ${err instanceof Error ? err.message : String(err)}\n`)
-    process.exitCode = 1
+    return leave(1)
   },
 )
