@@ -3,7 +3,7 @@
 // keyring every other test of the run shares (scripts/keyring-session.sh).
 // Its pids are ours: nothing else is ever stopped or killed.
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Test } from 'tap'
@@ -48,11 +48,21 @@ export async function privateKeyring(t: Test): Promise<PrivateKeyring> {
       }
     }
     for (const c of children) c.kill('SIGKILL')
+    // A daemon started later on this bus (--replace) is ours too: found by
+    // the bus address, unique to this test, in its environment.
+    for (const pid of daemonsOn(address)) {
+      try {
+        process.kill(pid, 'SIGKILL')
+      } catch {
+        /* gone */
+      }
+    }
     rmSync(dir, { recursive: true, force: true })
   })
+  let address = '\0none'
   const bus = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1'], { stdio: ['ignore', 'pipe', 'ignore'] })
   children.push(bus)
-  const address = await firstLine(bus, 'dbus-daemon')
+  address = await firstLine(bus, 'dbus-daemon')
   const env: NodeJS.ProcessEnv = {
     DBUS_SESSION_BUS_ADDRESS: address,
     XDG_DATA_HOME: join(dir, 'data'),
@@ -80,4 +90,18 @@ export async function privateKeyring(t: Test): Promise<PrivateKeyring> {
     thaw: () => process.kill(keyringPid, 'SIGCONT'),
     kill: () => process.kill(keyringPid, 'SIGKILL'),
   }
+}
+
+/** gnome-keyring-daemon processes whose DBUS_SESSION_BUS_ADDRESS is `address`. */
+function daemonsOn(address: string): number[] {
+  const out: number[] = []
+  for (const pid of readdirSync('/proc').filter(p => /^\d+$/.test(p))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('gnome-keyring')) continue
+      if (readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(`DBUS_SESSION_BUS_ADDRESS=${address}`)) out.push(Number(pid))
+    } catch {
+      /* gone, or not ours to read */
+    }
+  }
+  return out
 }
