@@ -2,7 +2,7 @@
 // what these operations need; the management CLI and yargs stay unloaded.
 import { readSync, writeSync } from 'node:fs'
 import { parseCredential, type Credential } from './protocol.js'
-import { report } from './errors.js'
+import { PatError, report } from './errors.js'
 import { logRequest } from './log.js'
 import type { EraseDeps } from './erase.js'
 
@@ -78,7 +78,10 @@ export async function runHelper(op: Operation): Promise<number> {
     return 0
   } catch (e) {
     failure = e
-    return report(e)
+    const code = report(e)
+    // An unreadable metadata file is reported, and a get still exits 0 so git
+    // falls through to its next helper or prompt (SPEC §7; issue 10 faults).
+    return op === 'get' && e instanceof PatError && e.code === 'METADATA' ? 0 : code
   } finally {
     logRequest(op, cred, started, outcome, failure)
   }
