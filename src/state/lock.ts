@@ -87,13 +87,14 @@ function self(): Holder {
 /** Create `path` holding `h`, atomically and only if it does not exist. */
 function create(path: string, h: Holder): boolean {
   const tmp = `${path}.${h.pid}.${h.nonce}.tmp`
-  writeFileSync(tmp, JSON.stringify(h) + '\n', { mode: 0o600 })
   try {
+    writeFileSync(tmp, JSON.stringify(h) + '\n', { mode: 0o600 })
     linkSync(tmp, path)
     return true
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false
-    throw new PatError('LOCKED', `cannot lock ${path.replace(/\.lock(\.takeover)?$/, '')}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'EEXIST') return false
+    throw new PatError('LOCKED', `cannot lock ${path.replace(/\.lock(\.takeover)?$/, '')}: ${code ?? (e as Error).message}${code === 'ENOSPC' ? ' (disk full)' : ''}; nothing was changed`)
   } finally {
     try {
       unlinkSync(tmp)
