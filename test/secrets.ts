@@ -10,6 +10,7 @@ import { takeNotes } from '../src/log.js'
 import type { TokenRecord } from '../src/tokens.js'
 import { tempHome, testDaemon } from './daemon/lib/in-process.js'
 import { tokenRecord } from './lib/token.js'
+import { bindStore } from '../src/keychain-account.js'
 
 const tok = (extra: Partial<TokenRecord> = {}): TokenRecord => tokenRecord(extra)
 
@@ -23,6 +24,17 @@ t.test('the stamp ignores use, not changes', async t => {
   t.not(stampOf(tok({ state: 'rejected' })), base)
   t.not(stampOf(tok({ source: 'exec:pass show x' })), base)
   t.not(stampOf(tok({ created: '2026-03-01T00:00:00.000Z' })), base)
+})
+
+t.test('the stamp names the store: a same-named keychain token of another home is another secret', async t => {
+  const file = '/nonexistent/tokens.json'
+  bindStore(file, 'aaaaaaaaaaaaaaaa')
+  const a = stampOf(tok())
+  bindStore(file, 'bbbbbbbbbbbbbbbb')
+  const b = stampOf(tok())
+  t.not(a, b, 'the daemon does not hand home A a secret read for home B')
+  t.equal(stampOf(tok({ source: 'env:X' })), (bindStore(file, 'aaaaaaaaaaaaaaaa'), stampOf(tok({ source: 'env:X' }))), 'env: secrets are not keychain items: the store does not matter')
+  bindStore(file, null)
 })
 
 t.test('daemon mode from the environment', async t => {
