@@ -9,7 +9,7 @@
 // recorded here (bench/results.*) and, with --readme, in the README.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
-import { cpus, loadavg, totalmem, tmpdir } from 'node:os'
+import { cpus, getPriority, loadavg, totalmem, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startGitServer } from '../test/e2e/lib/git-server.js'
@@ -67,11 +67,18 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
 
+/**
+ * Each case's fastest run, beside the medians: on a shared machine the
+ * medians carry other people's load, the minima much less of it.
+ */
+const minima: Record<string, number> = {}
+
 /** Run the cases interleaved and return each one's median in ms. */
 async function interleaved(cases: Case[], runs = RUNS): Promise<Record<string, number>> {
   for (let i = 0; i < WARMUP; i++) for (const c of cases) await once(c)
   const times: Record<string, number[]> = Object.fromEntries(cases.map(c => [c.name, []]))
   for (let i = 0; i < runs; i++) for (const c of cases) times[c.name].push(await once(c))
+  for (const c of cases) minima[c.name] = round(Math.min(...times[c.name]))
   return Object.fromEntries(cases.map(c => [c.name, median(times[c.name])]))
 }
 
@@ -248,13 +255,14 @@ const ratio = (a: number | null | undefined, b: number | null | undefined, digit
 const lib = medians[C.libsecret]
 const concurrentFailures = direct.failures + viaDaemon.failures
 // Issue 11's acceptance, in its order: [value, target, whether lower is the goal].
-const acceptance: Record<string, { value: number | null; target: number; unit: string; pass: boolean | null }> = {}
-const accept = (name: string, value: number | null, target: number, unit = '×') =>
-  (acceptance[name] = { value, target, unit, pass: value === null ? null : value <= target })
-accept('pat get, warm daemon / git-credential-libsecret get', ratio(medians[C.daemon], lib), 1.0)
-accept('pat get, keychain / git-credential-libsecret get', ratio(medians[C.keychain], lib), 2.5)
-accept('git clone pat / git clone credential-store', ratio(cloneMed[K.pat], cloneMed[K.store]), 1.3)
-accept('pat get, 10,000 tokens / 1 token', ratio(medians[C.tenk], medians[C.keychain]), 1.1)
+const acceptance: Record<string, { value: number | null; target: number; unit: string; pass: boolean | null; fromMinima?: number | null }> = {}
+const accept = (name: string, value: number | null, target: number, unit = '×', fromMinima?: number | null) =>
+  (acceptance[name] = { value, target, unit, pass: value === null ? null : value <= target, ...(fromMinima === undefined ? {} : { fromMinima }) })
+const minRatio = (a: string, b: string) => ratio(minima[a], minima[b])
+accept('pat get, warm daemon / git-credential-libsecret get', ratio(medians[C.daemon], lib), 1.0, '×', minRatio(C.daemon, C.libsecret))
+accept('pat get, keychain / git-credential-libsecret get', ratio(medians[C.keychain], lib), 2.5, '×', minRatio(C.keychain, C.libsecret))
+accept('git clone pat / git clone credential-store', ratio(cloneMed[K.pat], cloneMed[K.store]), 1.3, '×', minRatio(K.pat, K.store))
+accept('pat get, 10,000 tokens / 1 token', ratio(medians[C.tenk], medians[C.keychain]), 1.1, '×', minRatio(C.tenk, C.keychain))
 accept('64 concurrent gets: failures', concurrentFailures, 0, '')
 accept('daemon peak RSS MB (10,000 tokens)', daemon10k.hwmMb, 50, ' MB')
 
@@ -279,12 +287,15 @@ const report = {
     bun: version(bunExe, ['--version']),
     git: version('git', ['--version']).replace(/^git version /, ''),
     loadavg1m: { start: round(loadAtStart, 2), end: round(loadavg()[0], 2) },
+    /** The bench's scheduling priority (nice), when it was raised to hold its own on a shared machine. */
+    nice: getPriority(),
   },
   runs: RUNS,
   cloneRuns: CLONE_RUNS,
   warmupRounds: WARMUP,
   libsecret: libsecret ? 'compiled from /usr/share/doc/git/contrib/credential/libsecret/' : (process.env.GCP_BENCH_LIBSECRET_SKIPPED ?? 'left out'),
   medians_ms: medians,
+  minima_ms: minima,
   other,
   acceptance,
   ratios: more,
@@ -296,17 +307,18 @@ const fmt = (v: number | string | null) => (v === null ? 'n/a' : String(v))
 const md = [
   `Measured ${report.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpus} × ${m.cpu}, ${m.memoryGiB} GiB; ` +
     `node ${m.node}, bun ${m.bun}, git ${m.git}. Medians of ${RUNS} interleaved rounds (clones: ${CLONE_RUNS}) ` +
-    `after ${WARMUP} warm-up rounds, spawn to exit; load average ${m.loadavg1m.start} → ${m.loadavg1m.end}; \`pat\` is bin/git-credential-pat as installed (Bun unless it says Node).`,
+    `after ${WARMUP} warm-up rounds, spawn to exit; load average ${m.loadavg1m.start} → ${m.loadavg1m.end}${m.nice ? ` (run at nice ${m.nice})` : ''}; \`pat\` is bin/git-credential-pat as installed (Bun unless it says Node).`,
   '',
-  '| case | median ms |',
-  '| --- | ---: |',
-  ...Object.entries(medians).map(([k, v]) => `| ${k} | ${fmt(v)} |`),
-  ...Object.entries(other).map(([k, v]) => `| ${k} | ${fmt(v)} |`),
+  '| case | median ms | fastest ms |',
+  '| --- | ---: | ---: |',
+  ...Object.entries(medians).map(([k, v]) => `| ${k} | ${fmt(v)} | ${fmt(minima[k] ?? null)} |`),
+  ...Object.entries(other).map(([k, v]) => `| ${k} | ${fmt(v)} | |`),
   '',
-  '| issue 11 acceptance | measured | target | |',
-  '| --- | ---: | ---: | --- |',
+  '| issue 11 acceptance (medians) | measured | target | | from the fastest runs |',
+  '| --- | ---: | ---: | --- | ---: |',
   ...Object.entries(acceptance).map(
-    ([k, a]) => `| ${k} | ${a.value === null ? 'n/a' : a.value + a.unit} | ≤ ${a.target}${a.unit} | ${a.pass === null ? 'n/a' : a.pass ? 'met' : '**not met**'} |`,
+    ([k, a]) =>
+      `| ${k} | ${a.value === null ? 'n/a' : a.value + a.unit} | ≤ ${a.target}${a.unit} | ${a.pass === null ? 'n/a' : a.pass ? 'met' : '**not met**'} | ${a.fromMinima === undefined ? '' : a.fromMinima === null ? 'n/a' : a.fromMinima + a.unit} |`,
   ),
   '',
   '| more ratios | value |',
