@@ -14,7 +14,7 @@ import { serverGroups } from './lib/confusion-server-cases.js'
 import { accepted, pool, runFillGroup, runServerGroup, type GroupResult, type Outcome } from './lib/confusion-run.js'
 
 // About 200 git runs and 40 adds: well under two minutes on an idle
-// machine; the bound is for a loaded one (each git call has its own 30 s).
+// machine; the bound is for a loaded one (each git call has its own 60 s).
 t.setTimeout(8 * 60_000)
 
 const jobs = [
@@ -28,14 +28,13 @@ const show = (keys: string[]) => (keys.length ? keys.join(', ') : 'nothing')
 function check(t: Test, r: GroupResult, o: Outcome) {
   const c = o.case
   const wanted = [c.expect, ...(c.alsoOk ?? [])].map(e => e ?? 'nothing').join(' or ')
-  const via = r.kind === 'server' ? 'sent' : 'returned'
   const extra = {
-    found: show(o.got),
+    found: `${show(o.got)} ${r.kind === 'server' ? 'sent (server record)' : 'returned by git credential fill'}`,
     wanted,
     gitExit: o.code,
     gitStderr: o.stderr.trim().split('\n').slice(-3).join('\n'),
   }
-  t.ok(accepted(o), `${c.name} (${via}: ${wanted})`, extra)
+  t.ok(accepted(o), `${c.name} [expect ${wanted}]`, extra)
   if (r.kind === 'server' && 'user' in c && c.user !== undefined && o.got.length > 0) {
     t.same(o.users, [c.user], `${c.name}: the server saw username ${c.user}`)
   }

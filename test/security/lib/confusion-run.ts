@@ -83,7 +83,7 @@ export interface GroupResult {
   error?: string
 }
 
-const GIT_TIMEOUT = 30_000
+const GIT_TIMEOUT = 60_000
 
 /** Run fn over items, at most `limit` at a time, results in input order. */
 export async function pool<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
