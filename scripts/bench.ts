@@ -243,10 +243,16 @@ await concurrent(env10kD, 8) // fill the cache first: the 64 measure the daemon 
 const viaDaemon = await concurrent(env10kD)
 other['64 concurrent gets, daemon (10,000 tokens): wall ms'] = round(viaDaemon.ms)
 other['64 concurrent gets, daemon (10,000 tokens): failures'] = viaDaemon.failures
-for (const r of [direct, viaDaemon]) if (r.why) log(`a concurrent get failed: ${r.why}`)
+for (const [k, r] of [['keychain', direct], ['daemon', viaDaemon]] as const) {
+  if (!r.why) continue
+  log(`a concurrent get failed: ${r.why}`)
+  other[`64 concurrent gets, ${k}: first failure`] = r.why.replace(/\s+/g, ' ').replace(/\|/g, '/').slice(0, 200)
+}
 const daemon10k = daemonMemory(env10kD)
 other['daemon peak RSS MB (10,000 tokens)'] = daemon10k.hwmMb
 other['daemon runtime'] = daemon10k.runtime
+// The same daemon type holding one token: what of the peak is the runtime's own.
+other['daemon peak RSS MB (1 token)'] = daemonMemory(envD).hwmMb
 pat(['daemon', 'stop'], env10kD)
 pat(['daemon', 'stop'], envD)
 stopCacheDaemon(cacheDaemon, cacheSocket)
