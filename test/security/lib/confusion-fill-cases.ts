@@ -218,4 +218,30 @@ const fillUsers: FillGroup = {
   ],
 }
 
-export const fillGroups: FillGroup[] = [lookAlikes, idn, loopbackNames, pathScopes, protocols, fillUsers]
+/** Scopes written the many ways `add` accepts them reduce to one canonical scope (SPEC §3). */
+const spellings: FillGroup = {
+  name: 'fill: scope spellings',
+  tokens: [
+    { key: 'UPPER', scope: 'GitLab.Example.ORG', username: 'u' },
+    { key: 'P443', scope: 'https://h8.example:443/', username: 'u' },
+    { key: 'P80', scope: 'HTTP://h9.example:80', username: 'u' },
+    { key: 'DOT', scope: 'h10.example.', username: 'u' },
+    { key: 'CLONE', scope: 'https://ci@h11.example/team/*' },
+    { key: 'REPO', scope: 'https://h12.example/team/app.git/', username: 'u' },
+  ],
+  cases: [
+    { name: 'a scope in capitals matches the lower-case host', input: url('https://gitlab.example.org/g/r.git'), expect: 'UPPER' },
+    { name: 'a scope with :443 matches https without a port', input: url('https://h8.example/g/r.git'), expect: 'P443' },
+    { name: 'a scope with :443 does not match :8443', input: url('https://h8.example:8443/g/r.git'), expect: null },
+    { name: 'HTTP://…:80 matches http without a port', input: url('http://h9.example/g/r.git'), expect: 'P80' },
+    { name: 'HTTP://…:80 never matches https', input: url('https://h9.example/g/r.git'), expect: null },
+    { name: 'a scope with a trailing dot matches the host', input: url('https://h10.example/g/r.git'), expect: 'DOT' },
+    { name: 'a clone URL with user and /* matches under the group', input: url('https://h11.example/team/app.git'), expect: 'CLONE' },
+    { name: 'a clone URL with user ci@ does not match bob@', input: url('https://bob@h11.example/team/app.git'), expect: null },
+    { name: 'a clone URL with user and /* does not match teamster/app', input: url('https://h11.example/teamster/app.git'), expect: null },
+    { name: 'a repository scope written app.git/ matches team/app', input: url('https://h12.example/team/app'), expect: 'REPO' },
+    { name: 'a repository scope written app.git/ does not match team/app.git.git', input: url('https://h12.example/team/app.git.git'), expect: null },
+  ],
+}
+
+export const fillGroups: FillGroup[] = [lookAlikes, idn, loopbackNames, pathScopes, protocols, fillUsers, spellings]
