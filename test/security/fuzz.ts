@@ -17,7 +17,7 @@ import { SEEDED, operation, protocolInput, wellFormed } from './lib/generators.j
 import { bin } from './lib/box.js'
 
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : 20_260_310
-const RUNS = { main: 9_000, blankErase: 1_000, binary: 150 }
+const RUNS = { main: 9_000, blankErase: 1_000, binary: 100 }
 t.comment(`fuzz seed ${SEED} (replay with FUZZ_SEED=${SEED}); ${RUNS.main + RUNS.blankErase} in-process inputs, ${RUNS.binary} through the binary`)
 
 const SECRETS = [SEEDED.add, SEEDED.store, SEEDED.other, 'fresh-secret-a', 'fresh-secret-b', 'glpat-AbCdEf0123456789xyz']
