@@ -12,7 +12,7 @@ import t from 'tap'
 import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
-import { run, sandbox, type RunResult } from '../e2e/lib/env.js'
+import { parseCredential, run, sandbox, type RunResult } from '../e2e/lib/env.js'
 import { startGitServer } from '../e2e/lib/git-server.js'
 
 const S = {
@@ -260,20 +260,25 @@ t.test('no test secret in any state file, log, output or sampled argv', async t 
     await git(['-c', 'user.name=x', '-c', 'user.email=x@example.invalid', 'commit', '--allow-empty', '-m', 'x'], 0, repo)
     await git(['push', 'origin', 'HEAD:refs/heads/exposure'], 0, repo)
     await git(['ls-remote', srv.url('g/r')])
+    const sent = srv.tokensSeen()
+    if (!sent.includes(S.rotatedAway) || !sent.includes(S.repo)) failures.push('git did not send both the first and the rotated secret')
 
     await pat(['add', 'gitlab.example.com', '--token-stdin', '--name', 'lab', '--expires', '3d'], S.added)
     await pat(['add', `http://127.0.0.1:${await closedPort()}`, '--token-stdin', '--name', 'chk', '--provider', 'gitlab', '--username', 'oauth2'], S.checked)
     await pat(['add', 'file.example.com', '--source', `file:${fileSource}`, '--name', 'f', '--username', 'git'])
     await pat(['add', 'env.example.com', '--source', 'env:XPOSURE_ENV_SECRET', '--name', 'e', '--username', 'git'])
     await pat(['add', 'exec.example.com', '--source', `exec:cat ${execSource}`, '--name', 'x', '--username', 'git'])
-    for (const host of ['gitlab.example.com', 'file.example.com', 'env.example.com', 'exec.example.com', 'nothing.example.com']) {
-      await pat(['get'], `protocol=https\nhost=${host}\n\n`)
+    // Every source's secret really flows (else its absence everywhere would prove nothing).
+    const want: Record<string, string | undefined> = { 'gitlab.example.com': S.added, 'file.example.com': S.file, 'env.example.com': S.env, 'exec.example.com': S.exec, 'nothing.example.com': undefined }
+    for (const [host, secret] of Object.entries(want)) {
+      const r = await pat(['get'], `protocol=https\nhost=${host}\n\n`)
+      if (parseCredential(r.stdout).password !== secret) failures.push(`get ${host}: not the expected answer`)
     }
     await pat(['get'], 'protocol=https\nhost=gitlab.example.com\n\n') // from the daemon's cache
     // The argv canary: a process of ours with a "secret" on its command line, alive long enough to be seen.
     await run('sh', ['-c', 'sleep 0.3; :', 'canary', CANARY], { env: sb.env })
     await pat(['store'], cred('stored.example.com', 'me', S.stored, `oauth_refresh_token=${S.refresh}\npassword_expiry_utc=${Math.floor(Date.now() / 1000) + 86_400}\n`))
-    await pat(['get'], cred('stored.example.com', 'me'))
+    if (parseCredential((await pat(['get'], cred('stored.example.com', 'me'))).stdout).password !== S.stored) failures.push('get stored.example.com: not the stored secret')
     await pat(['store'], cred('gitlab.example.com', 'oauth2', S.added)) // ours: last use only
     await pat(['erase'], cred('stored.example.com', 'me', S.wrong)) // a different token: nothing
     await pat(['check', 'chk'], '', 1) // nothing listens there
