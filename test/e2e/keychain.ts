@@ -7,13 +7,13 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { sandbox, run, parseCredential, type Sandbox } from './lib/env.js'
 import { tokenRecord } from '../lib/token.js'
-import { keychainOp } from './lib/keyring.js'
+import { rawKeychainOp } from './lib/keyring.js'
 
 const storeIdOf = (sb: Sandbox) => (JSON.parse(readFileSync(join(sb.env.GIT_CREDENTIAL_PAT_HOME!, 'tokens.json'), 'utf8')) as { id?: string }).id
 const lookup = (env: NodeJS.ProcessEnv, service: string, account: string) => run('secret-tool', ['lookup', 'service', service, 'account', account], { env }).then(r => r.stdout)
 /** Put an item in the keychain behind the helper's back, as an older version did (keytar; secret on stdin, never argv). */
 async function storeItem(env: NodeJS.ProcessEnv, service: string, account: string, secret: string): Promise<void> {
-  await keychainOp({ ...env, GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE: service }, 'set', account, secret)
+  await rawKeychainOp({ ...env, GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE: service }, 'set', account, secret)
 }
 const ask = (host: string, path?: string) => `protocol=https\nhost=${host}\n${path ? `path=${path}\n` : ''}\n`
 
