@@ -204,5 +204,5 @@ t.test(`kill -9 mid-write, ${ROUNDS} rounds of ${PER_ROUND} writers (seed ${SEED
 
 t.test('operation count', async t => {
   t.comment(`concurrent operations: ${operations}`)
-  t.ok(operations >= WRITERS * 2 * 2, `${operations} writes ran`)
+  t.ok(operations >= WRITERS * 3 * 2, `${operations} writes ran`)
 })

@@ -42,10 +42,15 @@ const cred = (host: string, username: string, password: string) => `protocol=htt
  * password (nothing changes), erase of a stored credential (deleted), the
  * same, wrong password, a store of a new secret for the same URL and user
  * (replaces it, as git's credential-store does), and a new add. So every
- * kind of write runs at once with every other.
+ * kind of write runs at once with every other. Phase 3 then rewrites the
+ * file 32 times over what phase 2 left, which must not bring anything back
+ * (a lost update would): git confirming a token (store records its last
+ * use), git offering the rejected token's secret again (store must leave it
+ * rejected, not save it anew: issue 10 item 3), erases that match nothing
+ * (already erased; a replaced password), and new adds.
  */
 export function makePlan(writers: number, tag: string): Plan {
-  const plan: Plan = { phases: [[], []], expect: [], gone: [], live: [] }
+  const plan: Plan = { phases: [[], [], []], expect: [], gone: [], live: [] }
   for (let i = 0; i < writers; i++) {
     const kind = i % 8
     const host = `h${i}.${tag}.conc.test`
@@ -92,6 +97,25 @@ export function makePlan(writers: number, tag: string): Plan {
     plan.expect.push(...expect)
     plan.gone.push(...gone)
     plan.live.push(...live)
+
+    const later = `p${i}.${tag}.conc.test`
+    plan.phases[2].push(
+      kind === 0
+        ? store(s('2'), 'git confirms the rotated token')
+        : kind === 2
+          ? store(s('1'), "the rejected token's secret again")
+          : kind === 3 || kind === 5
+            ? store(s('1'), 'git confirms it')
+            : kind === 4
+              ? erase(s('1'), 'already erased')
+              : kind === 6
+                ? erase(s('1'), 'the replaced password')
+                : add(`later-${i}`, later, s('3')),
+    )
+    if (kind === 1 || kind === 7) {
+      plan.expect.push({ url: `https://${later}`, username: u, secret: s('3'), record: { name: `later-${i}`, scope: later, origin: 'add', state: 'active' } })
+      plan.live.push(s('3'))
+    }
   }
   return plan
 }
