@@ -10,7 +10,7 @@
 # binary's path if it runs on this platform; dist/node the Node fallback.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-externals=(@github/keytar pino proper-lockfile write-file-atomic)
+externals=(@github/keytar pino write-file-atomic)
 # Built aside, then swapped in by renaming a symlink (atomic): a helper git
 # starts during a rebuild sees the old bundle or the new one, never none.
 mkdir -p dist

@@ -1,6 +1,7 @@
 // One error type for everything the user can see. `code` says what kind of
 // failure it is; `report()` turns it into the single stderr line and the exit
 // code (SPEC §5: 1 = the user can fix it, 2 = usage error).
+import { say, writeErr } from './stderr.js'
 
 export type ErrorCode =
   | 'USAGE' // wrong arguments or flags
@@ -32,13 +33,13 @@ export class PatError extends Error {
 /** Print one line for any error and return the exit code it deserves. */
 export function report(err: unknown): number {
   if (err instanceof PatError) {
-    process.stderr.write(`git-credential-pat: ${oneLine(err.message)}\n`)
+    say(oneLine(err.message))
     return err.exitCode
   }
   const msg = err instanceof Error ? err.message : String(err)
-  process.stderr.write(`git-credential-pat: internal error: ${oneLine(msg)}\n`)
+  say(`internal error: ${oneLine(msg)}`)
   if (process.env.GIT_CREDENTIAL_PAT_TRACE === '1' && err instanceof Error && err.stack) {
-    process.stderr.write(err.stack + '\n')
+    writeErr(err.stack + '\n')
   }
   return 1
 }

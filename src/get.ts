@@ -44,6 +44,8 @@ export async function get(cred: Credential, deps: GetDeps = {}): Promise<string>
 
 const day = (iso: string) => iso.slice(0, 10)
 
+const said = new Set<string>()
+
 /** The protocol lines for one token, or null if it cannot be used here. */
 async function answerWith(c: Candidate, cred: Credential, env: NodeJS.ProcessEnv): Promise<string | null> {
   const t = c.token
@@ -57,7 +59,9 @@ async function answerWith(c: Candidate, cred: Credential, env: NodeJS.ProcessEnv
     secret = await resolveSecret(t, env)
   } catch (e) {
     if (e instanceof PatError) {
-      say(e.message)
+      // One line per distinct trouble: a frozen keyring fails every token alike.
+      if (!said.has(e.message)) say(e.message)
+      said.add(e.message)
       return null
     }
     throw e

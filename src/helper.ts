@@ -2,6 +2,7 @@
 // what these operations need; the management CLI and yargs stay unloaded.
 import { readSync, writeSync } from 'node:fs'
 import { parseCredential, type Credential } from './protocol.js'
+import { get } from './get.js'
 import { PatError, report } from './errors.js'
 import { logRequest } from './log.js'
 import type { EraseDeps } from './erase.js'
@@ -64,7 +65,6 @@ export async function runHelper(op: Operation): Promise<number> {
       return 0
     }
     if (op === 'get') {
-      const { get } = await import('./get.js')
       const answer = await get(cred)
       writeOut(answer)
       outcome = answer ? 'answered' : 'none'

@@ -13,6 +13,7 @@ import { dirname } from 'node:path'
 import type { Logger as PinoLogger } from 'pino'
 import { statePaths } from './paths.js'
 import { redactWords } from './redact.js'
+import { say } from './stderr.js'
 
 export const LEVELS = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 } as const
 export type LevelName = keyof typeof LEVELS
@@ -160,7 +161,7 @@ function emit(level: LevelName, component: string, fields: Fields, msg: string):
   }
   if (c.trace) {
     const rec = { level: n, time: Date.now(), pid: process.pid, component, ...(redactFields(fields) as Fields), msg }
-    process.stderr.write(`git-credential-pat: trace: ${formatEvent(rec, false)}\n`)
+    say(`trace: ${formatEvent(rec, false)}`)
   }
 }
 

@@ -1,13 +1,17 @@
 // Entry point. git runs `git-credential-pat get|store|erase`; those take the
 // lean path in helper.ts. Everything else is the management CLI (yargs),
 // loaded only when asked for.
-import { OPERATIONS, type Operation } from './helper.js'
+import { OPERATIONS, runHelper, type Operation } from './helper.js'
+import { say } from './stderr.js'
+import { runExitHooks } from './exit-hooks.js'
+
+/** Whether this process took a path that writes through process.stdout/stderr. */
+let streams = false
 
 async function main(argv: string[]): Promise<number> {
   const op = argv[0]
-  if (argv.length === 1 && (OPERATIONS as readonly string[]).includes(op)) {
-    return (await import('./helper.js')).runHelper(op as Operation)
-  }
+  if (argv.length === 1 && (OPERATIONS as readonly string[]).includes(op)) return runHelper(op as Operation)
+  streams = true
   // `daemon run` starts without yargs: a client may be waiting for it.
   if (argv.length === 2 && op === 'daemon' && argv[1] === 'run') {
     return (await import('./daemon/server.js')).runDaemon()
@@ -31,14 +35,16 @@ async function main(argv: string[]): Promise<number> {
  */
 async function leave(code: number): Promise<never> {
   await Promise.all([drained('stdout'), drained('stderr')])
-  await (await import('./sources/keychain.js')).releaseStuckCalls()
+  await runExitHooks()
   process.exit(code)
 }
 
-/** Wait until a stdio stream that was used has written everything (at the reader's pace). */
+/** Wait until a stdio stream has written everything (at the reader's pace). */
 function drained(name: 'stdout' | 'stderr'): Promise<void> {
-  // Creating process.stdout costs milliseconds on git's path: only look at a stream already made.
-  if (!made.has(name)) return Promise.resolve()
+  // Only the CLI and the daemon use process.stdout/stderr; the git side
+  // writes to fds 1 and 2 directly, and creating the streams costs
+  // milliseconds under Bun on every get (issue 11).
+  if (!streams) return Promise.resolve()
   const s = process[name]
   if (!s.writableLength || s.destroyed) return Promise.resolve()
   return new Promise(resolve => {
@@ -48,26 +54,10 @@ function drained(name: 'stdout' | 'stderr'): Promise<void> {
   })
 }
 
-/** Which of process.stdout/stderr this process created (their getters are lazy). */
-const made = new Set<string>()
-for (const name of ['stdout', 'stderr'] as const) {
-  const d = Object.getOwnPropertyDescriptor(process, name)
-  if (d?.get && d.configurable) {
-    const get = d.get
-    Object.defineProperty(process, name, {
-      ...d,
-      get() {
-        made.add(name)
-        return get.call(process)
-      },
-    })
-  } else made.add(name) // not lazy here: always look
-}
-
 main(process.argv.slice(2)).then(
   code => leave(code),
   err => {
-    process.stderr.write(`git-credential-pat: internal error: ${err instanceof Error ? err.message : String(err)}\n`)
+    say(`internal error: ${err instanceof Error ? err.message : String(err)}`)
     return leave(1)
   },
 )

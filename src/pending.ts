@@ -6,7 +6,6 @@
 // outside the keychain.
 import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync, chmodSync } from 'node:fs'
 import { join } from 'node:path'
-import { randomUUID } from 'node:crypto'
 import type { Credential } from './protocol.js'
 import { statePaths } from './paths.js'
 import { updateMetadata, type Metadata, type TokenRecord } from './tokens.js'
@@ -49,7 +48,7 @@ function ensureDir(dir: string): void {
 export function addPending(dir: string, entry: PendingEntry, now = new Date()): string {
   ensureDir(dir)
   sweep(dir, now)
-  const id = randomUUID()
+  const id = globalThis.crypto.randomUUID() // Web Crypto: no node:crypto load on git's path
   const tmp = join(dir, `.${id}.tmp`)
   const file = join(dir, `${id}.json`)
   const fd = openSync(tmp, 'wx', 0o600)

@@ -21,7 +21,7 @@ import { statePaths } from './paths.js'
 import { addPending, sweep, type Choice, type PendingEntry } from './pending.js'
 import { credentialSetting, parseBool, setting } from './settings.js'
 import { Cancelled, openTerminal } from './tty.js'
-import { say } from './stderr.js'
+import { say, writeErr } from './stderr.js'
 
 export type Mode = { kind: 'askpass'; command: string } | { kind: 'tty' }
 
@@ -278,7 +278,7 @@ function ttyIo(): Io | null {
 export function askpassIo(command: string, env: NodeJS.ProcessEnv): Io {
   return {
     kind: 'askpass',
-    info: text => process.stderr.write(text + '\n'),
+    info: text => writeErr(text + '\n'),
     async ask(question) {
       const r = spawnSync(command, [question], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
       if (r.error) throw new Error(`cannot run askpass '${command}': ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}`)
@@ -289,7 +289,7 @@ export function askpassIo(command: string, env: NodeJS.ProcessEnv): Io {
       const r = spawnSync(command, [question], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
       if (r.error || r.status !== 0) return undefined
       const answer = r.stdout.split(/\r?\n/, 1)[0]
-      if (/^\s*(y|yes|n|no)?\s*$/i.test(answer) && r.stderr) process.stderr.write(r.stderr)
+      if (/^\s*(y|yes|n|no)?\s*$/i.test(answer) && r.stderr) writeErr(r.stderr)
       return answer
     },
     close() {},

@@ -10,7 +10,7 @@ import { readSecret, refreshAccount } from './sources/index.js'
 import { storeId } from './keychain-account.js'
 import { note } from './log.js'
 import { say } from './stderr.js'
-import type { DaemonClient } from './daemon/client.js'
+import { DaemonClient } from './daemon/client.js'
 
 export type DaemonMode = 'auto' | 'always' | 'never'
 
@@ -38,7 +38,6 @@ async function client(env: NodeJS.ProcessEnv): Promise<DaemonClient | null> {
   if (v !== undefined && (await daemonMode(env)) === 'never') return null
   let c = clients.get(env)
   if (!c) {
-    const { DaemonClient } = await import('./daemon/client.js')
     clients.set(env, (c = new DaemonClient(env)))
   }
   return c

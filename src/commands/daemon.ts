@@ -133,7 +133,14 @@ export async function daemonCheck(env: NodeJS.ProcessEnv = process.env): Promise
     st = await daemonStatus(env)
   } catch (e) {
     if (!(e instanceof PatError)) throw e
-    return mk(mode === 'never' ? 'warn' : 'fail', e.message, [`git-credential-pat daemon stop; rm -rf ${c.paths.dir}   (it is made again, safely, on demand)`])
+    // A refusal of the run directory itself, its key or socket: remove them,
+    // they are made again safely. A directory above it is the user's to fix,
+    // as the message says (another location, or chmod go-w).
+    const own = e.message.includes(c.paths.dir)
+    const fix = own
+      ? [`git-credential-pat daemon stop; rm -rf ${c.paths.dir}   (it is made again, safely, on demand)`]
+      : ['set XDG_RUNTIME_DIR (or GIT_CREDENTIAL_PAT_HOME) to a directory only you can write, or fix the directory as the message says']
+    return mk(mode === 'never' ? 'warn' : 'fail', e.message, fix)
   }
   if (st) {
     const note = mode === 'never' ? ' although credential.pat.daemon is never' : ''

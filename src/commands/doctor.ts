@@ -14,6 +14,7 @@ import { originOf } from '../scope.js'
 import { configGetUrlmatch } from '../gitconfig.js'
 import { effectiveHelpers, isOurs, readHelperEntries, type HelperEntry } from '../helper-config.js'
 import { describeOther, otherHelperKind } from '../other-helpers.js'
+import { runtimeInfo } from '../runtime-info.js'
 import { readSecret, refreshAccount } from '../sources/index.js'
 import { accountIn, isStoreAccount, nameOf, storeId } from '../keychain-account.js'
 import * as keychain from '../sources/keychain.js'
@@ -59,6 +60,7 @@ const check = (id: string, status: CheckStatus, summary: string, details: string
 export async function runChecks(env: NodeJS.ProcessEnv = process.env, now = new Date()): Promise<Check[]> {
   const checks: Check[] = []
   checks.push(checkBinary(env))
+  checks.push(checkRuntime(env))
 
   const metaFile = statePaths(env).metadata
   let tokens: TokenRecord[] | null = null
@@ -118,6 +120,12 @@ function checkBinary(env: NodeJS.ProcessEnv): Check {
     ])
   }
   return check('binary', 'ok', `\`git credential-pat\` runs ${found}${found === OUR_BIN ? '' : ` (-> ${real(found)}, this installation)`}`)
+}
+
+/** Which runtime runs the helper, and why (SPEC §10). */
+function checkRuntime(env: NodeJS.ProcessEnv): Check {
+  const r = runtimeInfo(env)
+  return check('runtime', 'ok', `runs on ${r.name === 'bun' ? 'Bun' : 'Node'} ${r.version}: ${r.why}`)
 }
 
 // ---- git config ---------------------------------------------------------------

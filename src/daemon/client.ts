@@ -2,10 +2,9 @@
 // daemon that is absent, wedged or killed mid-request costs a get at most
 // that once, after which this process stops asking and reads the source
 // itself. Nothing here writes to stdout.
-import net from 'node:net'
 import { closeSync, openSync, statSync, unlinkSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { connectUnix } from './connect.js'
 import { FrameError, FrameReader, encodeFrame, type Reply, type Request } from './protocol.js'
 import { checkClientPaths, checkRuntimeDir, runtimePaths, type RuntimePaths } from './runtime.js'
 import { newNonce, nonceFrom, proofOf, readKey, verifyProof } from './handshake.js'
@@ -66,7 +65,6 @@ export function request(p: Pick<RuntimePaths, 'socket' | 'key'>, req: Request, t
     let verified = false
     const reader = new FrameReader()
     const clientNonce = newNonce()
-    const sock = net.createConnection(p.socket)
     const finish = (err: DaemonUnavailable | null, reply?: Reply) => {
       if (done) return
       done = true
@@ -81,7 +79,6 @@ export function request(p: Pick<RuntimePaths, 'socket' | 'key'>, req: Request, t
       () => setImmediate(() => finish(new DaemonUnavailable('timeout', `the daemon did not answer within ${timeoutMs} ms`))),
       timeoutMs,
     )
-    sock.on('connect', () => sock.write(encodeFrame({ op: 'hello', nonce: clientNonce.toString('base64') })))
     /** The daemon's hello: prove it, then send our proof and the request together. */
     const onHello = (m: unknown) => {
       const h = m as { hello?: unknown; nonce?: unknown; proof?: unknown }
@@ -106,7 +103,7 @@ export function request(p: Pick<RuntimePaths, 'socket' | 'key'>, req: Request, t
       verified = true
       sock.write(Buffer.concat([encodeFrame({ op: 'auth', proof: proofOf(key!, 'client', clientNonce, serverNonce).toString('base64') }), encodeFrame(req)]))
     }
-    sock.on('data', chunk => {
+    const onData = (chunk: Buffer) => {
       let msgs: unknown[]
       try {
         msgs = reader.push(chunk)
@@ -126,13 +123,14 @@ export function request(p: Pick<RuntimePaths, 'socket' | 'key'>, req: Request, t
         return finish(null, m as Reply)
       }
       if (reader.broken) finish(new DaemonUnavailable('error', reader.broken.message))
-    })
-    sock.on('error', e => {
-      const code = (e as NodeJS.ErrnoException).code
+    }
+    const sock = connectUnix(p.socket, {
+      connect: () => sock.write(encodeFrame({ op: 'hello', nonce: clientNonce.toString('base64') })),
+      data: onData,
       // ECONNREFUSED: a socket file left by a daemon that died (kill -9).
-      finish(new DaemonUnavailable(code === 'ENOENT' || code === 'ECONNREFUSED' ? 'absent' : 'error', e.message))
+      error: e => finish(new DaemonUnavailable(e.code === 'ENOENT' || e.code === 'ECONNREFUSED' ? 'absent' : 'error', e.message)),
+      close: () => finish(new DaemonUnavailable('closed', 'the daemon closed the connection before answering')),
     })
-    sock.on('close', () => finish(new DaemonUnavailable('closed', 'the daemon closed the connection before answering')))
   })
 }
 
@@ -142,7 +140,10 @@ function unsafeAsPatError(e: unknown): unknown {
 }
 
 /** The executable that runs `daemon run` (bin/ beside dist/ and src/). */
-const LAUNCHER = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/git-credential-pat')
+const launcher = () => {
+  const { fileURLToPath } = process.getBuiltinModule('node:url') as typeof import('node:url') // only when starting a daemon
+  return resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/git-credential-pat')
+}
 
 /** A spawned daemon is not kept waiting on these for another spawn. */
 const SPAWN_THROTTLE_MS = 3000
@@ -241,7 +242,7 @@ export class DaemonClient {
     // Detached, stdio closed: git waits for EOF on the helper's stdout, so
     // the daemon must hold none of our descriptors.
     const { spawn } = await import('node:child_process') // not on the hot path: only when starting one
-    const child = spawn(process.execPath, [LAUNCHER, 'daemon', 'run'], { detached: true, stdio: 'ignore', cwd: '/', env: daemonEnv(this.env) })
+    const child = spawn(process.execPath, [launcher(), 'daemon', 'run'], { detached: true, stdio: 'ignore', cwd: '/', env: daemonEnv(this.env) })
     child.on('error', () => {})
     child.unref()
     return true

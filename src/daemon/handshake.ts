@@ -17,7 +17,7 @@
 //
 // (nonces and proofs are base64; both labels are 6 bytes and nonces fixed size, so
 // the concatenation is unambiguous.)
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { equalBytes, hmacSha256, randomBytes } from '../crypto.js'
 import { closeSync, constants, fchmodSync, fstatSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import { PatError } from '../errors.js'
 
@@ -31,7 +31,7 @@ export function newNonce(): Buffer {
 }
 
 export function proofOf(key: Buffer, role: Role, clientNonce: Buffer, serverNonce: Buffer): Buffer {
-  return createHmac('sha256', key).update(role).update(clientNonce).update(serverNonce).digest()
+  return hmacSha256(key, role, clientNonce, serverNonce)
 }
 
 /** Constant-time check of a proof given as base64 (anything malformed is simply false). */
@@ -39,7 +39,7 @@ export function verifyProof(key: Buffer, role: Role, clientNonce: Buffer, server
   if (typeof proof !== 'string') return false
   const got = Buffer.from(proof, 'base64')
   const want = proofOf(key, role, clientNonce, serverNonce)
-  return got.length === want.length && timingSafeEqual(got, want)
+  return equalBytes(got, want)
 }
 
 /** A nonce field as sent (base64 of exactly NONCE_BYTES), or null. */

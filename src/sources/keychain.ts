@@ -7,6 +7,7 @@
 import { createRequire } from 'node:module'
 import { readdirSync, readlinkSync } from 'node:fs'
 import { PatError } from '../errors.js'
+import { onExit } from '../exit-hooks.js'
 import { accountFor, rebindStore, storeId } from '../keychain-account.js'
 
 export const DEFAULT_SERVICE = 'git-credential-pat'
@@ -23,6 +24,7 @@ let socketsBefore: Set<string> | undefined
 
 function load(): Promise<Keytar> {
   socketsBefore ??= new Set(openSockets())
+  onExit(releaseStuckCalls)
   // require, not import(): keytar is CommonJS (issue 7).
   keytar ??= new Promise<Keytar>(resolve => resolve(createRequire(import.meta.url)('@github/keytar') as Keytar)).catch(e => {
     throw new PatError(
