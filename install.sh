@@ -68,7 +68,7 @@ esac
 
 # 4. Tell git to use it.
 if [ "$git_config" = 1 ]; then
-  # setup puts pat first and keeps the helpers already configured.
+  # setup puts pat first; it names git's store/cache helpers and, at a terminal, offers to remove them.
   if "$here/bin/git-credential-pat" setup --global; then
     say "git now asks git-credential-pat first (credential.helper pat)"
   else

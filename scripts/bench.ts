@@ -13,7 +13,7 @@ import { cpus, getPriority, loadavg, totalmem, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startGitServer } from '../test/e2e/lib/git-server.js'
-import { serialize } from '../src/tokens.js'
+import { serialize } from '../src/state/tokens.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const bin = join(root, 'bin', 'git-credential-pat')
@@ -205,13 +205,21 @@ const srv = await startGitServer({ repos: ['group/repo'], tokens: [{ token: SECR
 const origin = `http://127.0.0.1:${srv.port}`
 const cloneStoreFile = join(work, 'git-credentials-clone')
 writeFileSync(cloneStoreFile, `${origin.replace('://', `://u:${SECRET}@`)}\n`, { mode: 0o600 })
-for (const env of [env1, envD]) pat(['add', origin, '--token-stdin', '--name', 'loopback', '--username', 'u'], { ...env, GIT_CREDENTIAL_PAT_DAEMON: 'never' }, SECRET)
+for (const env of [env1, envD])
+  pat(['add', origin, '--token-stdin', '--name', 'loopback', '--username', 'u'], { ...env, GIT_CREDENTIAL_PAT_DAEMON: 'never' }, SECRET)
 const cloneCase = (name: string, helper: string, env: NodeJS.ProcessEnv): Case => {
   const dir = join(work, name.replace(/\W+/g, '-'))
   return {
     name,
     cmd: 'sh',
-    args: ['-c', `rm -rf "$1" && git -c credential.helper= -c credential.helper="$2" clone -q "$3" "$1" && test -f "$1/.git/HEAD" && echo cloned`, 'sh', dir, helper, srv.url('group/repo')],
+    args: [
+      '-c',
+      `rm -rf "$1" && git -c credential.helper= -c credential.helper="$2" clone -q "$3" "$1" && test -f "$1/.git/HEAD" && echo cloned`,
+      'sh',
+      dir,
+      helper,
+      srv.url('group/repo'),
+    ],
     env,
     expect: 'cloned',
   }
@@ -243,7 +251,10 @@ await concurrent(env10kD, 8) // fill the cache first: the 64 measure the daemon 
 const viaDaemon = await concurrent(env10kD)
 other['64 concurrent gets, daemon (10,000 tokens): wall ms'] = round(viaDaemon.ms)
 other['64 concurrent gets, daemon (10,000 tokens): failures'] = viaDaemon.failures
-for (const [k, r] of [['keychain', direct], ['daemon', viaDaemon]] as const) {
+for (const [k, r] of [
+  ['keychain', direct],
+  ['daemon', viaDaemon],
+] as const) {
   if (!r.why) continue
   log(`a concurrent get failed: ${r.why}`)
   other[`64 concurrent gets, ${k}: first failure`] = r.why.replace(/\s+/g, ' ').replace(/\|/g, '/').slice(0, 200)

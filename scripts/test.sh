@@ -1,17 +1,39 @@
 #!/usr/bin/env bash
-# npm test: the whole suite (or the files given) with tap, inside a private
-# D-Bus session and throwaway keyring (scripts/keyring-session.sh). It never
+# npm test: typecheck, lint, then the tests with tap inside a private D-Bus
+# session and throwaway keyring (scripts/keyring-session.sh). It never
 # skips: without dbus or gnome-keyring it fails and says to run ./install.sh.
-# After tap, one plain closing line: "tests: N passed, N failed".
+#   npm test                 typecheck, lint, unit and end-to-end tests
+#   npm run test:unit        unit tests only (test/ mirroring src/)
+#   npm run test:e2e         end-to-end, security and fault tests only
+#   npm test -- FILE…        just those test files
+# After tap, one plain closing line, the last thing printed:
+# "tests: N passed, N failed".
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
+cd "$here"
+unit=(test/cli test/core test/daemon test/forge test/gitconfig test/log test/prompt test/state)
+e2e=(test/e2e test/security test/faults)
+files=()
+checks=0
+case "${1:-}" in
+  --unit) files=("${unit[@]}") ;;
+  --e2e) files=("${e2e[@]}") ;;
+  "") files=("${unit[@]}" "${e2e[@]}"); checks=1 ;;
+  *) files=("$@") ;;
+esac
+if [ "$checks" = 1 ]; then
+  echo "# typecheck (tsc --noEmit over src, test, scripts)"
+  npx tsc --noEmit -p tsconfig.json
+  echo "# lint (typescript-eslint, prettier --check)"
+  npm run --silent lint
+fi
 # No cache daemon unless a test asks for one (test/e2e/daemon.ts does, and
 # stops it): a daemon started on demand must not outlive the run.
 export GIT_CREDENTIAL_PAT_DAEMON=never
 out=$(mktemp "${TMPDIR:-/tmp}/gcp-tap.XXXXXX")
 trap 'rm -f "$out"' EXIT
 status=0
-"$here/scripts/keyring-session.sh" npx tap "$@" 2>&1 | tee "$out" || status=${PIPESTATUS[0]}
+"$here/scripts/keyring-session.sh" npx tap "${files[@]}" 2>&1 | tee "$out" || status=${PIPESTATUS[0]}
 summary=$(grep -E '^# \{ total: [0-9]+' "$out" | tail -n 1 || true)
 if [ -n "$summary" ]; then
   pass=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$summary"); pass=${pass:-0}

@@ -1,7 +1,7 @@
 // One error type for everything the user can see. `code` says what kind of
 // failure it is; `report()` turns it into the single stderr line and the exit
 // code (SPEC §5: 1 = the user can fix it, 2 = usage error).
-import { say, writeErr } from './stderr.js'
+import { say, writeErr } from './log/stderr.js'
 
 export type ErrorCode =
   | 'USAGE' // wrong arguments or flags

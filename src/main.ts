@@ -1,9 +1,9 @@
 // Entry point. git runs `git-credential-pat get|store|erase`; those take the
 // lean path in helper.ts. Everything else is the management CLI (yargs),
 // loaded only when asked for.
-import { OPERATIONS, runHelper, type Operation } from './helper.js'
-import { say } from './stderr.js'
-import { runExitHooks } from './exit-hooks.js'
+import { OPERATIONS, runHelper, type Operation } from './git/helper.js'
+import { say } from './log/stderr.js'
+import { runExitHooks } from './runtime/exit-hooks.js'
 
 /** Whether this process took a path that writes through process.stdout/stderr. */
 let streams = false
@@ -16,7 +16,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv.length === 2 && op === 'daemon' && argv[1] === 'run') {
     return (await import('./daemon/server.js')).runDaemon()
   }
-  const { COMMAND_NAMES, runCli } = await import('./cli.js')
+  const { COMMAND_NAMES, runCli } = await import('./cli/cli.js')
   // git-credential(1): helpers must ignore operations they do not know, so a
   // future git's new operation gets silence, not a usage error. A person at
   // a terminal still gets told about a typo.

@@ -3,7 +3,6 @@
 // that once, after which this process stops asking and reads the source
 // itself. Nothing here writes to stdout.
 import { closeSync, openSync, statSync, unlinkSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
 import { connectUnix } from './connect.js'
 import { FrameError, FrameReader, encodeFrame, type Reply, type Request } from './protocol.js'
 import { checkClientPaths, checkRuntimeDir, runtimePaths, type RuntimePaths } from './runtime.js'
@@ -75,15 +74,13 @@ export function request(p: Pick<RuntimePaths, 'socket' | 'key'>, req: Request, t
     }
     // On a loaded machine the timer and the reply can both be due when this
     // process next runs; timers go first, so look at pending I/O before giving up.
-    const timer = setTimeout(
-      () => setImmediate(() => finish(new DaemonUnavailable('timeout', `the daemon did not answer within ${timeoutMs} ms`))),
-      timeoutMs,
-    )
+    const timer = setTimeout(() => setImmediate(() => finish(new DaemonUnavailable('timeout', `the daemon did not answer within ${timeoutMs} ms`))), timeoutMs)
     /** The daemon's hello: prove it, then send our proof and the request together. */
     const onHello = (m: unknown) => {
       const h = m as { hello?: unknown; nonce?: unknown; proof?: unknown }
       const serverNonce = typeof m === 'object' && m !== null && h.hello === 'git-credential-pat' ? nonceFrom(h.nonce) : null
-      if (!serverNonce) return finish(new DaemonUnavailable('error', 'the daemon did not answer the handshake (an older version? run git-credential-pat daemon stop)'))
+      if (!serverNonce)
+        return finish(new DaemonUnavailable('error', 'the daemon did not answer the handshake (an older version? run git-credential-pat daemon stop)'))
       let ok = verifyProof(key!, 'server', clientNonce, serverNonce, h.proof)
       if (!ok) {
         // Perhaps a daemon started since we read the key: read it once more.
@@ -98,7 +95,12 @@ export function request(p: Pick<RuntimePaths, 'socket' | 'key'>, req: Request, t
         }
       }
       if (!ok) {
-        return finish(new DaemonUnavailable('unsafe', `the process listening on ${p.socket} did not prove it is your git-credential-pat daemon; refusing to use it: run git-credential-pat daemon stop, or remove ${p.socket}`))
+        return finish(
+          new DaemonUnavailable(
+            'unsafe',
+            `the process listening on ${p.socket} did not prove it is your git-credential-pat daemon; refusing to use it: run git-credential-pat daemon stop, or remove ${p.socket}`,
+          ),
+        )
       }
       verified = true
       sock.write(Buffer.concat([encodeFrame({ op: 'auth', proof: proofOf(key!, 'client', clientNonce, serverNonce).toString('base64') }), encodeFrame(req)]))
@@ -137,12 +139,6 @@ export function request(p: Pick<RuntimePaths, 'socket' | 'key'>, req: Request, t
 /** A peer or key refused by the handshake is reported like an unsafe path: once, with its fix. */
 function unsafeAsPatError(e: unknown): unknown {
   return e instanceof DaemonUnavailable && e.why === 'unsafe' ? new PatError('DAEMON', e.message) : e
-}
-
-/** The executable that runs `daemon run` (bin/ beside dist/ and src/). */
-const launcher = () => {
-  const { fileURLToPath } = process.getBuiltinModule('node:url') as typeof import('node:url') // only when starting a daemon
-  return resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/git-credential-pat')
 }
 
 /** A spawned daemon is not kept waiting on these for another spawn. */
@@ -242,7 +238,12 @@ export class DaemonClient {
     // Detached, stdio closed: git waits for EOF on the helper's stdout, so
     // the daemon must hold none of our descriptors.
     const { spawn } = await import('node:child_process') // not on the hot path: only when starting one
-    const child = spawn(process.execPath, [launcher(), 'daemon', 'run'], { detached: true, stdio: 'ignore', cwd: '/', env: daemonEnv(this.env) })
+    const child = spawn(process.execPath, [(await import('../runtime/install.js')).launcherPath(), 'daemon', 'run'], {
+      detached: true,
+      stdio: 'ignore',
+      cwd: '/',
+      env: daemonEnv(this.env),
+    })
     child.on('error', () => {})
     child.unref()
     return true

@@ -17,7 +17,7 @@
 //
 // (nonces and proofs are base64; both labels are 6 bytes and nonces fixed size, so
 // the concatenation is unambiguous.)
-import { equalBytes, hmacSha256, randomBytes } from '../crypto.js'
+import { equalBytes, hmacSha256, randomBytes } from '../core/crypto.js'
 import { closeSync, constants, fchmodSync, fstatSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs'
 import { PatError } from '../errors.js'
 
@@ -93,7 +93,8 @@ export function readKey(path: string): Buffer | null {
   }
   try {
     const st = fstatSync(fd)
-    const refuse = (why: string) => new PatError('DAEMON', `daemon key ${path} ${why}; refusing to use the daemon: run git-credential-pat daemon stop, or remove ${path}`)
+    const refuse = (why: string) =>
+      new PatError('DAEMON', `daemon key ${path} ${why}; refusing to use the daemon: run git-credential-pat daemon stop, or remove ${path}`)
     if (!st.isFile()) throw refuse('is not a regular file')
     if (uid() >= 0 && st.uid !== uid()) throw refuse(`is owned by uid ${st.uid}, not you`)
     if ((st.mode & 0o777) !== 0o600) throw refuse(`has mode ${(st.mode & 0o777).toString(8).padStart(3, '0')}, not 600`)

@@ -47,9 +47,7 @@ export interface SessionAnswer {
   expiresAt?: number
 }
 
-export type Reply =
-  | { ok: true; secret?: string; status?: Status; session?: SessionAnswer; dropped?: number }
-  | { ok: false; error: string }
+export type Reply = { ok: true; secret?: string; status?: Status; session?: SessionAnswer; dropped?: number } | { ok: false; error: string }
 
 export function encodeFrame(msg: unknown): Buffer {
   const body = Buffer.from(JSON.stringify(msg), 'utf8')
@@ -134,7 +132,9 @@ export function invalidRequest(m: unknown): string | null {
         : 'session-put needs scope, username and secret'
     case 'session-get':
     case 'session-drop':
-      return optStr(r.protocol) && optStr(r.host) && optStr(r.path) && optStr(r.username) && optStr(r.secret) ? null : `${r.op} takes protocol, host, path, username`
+      return optStr(r.protocol) && optStr(r.host) && optStr(r.path) && optStr(r.username) && optStr(r.secret)
+        ? null
+        : `${r.op} takes protocol, host, path, username`
     default:
       return typeof r.op === 'string' ? `unknown operation '${r.op.slice(0, 40)}'` : 'request has no op'
   }

@@ -4,7 +4,7 @@
 // anyone who can reach the socket can read every cached secret.
 import { lstatSync, mkdirSync, realpathSync, type Stats } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
-import { statePaths } from '../paths.js'
+import { statePaths } from '../state/paths.js'
 import { PatError } from '../errors.js'
 
 export interface RuntimePaths {
@@ -42,10 +42,16 @@ export function checkRuntimeDir(dir: string, create: boolean): void {
     st = lstatSync(dir)
   }
   if (!st.isDirectory()) {
-    throw new PatError('DAEMON', `${dir} is not a directory${st.isSymbolicLink() ? ' (a symbolic link)' : ''}; refusing to use it for the daemon socket: remove it`)
+    throw new PatError(
+      'DAEMON',
+      `${dir} is not a directory${st.isSymbolicLink() ? ' (a symbolic link)' : ''}; refusing to use it for the daemon socket: remove it`,
+    )
   }
   if (uid() >= 0 && st.uid !== uid()) {
-    throw new PatError('DAEMON', `${dir} is owned by uid ${st.uid}, not you (uid ${uid()}); refusing to use it for the daemon socket: remove it, or set XDG_RUNTIME_DIR to a directory of yours`)
+    throw new PatError(
+      'DAEMON',
+      `${dir} is owned by uid ${st.uid}, not you (uid ${uid()}); refusing to use it for the daemon socket: remove it, or set XDG_RUNTIME_DIR to a directory of yours`,
+    )
   }
   if ((st.mode & 0o077) !== 0) {
     // git: "The permissions on your socket directory are too loose".
@@ -104,7 +110,10 @@ function checkAncestor(d: string, st: Stats, below: string, me: number): void {
     if (owner === me || owner === 0) return
     throw new PatError('DAEMON', `${below} is owned by uid ${owner}, not you; refusing to keep the daemon socket below it: ${fix}`)
   }
-  throw new PatError('DAEMON', `${d} is writable by other users (mode ${mode(st)}); refusing to keep the daemon socket below it: ${fix}, or run chmod go-w ${d}`)
+  throw new PatError(
+    'DAEMON',
+    `${d} is writable by other users (mode ${mode(st)}); refusing to keep the daemon socket below it: ${fix}, or run chmod go-w ${d}`,
+  )
 }
 
 /** Whether the socket exists (false) and, if it does, that it is ours and closed to others; throws DAEMON errors. */
@@ -121,7 +130,10 @@ export function checkSocket(path: string): boolean {
     throw new PatError('DAEMON', `daemon socket ${path} is owned by uid ${st.uid}, not you; refusing to use it: remove it`)
   }
   if ((st.mode & 0o077) !== 0) {
-    throw new PatError('DAEMON', `daemon socket ${path} is open to other users (mode ${mode(st)}); refusing to use it: run git-credential-pat daemon stop, or remove it`)
+    throw new PatError(
+      'DAEMON',
+      `daemon socket ${path} is open to other users (mode ${mode(st)}); refusing to use it: run git-credential-pat daemon stop, or remove it`,
+    )
   }
   return true
 }
@@ -140,6 +152,9 @@ export function checkClientPaths(p: RuntimePaths): boolean {
 /** Linux limits sun_path to 108 bytes; say so instead of failing obscurely. */
 export function checkSocketPathLength(path: string): void {
   if (Buffer.byteLength(path) > 100) {
-    throw new PatError('DAEMON', `the daemon socket path ${path} is too long for a Unix socket; set XDG_RUNTIME_DIR (or GIT_CREDENTIAL_PAT_HOME) to a shorter directory`)
+    throw new PatError(
+      'DAEMON',
+      `the daemon socket path ${path} is too long for a Unix socket; set XDG_RUNTIME_DIR (or GIT_CREDENTIAL_PAT_HOME) to a shorter directory`,
+    )
   }
 }

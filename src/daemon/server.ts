@@ -13,10 +13,10 @@ import { chmodSync, closeSync, lstatSync, openSync, statSync, unlinkSync } from 
 import { resolve } from 'node:path'
 import { FrameError, FrameReader, encodeFrame, invalidRequest, type Reply, type Request, type SessionAnswer, type Status } from './protocol.js'
 import { checkRuntimeDir, checkSocket, checkSocketPathLength, runtimePaths, type RuntimePaths } from './runtime.js'
-import { eraseMatches, formatScope, parseScope, specificity, targetOf, type Scope } from '../scope.js'
-import { configureLog, logger, usePino } from '../log.js'
-import { statePaths } from '../paths.js'
-import { setting } from '../settings.js'
+import { eraseMatches, formatScope, parseScope, specificity, targetOf, type Scope } from '../core/scope.js'
+import { configureLog, logger, usePino } from '../log/log.js'
+import { statePaths } from '../state/paths.js'
+import { setting } from '../gitconfig/settings.js'
 import { PatError, report } from '../errors.js'
 import { request } from './client.js'
 import { newNonce, nonceFrom, proofOf, verifyProof, writeKey } from './handshake.js'
@@ -385,7 +385,13 @@ function serve(server: net.Server, ino: number, key: { key: Buffer; ino: number 
           if (!clientNonce) return refuse('no hello')
           serverNonce = newNonce()
           stage = 'auth'
-          sock.write(encodeFrame({ hello: 'git-credential-pat', nonce: serverNonce.toString('base64'), proof: proofOf(key.key, 'server', clientNonce, serverNonce).toString('base64') }))
+          sock.write(
+            encodeFrame({
+              hello: 'git-credential-pat',
+              nonce: serverNonce.toString('base64'),
+              proof: proofOf(key.key, 'server', clientNonce, serverNonce).toString('base64'),
+            }),
+          )
           continue
         }
         if (stage === 'auth') {

@@ -22,7 +22,7 @@
 // the same path: both exclude each other; such a lock is judged by its age
 // (10 s), as that version did.
 import { hostname } from 'node:os'
-import { randomBytes } from '../crypto.js'
+import { randomBytes } from '../core/crypto.js'
 import { linkSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { PatError } from '../errors.js'
 
@@ -77,7 +77,10 @@ async function acquire(lock: string, { retryMs = 25, giveUpMs = 30_000 }: LockOp
     await sleep(retryMs)
   }
   const who = typeof holder === 'object' && holder ? `process ${holder.pid}${holder.host === me.host ? '' : ` on ${holder.host}`}` : 'another process'
-  throw new PatError('LOCKED', `cannot lock ${lock.slice(0, -5)}: ${who} has held ${lock} for over ${Math.round(giveUpMs / 1000)} s; if it is stuck, stop it (the lock is taken over once it is gone)`)
+  throw new PatError(
+    'LOCKED',
+    `cannot lock ${lock.slice(0, -5)}: ${who} has held ${lock} for over ${Math.round(giveUpMs / 1000)} s; if it is stuck, stop it (the lock is taken over once it is gone)`,
+  )
 }
 
 function self(): Holder {
@@ -94,7 +97,10 @@ function create(path: string, h: Holder): boolean {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     if (code === 'EEXIST') return false
-    throw new PatError('LOCKED', `cannot lock ${path.replace(/\.lock(\.takeover)?$/, '')}: ${code ?? (e as Error).message}${code === 'ENOSPC' ? ' (disk full)' : ''}; nothing was changed`)
+    throw new PatError(
+      'LOCKED',
+      `cannot lock ${path.replace(/\.lock(\.takeover)?$/, '')}: ${code ?? (e as Error).message}${code === 'ENOSPC' ? ' (disk full)' : ''}; nothing was changed`,
+    )
   } finally {
     try {
       unlinkSync(tmp)

@@ -11,10 +11,11 @@ import { writeKey } from '../../src/daemon/handshake.js'
 import { tempHome, testDaemon } from './lib/in-process.js'
 
 /** How a request failed (DaemonUnavailable.why), or 'answered'. */
-const why = (p: Promise<unknown>) => p.then(
-  () => 'answered',
-  (e: { why?: string }) => e.why,
-)
+const why = (p: Promise<unknown>) =>
+  p.then(
+    () => 'answered',
+    (e: { why?: string }) => e.why,
+  )
 
 /** A fake daemon that does `behave` with each connection, on a socket that passes the checks. */
 async function fake(t: { teardown(fn: () => void): void }, behave: (s: net.Socket) => void) {

@@ -4,7 +4,7 @@
 import t from 'tap'
 import { chmodSync, chownSync, mkdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { startDaemon } from '../../src/daemon/server.js'
-import { FrameReader, encodeFrame, type Reply } from '../../src/daemon/protocol.js'
+import { FrameReader, type Reply } from '../../src/daemon/protocol.js'
 import { runtimePaths, type RuntimePaths } from '../../src/daemon/runtime.js'
 import { authenticated, testDaemon, tempHome } from './lib/in-process.js'
 
@@ -31,7 +31,7 @@ t.test('cacheTimeout drops a secret', async t => {
   t.equal(d.handle.status().cached, 0)
 })
 
-t.test('a cacheTimeout beyond setTimeout\'s range neither fires at once nor breaks', async t => {
+t.test("a cacheTimeout beyond setTimeout's range neither fires at once nor breaks", async t => {
   const d = await testDaemon(t, { cacheTimeoutMs: 2 ** 33 })
   await d.ask({ op: 'put', name: 'gl', stamp: 's', secret: 'long' })
   await sleep(20)
@@ -68,8 +68,7 @@ t.test('session-only tokens: by scope, username, specificity and expiry', async 
   const d = await testDaemon(t)
   t.same(await d.ask({ op: 'session-put', scope: 'http://127.0.0.1:8080', username: 'ci', secret: 'host-s' }), { ok: true })
   t.same(await d.ask({ op: 'session-put', scope: 'http://127.0.0.1:8080/group/*', username: 'ci', secret: 'group-s' }), { ok: true })
-  const q = (path?: string, username?: string) =>
-    d.ask({ op: 'session-get', protocol: 'http', host: '127.0.0.1:8080', path, username })
+  const q = (path?: string, username?: string) => d.ask({ op: 'session-get', protocol: 'http', host: '127.0.0.1:8080', path, username })
   t.match(await q('group/a.git'), { ok: true, session: { secret: 'group-s', username: 'ci', scope: 'http://127.0.0.1:8080/group/*' } })
   t.match(await q('other/b'), { ok: true, session: { secret: 'host-s' } })
   t.match(await q(undefined), { ok: true, session: { secret: 'host-s' } }, 'no path: the host token')

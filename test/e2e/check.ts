@@ -92,7 +92,11 @@ t.test('GitLab: a valid token, its real expiry recorded, then the warning on get
 
   const after = seenGet(await sb.pat(['get'], { input: 'protocol=https\nhost=gitlab.example.com\n\n' }))
   t.match(after.stdout, `password_expiry_utc=${Date.parse(`${inThreeDays}T00:00:00Z`) / 1000}`)
-  t.match(after.stderr, /^git-credential-pat: token 'gl' \(gitlab\.example\.com\) expires in [23] days, on \d{4}-\d{2}-\d{2}; rotate it: git-credential-pat rotate gl\n$/, 'the recorded expiry drives the warning')
+  t.match(
+    after.stderr,
+    /^git-credential-pat: token 'gl' \(gitlab\.example\.com\) expires in [23] days, on \d{4}-\d{2}-\d{2}; rotate it: git-credential-pat rotate gl\n$/,
+    'the recorded expiry drives the warning',
+  )
 
   const table = seen(await sb.pat(['check']))
   t.match(table.stdout, /^NAME\s+RESULT\s+EXPIRES\s+LOGIN\s+SCOPES\s+NOTE/)
@@ -140,7 +144,10 @@ t.test('a forge that does not answer, one that refuses connections', async t => 
   await sb.git(['config', '--global', 'credential.https://gitlab.example.com.patApiUrl', 'http://127.0.0.1:1'])
   const refused = seen(await sb.pat(['check', 'slow', '--json']))
   t.equal(refused.code, 1)
-  t.match(JSON.parse(refused.stdout)[0], { result: 'unreachable', message: /cannot ask http:\/\/127\.0\.0\.1:1\/api\/v4\/personal_access_tokens\/self: connection refused/ })
+  t.match(JSON.parse(refused.stdout)[0], {
+    result: 'unreachable',
+    message: /cannot ask http:\/\/127\.0\.0\.1:1\/api\/v4\/personal_access_tokens\/self: connection refused/,
+  })
 
   await sb.git(['config', '--global', 'credential.pat.checkTimeout', '1s'])
   await sb.git(['config', '--global', 'credential.https://gitlab.example.com.patApiUrl', forge.url])
@@ -155,7 +162,13 @@ t.test('GitHub (Enterprise path), and a 401', async t => {
   await sb.addToken(`http://127.0.0.1:${forge.port}/acme/other`, S.ghBad, ['--name', 'gh-bad', '--provider', 'github'])
   const r = seen(await sb.pat(['check', 'gh', 'gh-bad', '--json']))
   const [gh, bad] = JSON.parse(r.stdout)
-  t.match(gh, { result: 'valid', login: 'octocat', scopes: ['repo'], expires: `${dayIn(40)}T11:00:00.000Z`, apiUrl: `http://127.0.0.1:${forge.port}/api/v3/user` })
+  t.match(gh, {
+    result: 'valid',
+    login: 'octocat',
+    scopes: ['repo'],
+    expires: `${dayIn(40)}T11:00:00.000Z`,
+    apiUrl: `http://127.0.0.1:${forge.port}/api/v3/user`,
+  })
   t.match(bad, { result: 'invalid', state: 'rejected', message: /Bad credentials/ })
   const req = forge.requests.find(q => q.token === S.gh)
   t.match(req, { path: '/api/v3/user', auth: 'bearer' }, 'Authorization: Bearer on GET /api/v3/user')
@@ -200,5 +213,8 @@ t.test('no secret in any output of check, nor in the metadata', async t => {
   const logText = existsSync(log) ? readFileSync(log, 'utf8') : ''
   for (const [k, s] of Object.entries(S)) t.notMatch(logText, s, `${k} not in the log`)
   // The secret went in a request header, and only to the forge.
-  t.ok(forge.requests.every(q => !q.path.includes(S.gl)), 'never in a URL')
+  t.ok(
+    forge.requests.every(q => !q.path.includes(S.gl)),
+    'never in a URL',
+  )
 })

@@ -11,7 +11,19 @@ t.test('add, then list --json and show --json give every field as given', async 
   const sb = box('add')
   const r = await ok(
     sb,
-    ['add', 'https://gitlab.example.com/group/app.git', '--token-stdin', '--name', 'laptop-app', '--expires', '2099-01-31', '--access', 'read', '--description', 'deploy key for app'],
+    [
+      'add',
+      'https://gitlab.example.com/group/app.git',
+      '--token-stdin',
+      '--name',
+      'laptop-app',
+      '--expires',
+      '2099-01-31',
+      '--access',
+      'read',
+      '--description',
+      'deploy key for app',
+    ],
     'glpat-addtestsecret00000001',
   )
   t.match(r.stdout, /added token 'laptop-app' for gitlab\.example\.com\/group\/app \(user oauth2, expires 2099-01-31\)/)
@@ -33,10 +45,26 @@ t.test('add, then list --json and show --json give every field as given', async 
   t.ok(Date.now() - Date.parse(list[0].created) < 60_000, 'created is now')
   t.same(await showJson(sb, 'laptop-app'), list[0], 'show --json is the list entry')
   const shown = await ok(sb, ['show', 'laptop-app'])
-  for (const want of [/^name\s+laptop-app$/m, /^scope\s+gitlab\.example\.com\/group\/app$/m, /^username\s+oauth2$/m, /^provider\s+gitlab$/m, /^expires\s+2099-01-31 \(in /m, /^access\s+read$/m, /^description\s+deploy key for app$/m, /^source\s+keychain$/m, /^state\s+active$/m, /^rotated\s+never$/m, /^last used\s+never$/m]) {
+  for (const want of [
+    /^name\s+laptop-app$/m,
+    /^scope\s+gitlab\.example\.com\/group\/app$/m,
+    /^username\s+oauth2$/m,
+    /^provider\s+gitlab$/m,
+    /^expires\s+2099-01-31 \(in /m,
+    /^access\s+read$/m,
+    /^description\s+deploy key for app$/m,
+    /^source\s+keychain$/m,
+    /^state\s+active$/m,
+    /^rotated\s+never$/m,
+    /^last used\s+never$/m,
+  ]) {
     t.match(shown.stdout, want)
   }
-  t.same(await get(sb, 'https://gitlab.example.com/group/app.git'), { username: 'oauth2', password: 'glpat-addtestsecret00000001', password_expiry_utc: String(Date.parse('2099-01-31') / 1000) })
+  t.same(await get(sb, 'https://gitlab.example.com/group/app.git'), {
+    username: 'oauth2',
+    password: 'glpat-addtestsecret00000001',
+    password_expiry_utc: String(Date.parse('2099-01-31') / 1000),
+  })
   const missing = await sb.pat(['show', 'nope'])
   t.equal(missing.code, 1)
   t.match(missing.stderr, /^git-credential-pat: no token named 'nope'/)
@@ -63,7 +91,7 @@ t.test('add: default usernames and names per forge', async t => {
     t.match(r.stderr, /needs your account name as username: add --username NAME/)
   }
   await ok(sb, ['add', 'codeberg.org', '--token-stdin', '--username', 'alice'], 'codeberg-secret')
-  t.match((await showJson(sb, `codeberg.org-${host}`)), { username: 'alice', provider: 'gitea' })
+  t.match(await showJson(sb, `codeberg.org-${host}`), { username: 'alice', provider: 'gitea' })
   const lp = await ok(sb, ['add', 'git.launchpad.net/~team/proj', '--token-stdin', '--username', 'bob', '--name', 'lp'], 'lp-secret')
   t.match(lp.stdout, /user bob/)
   t.match(await showJson(sb, 'lp'), { provider: 'launchpad', username: 'bob' })
@@ -72,10 +100,14 @@ t.test('add: default usernames and names per forge', async t => {
 t.test('add on a terminal: asks the Gitea username, then the token without echo', async t => {
   const sb = box('tty-add')
   const secret = 'tty-typed-secret-7f3a9c'
-  const r = await onTty(sb, ['add', 'codeberg.org/alice/*', '--name', 'cb'], [
-    { after: /Username on codeberg\.org/, text: 'alice\r' },
-    { after: /Token for codeberg\.org\/alice\/\* \(input hidden\)/, text: `${secret}\r` },
-  ])
+  const r = await onTty(
+    sb,
+    ['add', 'codeberg.org/alice/*', '--name', 'cb'],
+    [
+      { after: /Username on codeberg\.org/, text: 'alice\r' },
+      { after: /Token for codeberg\.org\/alice\/\* \(input hidden\)/, text: `${secret}\r` },
+    ],
+  )
   t.equal(r.code, 0, 'exit 0', { screen: r.screen })
   t.match(r.screen, /alice/, 'the username is echoed')
   t.notMatch(r.screen, secret, 'the token is not')
@@ -126,9 +158,16 @@ t.test('list marks expired and soon-expiring rows, without colour off a terminal
   t.match(out, /^! expired: never sent/m)
   t.match(out, /^\* expires within 7 days/m)
   t.notMatch(out, /\x1b\[/, 'no colour into a pipe')
-  t.ok(out.indexOf('fine.example.com') < out.indexOf('never.example.com') && out.indexOf('never.example.com') < out.indexOf('old.example.com'), 'sorted by scope')
+  t.ok(
+    out.indexOf('fine.example.com') < out.indexOf('never.example.com') && out.indexOf('never.example.com') < out.indexOf('old.example.com'),
+    'sorted by scope',
+  )
   const json = await listJson(sb)
-  t.same(json.map(x => x.name), ['fine', 'unknown', 'old', 'soon'], 'json sorted by scope too')
+  t.same(
+    json.map(x => x.name),
+    ['fine', 'unknown', 'old', 'soon'],
+    'json sorted by scope too',
+  )
 
   const tty = await onTty(sb, ['list'], [])
   t.match(tty.screen, /\x1b\[31m/, 'colour on a terminal')
@@ -154,7 +193,14 @@ t.test('completion: the script, command names and token names', async t => {
   const flags = await ok(sb, ['--get-yargs-completions', 'git-credential-pat', 'add', '--'])
   t.match(flags.stdout, /--token-stdin/)
   // A bash session using the script completes `git-credential-pat ro<TAB>`.
-  const bash = await run('bash', ['-c', `source <(git-credential-pat completion) && COMP_WORDS=(git-credential-pat ro) COMP_CWORD=1 && _git-credential-pat_yargs_completions && printf '%s\\n' "\${COMPREPLY[@]}"`], { env: sb.env, cwd: sb.dir })
+  const bash = await run(
+    'bash',
+    [
+      '-c',
+      `source <(git-credential-pat completion) && COMP_WORDS=(git-credential-pat ro) COMP_CWORD=1 && _git-credential-pat_yargs_completions && printf '%s\\n' "\${COMPREPLY[@]}"`,
+    ],
+    { env: sb.env, cwd: sb.dir },
+  )
   t.equal(bash.stdout.trim(), 'rotate', bash.stderr)
 })
 

@@ -44,8 +44,7 @@ const gitVersion = (() => {
   const m = /(\d+)\.(\d+)/.exec(out)
   return m ? [Number(m[1]), Number(m[2])] : [0, 0]
 })()
-const gitAtLeast = (major: number, minor: number) =>
-  gitVersion[0] > major || (gitVersion[0] === major && gitVersion[1] >= minor)
+const gitAtLeast = (major: number, minor: number) => gitVersion[0] > major || (gitVersion[0] === major && gitVersion[1] >= minor)
 
 /** Lines as git's heredocs write them: each ended by a newline. */
 const lines = (...l: string[]) => (l.length ? l.join('\n') + '\n' : '')
@@ -55,13 +54,9 @@ function writeAskpass(dir: string): string {
   const file = join(dir, 'askpass')
   writeFileSync(
     file,
-    [
-      '#!/bin/sh',
-      'echo >&2 askpass: $*',
-      "what=$(printf '%s\\n' \"$1\" | cut -d' ' -f1 | tr 'A-Z' 'a-z' | tr -cd 'a-z')",
-      'echo "askpass-$what"',
-      '',
-    ].join('\n'),
+    ['#!/bin/sh', 'echo >&2 askpass: $*', "what=$(printf '%s\\n' \"$1\" | cut -d' ' -f1 | tr 'A-Z' 'a-z' | tr -cd 'a-z')", 'echo "askpass-$what"', ''].join(
+      '\n',
+    ),
   )
   chmodSync(file, 0o755)
   return file
@@ -171,8 +166,7 @@ function expectAnswer(t: Test, r: RunResult, input: Attr[], want: Attr[], what =
   const sent = new Set(input.map(([k, v]) => `${k}=${v}`))
   const wantKeys = new Set(want.map(([k]) => k))
   const identity = ['protocol', 'host', 'path', 'username']
-  const isEcho = ([k, v]: Attr) =>
-    sent.has(`${k}=${v}`) && (identity.includes(k) || (k === 'capability[]' && !wantKeys.has(k)))
+  const isEcho = ([k, v]: Attr) => sent.has(`${k}=${v}`) && (identity.includes(k) || (k === 'capability[]' && !wantKeys.has(k)))
   for (const [k, v] of attrs) {
     if (['protocol', 'host', 'path'].includes(k)) t.ok(sent.has(`${k}=${v}`), `${what}: echoed ${k}=${v} as sent`)
   }
@@ -245,13 +239,7 @@ async function helperTest(t: Test, ctx: Ctx) {
   })
 
   await t.test(`helper (${H}) can retrieve password`, async t => {
-    await check(
-      t,
-      ctx,
-      'fill',
-      ['protocol=https', 'host=example.com'],
-      ['protocol=https', 'host=example.com', 'username=store-user', 'password=store-pass'],
-    )
+    await check(t, ctx, 'fill', ['protocol=https', 'host=example.com'], ['protocol=https', 'host=example.com', 'username=store-user', 'password=store-pass'])
   })
 
   await t.test(`helper (${H}) overwrites on store`, async t => {
@@ -311,15 +299,7 @@ async function helperTest(t: Test, ctx: Ctx) {
   await t.test(`helper (${H}) requires matching path`, async t => {
     // test_config credential.usehttppath true
     const cfg = ['credential.usehttppath=true']
-    await check(
-      t,
-      ctx,
-      'approve',
-      ['protocol=http', 'host=path.tld', 'path=foo.git', 'username=user', 'password=pass'],
-      [],
-      [],
-      cfg,
-    )
+    await check(t, ctx, 'approve', ['protocol=http', 'host=path.tld', 'path=foo.git', 'username=user', 'password=pass'], [], [], cfg)
     await check(
       t,
       ctx,
@@ -398,13 +378,7 @@ async function helperTest(t: Test, ctx: Ctx) {
 
   await t.test(`helper (${H}) can store empty username`, async t => {
     await check(t, ctx, 'approve', ['protocol=https', 'host=sso.tld', 'username=', 'password='])
-    await check(
-      t,
-      ctx,
-      'fill',
-      ['protocol=https', 'host=sso.tld'],
-      ['protocol=https', 'host=sso.tld', 'username=', 'password='],
-    )
+    await check(t, ctx, 'fill', ['protocol=https', 'host=sso.tld'], ['protocol=https', 'host=sso.tld', 'username=', 'password='])
   })
 
   await t.test(`helper (${H}) erases all matching credentials`, async t => {
@@ -469,16 +443,8 @@ async function helperTestPasswordExpiryUtc(t: Test, ctx: Ctx) {
 
   await t.test(`helper (${H}) overwrites when password_expiry_utc changes`, async t => {
     const user: Attr = ['username', 'user-expiry-overwrite']
-    expectQuiet(
-      t,
-      await helper(ctx, 'store', toInput([...base, user, ['password', 'pass1'], ['password_expiry_utc', '9999999998']])),
-      'store pass1',
-    )
-    expectQuiet(
-      t,
-      await helper(ctx, 'store', toInput([...base, user, ['password', 'pass2'], ['password_expiry_utc', '9999999999']])),
-      'store pass2',
-    )
+    expectQuiet(t, await helper(ctx, 'store', toInput([...base, user, ['password', 'pass1'], ['password_expiry_utc', '9999999998']])), 'store pass1')
+    expectQuiet(t, await helper(ctx, 'store', toInput([...base, user, ['password', 'pass2'], ['password_expiry_utc', '9999999999']])), 'store pass2')
     const q: Attr[] = [...base, user]
     expectAnswer(t, await helper(ctx, 'get', toInput(q)), q, [user, ['password', 'pass2'], ['password_expiry_utc', '9999999999']])
     expectQuiet(t, await helper(ctx, 'erase', toInput([...base, user, ['password', 'pass2']])), 'erase pass2')
@@ -495,11 +461,7 @@ async function helperTestOauthRefreshToken(t: Test, ctx: Ctx) {
     ['username', 'user4'],
   ]
   await t.test(`helper (${H}) stores oauth_refresh_token`, async t => {
-    expectQuiet(
-      t,
-      await helper(ctx, 'store', toInput([...base, ['password', 'pass'], ['oauth_refresh_token', 'xyzzy']])),
-      'store',
-    )
+    expectQuiet(t, await helper(ctx, 'store', toInput([...base, ['password', 'pass'], ['oauth_refresh_token', 'xyzzy']])), 'store')
   })
   await t.test(`helper (${H}) gets oauth_refresh_token`, async t => {
     expectAnswer(t, await helper(ctx, 'get', toInput(base)), base, [
@@ -530,11 +492,7 @@ async function helperTestAuthtype(t: Test, ctx: Ctx) {
 
   await t.test(`helper (${H}) gets authtype and credential`, async t => {
     const input: Attr[] = [capa, ...host]
-    expectAnswer(t, await helper(ctx, 'get', toInput(input)), input, [
-      capa,
-      ['authtype', 'Bearer'],
-      ['credential', 'random-token'],
-    ])
+    expectAnswer(t, await helper(ctx, 'get', toInput(input)), input, [capa, ['authtype', 'Bearer'], ['credential', 'random-token']])
   })
 
   await t.test(`helper (${H}) gets authtype and credential only if request has authtype capability`, async t => {
@@ -549,12 +507,7 @@ async function helperTestAuthtype(t: Test, ctx: Ctx) {
 
   await t.test(`helper (${H}) gets authtype and credential with username`, async t => {
     const input: Attr[] = [capa, ...host, ['username', 'foobar']]
-    expectAnswer(t, await helper(ctx, 'get', toInput(input)), input, [
-      capa,
-      ['authtype', 'Bearer'],
-      ['credential', 'other-token'],
-      ['username', 'foobar'],
-    ])
+    expectAnswer(t, await helper(ctx, 'get', toInput(input)), input, [capa, ['authtype', 'Bearer'], ['credential', 'other-token'], ['username', 'foobar']])
   })
 
   await t.test(`helper (${H}) does not get authtype and credential with different username`, async t => {
@@ -585,13 +538,22 @@ async function helperTestAuthtype(t: Test, ctx: Ctx) {
 /** After the closing helper_test_clean, nothing the suite stored may be left. */
 async function checkCleanedUp(t: Test, ctx: Ctx) {
   const queries: Attr[][] = [
-    ...['store-user', 'user1', 'user2', 'user-expiry', 'user-expiry-overwrite', 'user4', 'user-distinct-pass', 'user-overwrite', 'user-erase1', 'user-erase2'].map(
-      (u): Attr[] => [
-        ['protocol', 'https'],
-        ['host', 'example.com'],
-        ['username', u],
-      ],
-    ),
+    ...[
+      'store-user',
+      'user1',
+      'user2',
+      'user-expiry',
+      'user-expiry-overwrite',
+      'user4',
+      'user-distinct-pass',
+      'user-overwrite',
+      'user-erase1',
+      'user-erase2',
+    ].map((u): Attr[] => [
+      ['protocol', 'https'],
+      ['host', 'example.com'],
+      ['username', u],
+    ]),
     [
       ['protocol', 'http'],
       ['host', 'path.tld'],
@@ -624,7 +586,7 @@ async function checkCleanedUp(t: Test, ctx: Ctx) {
 }
 
 const modes: Array<{ title: string; terminalPrompt: string | undefined }> = [
-  { title: "git test-lib environment: GIT_ASKPASS set, GIT_TERMINAL_PROMPT unset, no terminal", terminalPrompt: undefined },
+  { title: 'git test-lib environment: GIT_ASKPASS set, GIT_TERMINAL_PROMPT unset, no terminal', terminalPrompt: undefined },
   { title: 'GIT_ASKPASS set, GIT_TERMINAL_PROMPT=0', terminalPrompt: '0' },
 ]
 
@@ -665,7 +627,11 @@ t.test('acceptance', async t => {
   const erase = async (t: Test, ctx: Ctx, attrs: Attr[]) => expectQuiet(t, await helper(ctx, 'erase', toInput(attrs)), `erase ${show(attrs)}`)
   const get = async (t: Test, ctx: Ctx, attrs: Attr[], want: Attr[]) =>
     expectAnswer(t, await helper(ctx, 'get', toInput(attrs)), attrs, want, `get ${show(attrs)}`)
-  const show = (attrs: Attr[]) => attrs.filter(([k]) => k !== 'password').map(a => a.join('=')).join(' ')
+  const show = (attrs: Attr[]) =>
+    attrs
+      .filter(([k]) => k !== 'password')
+      .map(a => a.join('='))
+      .join(' ')
 
   await t.test('store then get keeps protocol, host, port, path and username', async t => {
     const ctx = fresh('scope')
@@ -684,7 +650,16 @@ t.test('acceptance', async t => {
     await get(t, ctx, [https, ['host', `${H}:8443`], ['path', 'group/repo/']], alice)
     await get(t, ctx, [https, ['host', `${H.toUpperCase()}:8443`], ['path', 'group/repo.git']], alice)
     // every other part must match
-    await get(t, ctx, [['protocol', 'http'], ['host', `${H}:8443`], ['path', 'group/repo.git']], [])
+    await get(
+      t,
+      ctx,
+      [
+        ['protocol', 'http'],
+        ['host', `${H}:8443`],
+        ['path', 'group/repo.git'],
+      ],
+      [],
+    )
     await get(t, ctx, [https, ['host', H], ['path', 'group/repo.git']], [])
     await get(t, ctx, [https, ['host', `${H}:443`], ['path', 'group/repo.git']], [])
     await get(t, ctx, [https, ['host', `${H}:8444`], ['path', 'group/repo.git']], [])
@@ -698,11 +673,43 @@ t.test('acceptance', async t => {
     // default ports: 443 = none for https, 80 = none for http; http only when stored for http
     const H2 = hostFor('ports')
     await store(t, ctx, [https, ['host', `${H2}:443`], ['username', 'u'], ['password', 'p443']])
-    await get(t, ctx, [https, ['host', H2]], [['username', 'u'], ['password', 'p443']])
-    await get(t, ctx, [['protocol', 'http'], ['host', H2]], [])
+    await get(
+      t,
+      ctx,
+      [https, ['host', H2]],
+      [
+        ['username', 'u'],
+        ['password', 'p443'],
+      ],
+    )
+    await get(
+      t,
+      ctx,
+      [
+        ['protocol', 'http'],
+        ['host', H2],
+      ],
+      [],
+    )
     const H3 = hostFor('plain')
-    await store(t, ctx, [['protocol', 'http'], ['host', H3], ['username', 'u'], ['password', 'p80']])
-    await get(t, ctx, [['protocol', 'http'], ['host', `${H3}:80`]], [['username', 'u'], ['password', 'p80']])
+    await store(t, ctx, [
+      ['protocol', 'http'],
+      ['host', H3],
+      ['username', 'u'],
+      ['password', 'p80'],
+    ])
+    await get(
+      t,
+      ctx,
+      [
+        ['protocol', 'http'],
+        ['host', `${H3}:80`],
+      ],
+      [
+        ['username', 'u'],
+        ['password', 'p80'],
+      ],
+    )
     await get(t, ctx, [https, ['host', H3]], [])
 
     // and end to end through git, from a clone URL
@@ -729,10 +736,15 @@ t.test('acceptance', async t => {
     ]
     for (const n of [1, 2, 3]) await store(t, ctx, [...base, ['username', `u${n}`], ['password', `p${n}`]])
     for (const n of [2, 1, 3]) {
-      await get(t, ctx, [...base, ['username', `u${n}`]], [
-        ['username', `u${n}`],
-        ['password', `p${n}`],
-      ])
+      await get(
+        t,
+        ctx,
+        [...base, ['username', `u${n}`]],
+        [
+          ['username', `u${n}`],
+          ['password', `p${n}`],
+        ],
+      )
     }
     // without a username: one of them, username and password of the same token
     const r = await helper(ctx, 'get', toInput(base))
@@ -750,10 +762,15 @@ t.test('acceptance', async t => {
       ['host', H],
     ]
     await store(t, ctx, [...base, ['username', 'alice'], ['password', 'alice-secret']])
-    await get(t, ctx, [...base, ['username', 'alice']], [
-      ['username', 'alice'],
-      ['password', 'alice-secret'],
-    ])
+    await get(
+      t,
+      ctx,
+      [...base, ['username', 'alice']],
+      [
+        ['username', 'alice'],
+        ['password', 'alice-secret'],
+      ],
+    )
     await get(t, ctx, [...base, ['username', 'bob']], [])
     await get(t, ctx, [...base, ['username', 'Alice']], [])
     await get(t, ctx, [...base, ['username', '']], [])
@@ -807,8 +824,24 @@ t.test('acceptance', async t => {
     await get(t, ctx, [https, ['host', H], ['path', 'group/repo.git'], ['username', 'u5']], [])
     await get(t, ctx, [https, ['host', H]], [])
     // what the request did not cover stays
-    await get(t, ctx, [https, ['host', `${H}:8443`]], [['username', 'u1'], ['password', 'p3']])
-    await get(t, ctx, [https, ['host', O]], [['username', 'u1'], ['password', 'p4']])
+    await get(
+      t,
+      ctx,
+      [https, ['host', `${H}:8443`]],
+      [
+        ['username', 'u1'],
+        ['password', 'p3'],
+      ],
+    )
+    await get(
+      t,
+      ctx,
+      [https, ['host', O]],
+      [
+        ['username', 'u1'],
+        ['password', 'p4'],
+      ],
+    )
     // by username across paths
     await store(t, ctx, [https, ['host', O], ['path', 'a.git'], ['username', 'u1'], ['password', 'pa']])
     await store(t, ctx, [https, ['host', O], ['path', 'b.git'], ['username', 'u1'], ['password', 'pb']])
@@ -817,7 +850,15 @@ t.test('acceptance', async t => {
     await get(t, ctx, [https, ['host', O], ['username', 'u1']], [])
     await get(t, ctx, [https, ['host', O], ['path', 'a.git'], ['username', 'u1']], [])
     await get(t, ctx, [https, ['host', O], ['path', 'b.git'], ['username', 'u1']], [])
-    await get(t, ctx, [https, ['host', O], ['path', 'b.git']], [['username', 'u2'], ['password', 'pc']])
+    await get(
+      t,
+      ctx,
+      [https, ['host', O], ['path', 'b.git']],
+      [
+        ['username', 'u2'],
+        ['password', 'pc'],
+      ],
+    )
   })
 
   await t.test('unknown attributes are ignored', async t => {
@@ -844,8 +885,26 @@ t.test('acceptance', async t => {
     await get(t, ctx, base, answer)
     await get(t, ctx, [...noise.slice(0, 4), ...base, ...noise.slice(4)], answer)
     // url= resets what came before it, as git's credential_from_url() does
-    await get(t, ctx, [['protocol', 'http'], ['host', 'other.invalid'], ['url', `https://${H}`]], answer)
-    await get(t, ctx, [['host', 'other.invalid'], ['username', 'mallory'], ['url', `https://${H}`]], answer)
+    await get(
+      t,
+      ctx,
+      [
+        ['protocol', 'http'],
+        ['host', 'other.invalid'],
+        ['url', `https://${H}`],
+      ],
+      answer,
+    )
+    await get(
+      t,
+      ctx,
+      [
+        ['host', 'other.invalid'],
+        ['username', 'mallory'],
+        ['url', `https://${H}`],
+      ],
+      answer,
+    )
     await get(t, ctx, [['url', `https://alice@${H}/some/repo.git`]], answer)
     // erase with noise still erases
     await erase(t, ctx, [...base, ['username', 'alice'], ...noise])
@@ -878,34 +937,12 @@ t.test('acceptance', async t => {
     const usePath = ['credential.useHttpPath=true']
     // Without useHttpPath git drops the path: the credential is for the whole host…
     await check(t, ctx, 'approve', [`url=https://${P1}/foo.git`, 'username=alice', 'password=s1'])
-    await check(
-      t,
-      ctx,
-      'fill',
-      [`url=https://${P1}/bar.git`],
-      ['protocol=https', `host=${P1}`, 'username=alice', 'password=s1'],
-    )
+    await check(t, ctx, 'fill', [`url=https://${P1}/bar.git`], ['protocol=https', `host=${P1}`, 'username=alice', 'password=s1'])
     // …and so serves every repository there, also when git does send a path.
-    await check(
-      t,
-      ctx,
-      'fill',
-      [`url=https://${P1}/bar.git`],
-      ['protocol=https', `host=${P1}`, 'path=bar.git', 'username=alice', 'password=s1'],
-      [],
-      usePath,
-    )
+    await check(t, ctx, 'fill', [`url=https://${P1}/bar.git`], ['protocol=https', `host=${P1}`, 'path=bar.git', 'username=alice', 'password=s1'], [], usePath)
     // With useHttpPath the path is part of what is stored, and must match.
     await check(t, ctx, 'approve', [`url=https://${P2}/foo.git`, 'username=alice', 'password=s2'], [], [], usePath)
-    await check(
-      t,
-      ctx,
-      'fill',
-      [`url=https://${P2}/foo.git`],
-      ['protocol=https', `host=${P2}`, 'path=foo.git', 'username=alice', 'password=s2'],
-      [],
-      usePath,
-    )
+    await check(t, ctx, 'fill', [`url=https://${P2}/foo.git`], ['protocol=https', `host=${P2}`, 'path=foo.git', 'username=alice', 'password=s2'], [], usePath)
     await check(
       t,
       ctx,

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync, lstatSync, mkdirSync, chmodSync,
 import { join } from 'node:path'
 import { bin, parseCredential, run, sandbox, type RunResult, type Sandbox } from './lib/env.js'
 import { startGitServer, type GitServer } from './lib/git-server.js'
-import { putSession } from '../../src/secrets.js'
+import { putSession } from '../../src/state/secrets.js'
 
 const HOST = 'gitlab.example.com'
 const ASK = `protocol=https\nhost=${HOST}\n\n`
@@ -165,7 +165,10 @@ t.test('auto starts the daemon on demand, always waits for it, never leaves it a
   t.equal((await get(never)).password, 'never-secret-0301')
   t.equal((await get(never)).password, 'never-secret-0301')
   t.notOk(existsSync(socketOf(never)), 'never: no daemon')
-  t.same(requests(never).map(r => r.via), ['keychain', 'keychain'])
+  t.same(
+    requests(never).map(r => r.via),
+    ['keychain', 'keychain'],
+  )
 
   const auto = dsandbox('auto', 'auto')
   t.teardown(() => cleanup(auto))
@@ -224,16 +227,15 @@ t.test('64 concurrent gets, and kill -9 of the daemon under that load', async t 
   // Without tap's per-process instrumentation, so 64 processes measure the helper, not tap.
   const lean = { ...sb.env }
   delete lean.NODE_OPTIONS
-  const many = (n: number) =>
-    Array.from({ length: n }, () =>
-      run(bin, ['get'], { env: lean, input: ASK, timeout: 120_000, cwd: sb.dir } as never),
-    )
+  const many = (n: number) => Array.from({ length: n }, () => run(bin, ['get'], { env: lean, input: ASK, timeout: 120_000, cwd: sb.dir } as never))
   let t0 = Date.now()
   const warm = await Promise.all(many(64))
   const warmMs = Date.now() - t0
   t.equal(warm.filter(r => r.code === 0 && parseCredential(r.stdout).password === secret).length, 64, `64 correct answers in ${warmMs} ms`)
   // On a loaded machine a client may give up on a slow reply (200 ms) and read the keychain: still correct.
-  const fromDaemon = requests(sb).slice(-64).filter(r => r.via === 'daemon').length
+  const fromDaemon = requests(sb)
+    .slice(-64)
+    .filter(r => r.via === 'daemon').length
   t.ok(fromDaemon > 0, 'the daemon served them')
   t.comment(`64 concurrent gets via the warm daemon: ${warmMs} ms wall, ${fromDaemon} from the daemon`)
 
@@ -247,8 +249,12 @@ t.test('64 concurrent gets, and kill -9 of the daemon under that load', async t 
   const bad = hit.filter(r => r.code !== 0 || r.signal !== null || parseCredential(r.stdout).password !== secret)
   t.equal(bad.length, 0, `no client failed or hung (${killMs} ms wall)`)
   t.same(bad.map(r => r.stderr).filter(Boolean), [])
-  const vias = requests(sb).slice(-64).map(r => r.via)
-  t.comment(`after kill -9: ${vias.filter(v => v === 'daemon').length} from the daemon, ${vias.filter(v => v === 'keychain').length} from the keychain, ${killMs} ms wall`)
+  const vias = requests(sb)
+    .slice(-64)
+    .map(r => r.via)
+  t.comment(
+    `after kill -9: ${vias.filter(v => v === 'daemon').length} from the daemon, ${vias.filter(v => v === 'keychain').length} from the keychain, ${killMs} ms wall`,
+  )
   // A new daemon may be starting (auto); the next get works either way.
   t.equal((await get(sb)).password, secret)
 })
@@ -338,15 +344,34 @@ t.test('a session-only token works for git and is in no file afterwards', async 
   const from = srv.requests.length
   const clone = await sb.git(['clone', srv.url('group/a'), 'a'])
   t.equal(clone.code, 0, clone.stderr)
-  t.same([...new Set(srv.requests.slice(from).filter(q => q.token).map(q => q.token))], [SESSION])
-  t.same(JSON.parse((await sb.pat(['list', '--json'])).stdout), [], 'git\'s store after the clone saved nothing')
-  t.match(requests(sb).map(r => `${r.op}:${r.outcome}`), ['get:answered', 'store:session'])
+  t.same(
+    [
+      ...new Set(
+        srv.requests
+          .slice(from)
+          .filter(q => q.token)
+          .map(q => q.token),
+      ),
+    ],
+    [SESSION],
+  )
+  t.same(JSON.parse((await sb.pat(['list', '--json'])).stdout), [], "git's store after the clone saved nothing")
+  t.match(
+    requests(sb).map(r => `${r.op}:${r.outcome}`),
+    ['get:answered', 'store:session'],
+  )
 
   // A keychain token through the daemon, with real git, while we are here.
   await sb.addToken(`${origin}`, CACHED, ['--name', 'host', '--username', 'ci'])
   t.equal((await sb.git(['clone', srv.url('other/b'), 'b1'])).code, 0)
   t.equal((await sb.git(['clone', srv.url('other/b'), 'b2'])).code, 0)
-  t.equal(requests(sb).filter(r => r.op === 'get').at(-1)?.via, 'daemon', 'the second clone got its token from the daemon')
+  t.equal(
+    requests(sb)
+      .filter(r => r.op === 'get')
+      .at(-1)?.via,
+    'daemon',
+    'the second clone got its token from the daemon',
+  )
 
   const search = await run('secret-tool', ['search', '--all', 'service', service(sb)], { env: sb.env })
   t.notMatch(search.stdout + search.stderr, SESSION, 'not in the keychain')

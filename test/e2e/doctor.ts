@@ -87,7 +87,10 @@ t.test('doctor: keychain unreachable', async t => {
   const sb = box('doctor-keychain')
   await ok(sb, ['setup'])
   const started = Date.now()
-  const c = await broken(t, sb, 'keychain', { DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(sb.dir, 'no-such-bus')}`, GIT_CREDENTIAL_PAT_KEYCHAIN_TIMEOUT_MS: '3000' })
+  const c = await broken(t, sb, 'keychain', {
+    DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(sb.dir, 'no-such-bus')}`,
+    GIT_CREDENTIAL_PAT_KEYCHAIN_TIMEOUT_MS: '3000',
+  })
   t.equal(c.status, 'fail')
   t.match(c.summary, /keychain not usable/)
   t.ok(Date.now() - started < 20_000, 'bounded in time')

@@ -45,7 +45,10 @@ t.teardown(async () => {
 })
 
 const origin = `http://127.0.0.1:${srv.port}`
-const gitVersion = (await run('git', ['--version'])).stdout.match(/(\d+)\.(\d+)/)!.slice(1).map(Number)
+const gitVersion = (await run('git', ['--version'])).stdout
+  .match(/(\d+)\.(\d+)/)!
+  .slice(1)
+  .map(Number)
 const gitHasExpiry = gitVersion[0] > 2 || (gitVersion[0] === 2 && gitVersion[1] >= 41) // password_expiry_utc: git 2.41
 
 /** A sandbox whose git uses our helper and asks the loopback forge about the loopback server's tokens. */
@@ -59,12 +62,22 @@ async function patSandbox(name: string): Promise<Sandbox> {
   return sb
 }
 
-const seenSince = (from: number, repo?: string) =>
-  [...new Set(srv.requests.slice(from).filter(q => q.token && (repo === undefined || q.path === repo)).map(q => q.token))]
+const seenSince = (from: number, repo?: string) => [
+  ...new Set(
+    srv.requests
+      .slice(from)
+      .filter(q => q.token && (repo === undefined || q.path === repo))
+      .map(q => q.token),
+  ),
+]
 
 const tokens = (sb: Sandbox) => sb.tokens()
 
-const warningLine = (name: string) => new RegExp(`^git-credential-pat: token '${name}' \\(${origin.replace(/[.:/]/g, '\\$&')}\\) expires in \\d+ (days?|hours?|minutes?), on \\d{4}-\\d{2}-\\d{2}; rotate it: git-credential-pat rotate ${name}$`, 'gm')
+const warningLine = (name: string) =>
+  new RegExp(
+    `^git-credential-pat: token '${name}' \\(${origin.replace(/[.:/]/g, '\\$&')}\\) expires in \\d+ (days?|hours?|minutes?), on \\d{4}-\\d{2}-\\d{2}; rotate it: git-credential-pat rotate ${name}$`,
+    'gm',
+  )
 
 t.test('a token expiring in 3 days: clone works, the warning shows once across clone and two fetches', async t => {
   const sb = await patSandbox('warn')

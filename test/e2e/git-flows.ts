@@ -43,8 +43,14 @@ async function patSandbox(name: string): Promise<Sandbox> {
 }
 
 /** Tokens the server saw (with credentials) for a repo since `from`. */
-const seen = (repo: string, from: number) =>
-  [...new Set(srv.requests.slice(from).filter(q => q.path === repo && q.token).map(q => q.token))]
+const seen = (repo: string, from: number) => [
+  ...new Set(
+    srv.requests
+      .slice(from)
+      .filter(q => q.path === repo && q.token)
+      .map(q => q.token),
+  ),
+]
 
 const tokens = (sb: Sandbox) => sb.tokens()
 
@@ -111,8 +117,14 @@ t.test('alice@ and bob@ on one host get their own tokens', async t => {
   t.equal((await sb.git(['clone', srv.url('other/d', { username: 'bob' }), 'd'])).code, 0)
   t.same(seen('group/a', from), [T.alice])
   t.same(seen('other/d', from), [T.bob])
-  const users = srv.requests.slice(from).filter(q => q.token).map(q => `${q.username}:${q.path}`)
-  t.ok(users.every(u => u === 'alice:group/a' || u === 'bob:other/d'), 'usernames match their tokens')
+  const users = srv.requests
+    .slice(from)
+    .filter(q => q.token)
+    .map(q => `${q.username}:${q.path}`)
+  t.ok(
+    users.every(u => u === 'alice:group/a' || u === 'bob:other/d'),
+    'usernames match their tokens',
+  )
 })
 
 t.test('a read-only token: push refused with 403, token kept', async t => {
@@ -124,9 +136,16 @@ t.test('a read-only token: push refused with 403, token kept', async t => {
   const from = srv.requests.length
   const push = await sb.git(['push', 'origin', 'HEAD:main'], { cwd: dir })
   t.not(push.code, 0)
-  t.ok(srv.requests.slice(from).some(q => q.status === 403), 'the server answered 403')
+  t.ok(
+    srv.requests.slice(from).some(q => q.status === 403),
+    'the server answered 403',
+  )
   const list = await tokens(sb)
-  t.same(list.map(x => [x.name, x.state]), [['ro', 'active']], 'the token is still there and active')
+  t.same(
+    list.map(x => [x.name, x.state]),
+    [['ro', 'active']],
+    'the token is still there and active',
+  )
 })
 
 t.test('a wrong token: 401, erase marks it rejected, next fetch uses the next token', async t => {
@@ -150,7 +169,7 @@ t.test('a wrong token: 401, erase marks it rejected, next fetch uses the next to
   t.notMatch(shown.stdout, T.wrong)
 })
 
-t.test('a credential typed at git\'s prompt is stored and used next time', async t => {
+t.test("a credential typed at git's prompt is stored and used next time", async t => {
   const sb = await patSandbox('askpass')
   const askpass = join(sb.dir, 'askpass.sh')
   const log = join(sb.dir, 'askpass.log')

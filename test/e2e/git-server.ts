@@ -12,8 +12,7 @@ import { startGitServer, pathCovers, normalizeRepoPath, type GitServer } from '.
 
 const sb = sandbox('git-server')
 /** Plain git with every credential helper switched off. */
-const git = (args: string[], o: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) =>
-  sb.git(['-c', 'credential.helper=', ...args], o)
+const git = (args: string[], o: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) => sb.git(['-c', 'credential.helper=', ...args], o)
 
 let dirCount = 0
 const freshDir = (name: string) => join(sb.dir, `${name}-${++dirCount}`)
@@ -33,10 +32,7 @@ interface Reply {
 }
 
 /** One raw HTTP request; `chunked` sends the body without Content-Length. */
-function request(
-  url: string,
-  o: { method?: string; headers?: Record<string, string>; body?: Buffer; chunked?: boolean } = {},
-): Promise<Reply> {
+function request(url: string, o: { method?: string; headers?: Record<string, string>; body?: Buffer; chunked?: boolean } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...o.headers }
     if (o.body && !o.chunked) headers['Content-Length'] = String(o.body.length)
@@ -104,10 +100,7 @@ t.test('path helpers', async t => {
 t.test('url()', async t => {
   t.equal(srv.url('group/a'), `http://127.0.0.1:${srv.port}/group/a.git`)
   t.equal(srv.url('group/a.git', { username: 'bob' }), `http://bob@127.0.0.1:${srv.port}/group/a.git`)
-  t.equal(
-    srv.url('group/a', { username: 'u@x', password: 'p:w', host: 'localhost' }),
-    `http://u%40x:p%3Aw@localhost:${srv.port}/group/a.git`,
-  )
+  t.equal(srv.url('group/a', { username: 'u@x', password: 'p:w', host: 'localhost' }), `http://u%40x:p%3Aw@localhost:${srv.port}/group/a.git`)
 })
 
 t.test('clone with a URL-embedded token', async t => {
@@ -269,13 +262,7 @@ t.test('localhost is a second host name for the same server', async t => {
 })
 
 t.test('credentials from http.extraHeader and from GIT_ASKPASS', async t => {
-  let r = await git([
-    '-c',
-    `http.extraHeader=Authorization: ${basic('u', TOKENS.all)}`,
-    'clone',
-    srv.url('group/a'),
-    freshDir('xh'),
-  ])
+  let r = await git(['-c', `http.extraHeader=Authorization: ${basic('u', TOKENS.all)}`, 'clone', srv.url('group/a'), freshDir('xh')])
   t.ok(ok(r), r.stderr)
   t.ok(srv.requests.every(q => q.token === TOKENS.all && q.status === 200))
 

@@ -10,7 +10,8 @@ import { tokenRecord } from '../lib/token.js'
 import { rawKeychainOp } from './lib/keyring.js'
 
 const storeIdOf = (sb: Sandbox) => (JSON.parse(readFileSync(join(sb.env.GIT_CREDENTIAL_PAT_HOME!, 'tokens.json'), 'utf8')) as { id?: string }).id
-const lookup = (env: NodeJS.ProcessEnv, service: string, account: string) => run('secret-tool', ['lookup', 'service', service, 'account', account], { env }).then(r => r.stdout)
+const lookup = (env: NodeJS.ProcessEnv, service: string, account: string) =>
+  run('secret-tool', ['lookup', 'service', service, 'account', account], { env }).then(r => r.stdout)
 /** Put an item in the keychain behind the helper's back, as an older version did (keytar; secret on stdin, never argv). */
 async function storeItem(env: NodeJS.ProcessEnv, service: string, account: string, secret: string): Promise<void> {
   await rawKeychainOp({ ...env, GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE: service }, 'set', account, secret)
@@ -57,10 +58,17 @@ t.test('two homes sharing one keyring: same token name, each keeps its own secre
   const fromA = await a.pat(['get'], { input: ask('127.0.0.1') })
   t.equal(parseCredential(fromA.stdout).password, 'secret-of-home-a-0001', "A still sends A's secret after B added the same name")
   t.equal(parseCredential((await b.pat(['get'], { input: ask('127.0.0.1') })).stdout).password, 'secret-of-home-b-0002')
-  t.same((await a.tokens()).map(x => x.state), ['active'], 'A has not marked its token rejected')
+  t.same(
+    (await a.tokens()).map(x => x.state),
+    ['active'],
+    'A has not marked its token rejected',
+  )
 
   // doctor in B does not call A's items orphans (nor A in A's).
-  for (const [who, sb] of [['B', b], ['A', a]] as const) {
+  for (const [who, sb] of [
+    ['B', b],
+    ['A', a],
+  ] as const) {
     const d = await sb.pat(['doctor', '--json'])
     const checks = (JSON.parse(d.stdout) as { checks: Array<{ id: string; status: string; details: string[] }> }).checks
     const orphan = checks.find(c => c.id === 'orphan-secret')!
@@ -99,7 +107,11 @@ t.test('a schema-1 metadata file with bare-name items: get answers before, and t
   await storeItem(sb.env, service, 'someone-elses', 'not-ours-0006') // a bare item without a record: not ours
 
   // Before any write: get reads the bare names; doctor judges no item.
-  t.equal(parseCredential((await sb.pat(['get'], { input: ask('one.example.com') })).stdout).password, 'bare-secret-plain-0003', 'get answers from the unmigrated file')
+  t.equal(
+    parseCredential((await sb.pat(['get'], { input: ask('one.example.com') })).stdout).password,
+    'bare-secret-plain-0003',
+    'get answers from the unmigrated file',
+  )
   const d1 = JSON.parse((await sb.pat(['doctor', '--json'])).stdout) as { checks: Array<{ id: string; status: string }> }
   t.equal(d1.checks.find(c => c.id === 'orphan-secret')!.status, 'skip', 'doctor on an unmigrated file calls nothing an orphan')
   t.equal(d1.checks.find(c => c.id === 'missing-secret')!.status, 'ok')
@@ -116,7 +128,8 @@ t.test('a schema-1 metadata file with bare-name items: get answers before, and t
   t.equal((await lookup(sb.env, service, `${id}/mig-plain`)).trim(), 'bare-secret-plain-0003', 'moved under the store id')
   t.equal((await lookup(sb.env, service, `${id}/mig-refresh`)).trim(), 'bare-secret-refresh-0004')
   t.equal((await lookup(sb.env, service, `${id}/mig-refresh#oauth_refresh_token`)).trim(), 'bare-refresh-token-0005', 'refresh token too')
-  for (const bare of ['mig-plain', 'mig-refresh', 'mig-refresh#oauth_refresh_token']) t.equal(await lookup(sb.env, service, bare), '', `bare '${bare}' deleted after the copy`)
+  for (const bare of ['mig-plain', 'mig-refresh', 'mig-refresh#oauth_refresh_token'])
+    t.equal(await lookup(sb.env, service, bare), '', `bare '${bare}' deleted after the copy`)
   t.equal((await lookup(sb.env, service, 'someone-elses')).trim(), 'not-ours-0006', 'a bare item without our record is left alone')
 
   t.equal(parseCredential((await sb.pat(['get'], { input: ask('one.example.com') })).stdout).password, 'bare-secret-plain-0003', 'get answers after migration')
@@ -127,5 +140,9 @@ t.test('a schema-1 metadata file with bare-name items: get answers before, and t
 
   const d2 = JSON.parse((await sb.pat(['doctor', '--json'])).stdout) as { checks: Array<{ id: string; status: string; summary: string }> }
   t.equal(d2.checks.find(c => c.id === 'orphan-secret')!.status, 'ok', 'no orphans after migration')
-  t.match(d2.checks.find(c => c.id === 'legacy-secret')?.summary, /1 keychain item under a bare name .*legacy, not ours to judge/, 'the foreign bare item is only counted as legacy')
+  t.match(
+    d2.checks.find(c => c.id === 'legacy-secret')?.summary,
+    /1 keychain item under a bare name .*legacy, not ours to judge/,
+    'the foreign bare item is only counted as legacy',
+  )
 })

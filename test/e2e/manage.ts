@@ -7,7 +7,25 @@ import { box, get, listJson, ok, onTty, showJson } from './lib/cli.js'
 
 t.test('rotate: a new secret, same scope and history, rejection cleared', async t => {
   const sb = box('rotate')
-  await ok(sb, ['add', 'https://git.example.org/team/*', '--token-stdin', '--username', 'ci', '--provider', 'generic', '--name', 'team', '--expires', '2099-01-01', '--description', 'd'], 'old-secret-aaaa')
+  await ok(
+    sb,
+    [
+      'add',
+      'https://git.example.org/team/*',
+      '--token-stdin',
+      '--username',
+      'ci',
+      '--provider',
+      'generic',
+      '--name',
+      'team',
+      '--expires',
+      '2099-01-01',
+      '--description',
+      'd',
+    ],
+    'old-secret-aaaa',
+  )
   const before = await showJson(sb, 'team')
   // git reports a 401 with this token: it is marked rejected, not deleted.
   await sb.pat(['erase'], { input: 'protocol=https\nhost=git.example.org\npath=team/app.git\nusername=ci\npassword=old-secret-aaaa\n\n' })
@@ -51,7 +69,10 @@ t.test('disable and enable', async t => {
   await ok(sb, ['add', 'gitlab.example.com/g/*', '--token-stdin', '--name', 'b'], 'secret-b')
   const d = await ok(sb, ['disable', 'a', 'b'])
   t.match(d.stdout, /disabled 'a'.*\n.*disabled 'b'/)
-  t.same((await listJson(sb)).map(x => x.state), ['disabled', 'disabled'])
+  t.same(
+    (await listJson(sb)).map(x => x.state),
+    ['disabled', 'disabled'],
+  )
   t.same(await get(sb, 'https://gitlab.example.com/g/x'), {}, 'disabled tokens are not sent')
   t.match((await ok(sb, ['list'])).stdout, /disabled/)
   await ok(sb, ['enable', 'b'])

@@ -23,7 +23,11 @@ t.test('no secret in output, argv, metadata or log', async t => {
   const origin = `http://127.0.0.1:${srv.port}`
 
   // While `add` waits on stdin, what `ps` shows is only the command line.
-  const child = spawn(bin, ['add', `${origin}/g/*`, '--token-stdin', '--username', 'u', '--name', 'n0', '--expires', '30d'], { env: sb.env, cwd: sb.dir, stdio: ['pipe', 'pipe', 'pipe'] })
+  const child = spawn(bin, ['add', `${origin}/g/*`, '--token-stdin', '--username', 'u', '--name', 'n0', '--expires', '30d'], {
+    env: sb.env,
+    cwd: sb.dir,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
   let out = ''
   child.stdout.setEncoding('utf8').on('data', d => (out += d))
   child.stderr.setEncoding('utf8').on('data', d => (out += d))
@@ -49,7 +53,11 @@ t.test('no secret in output, argv, metadata or log', async t => {
   t.equal(clone.code, 0, clone.stderr)
   outputs.push(clone.stdout, clone.stderr)
   // Read-only commands in parallel; the state changes in order.
-  for (const r of await Promise.all([['list'], ['list', '--json'], ['show', 'n0'], ['show', 'n1', '--json'], ['show', 'n2'], ['doctor'], ['doctor', '--json'], ['--help'], ['completion']].map(args => sb.pat(args)))) {
+  for (const r of await Promise.all(
+    [['list'], ['list', '--json'], ['show', 'n0'], ['show', 'n1', '--json'], ['show', 'n2'], ['doctor'], ['doctor', '--json'], ['--help'], ['completion']].map(
+      args => sb.pat(args),
+    ),
+  )) {
     record(r)
   }
   for (const args of [['disable', 'n2'], ['enable', 'n2'], ['setup']]) record(await sb.pat(args))
@@ -95,7 +103,10 @@ t.test('no secret in output, argv, metadata or log', async t => {
     }
   }
   walk(join(sb.dir, 'pat'))
-  t.ok(files.some(f => f.endsWith('tokens.json')), 'the metadata file exists')
+  t.ok(
+    files.some(f => f.endsWith('tokens.json')),
+    'the metadata file exists',
+  )
   for (const f of files) {
     const text = readFileSync(f, 'utf8')
     for (const s of secrets) t.notMatch(text, s, `not in ${f.slice(sb.dir.length)}`)

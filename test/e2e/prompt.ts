@@ -61,7 +61,14 @@ const pendingFiles = (sb: Sandbox) => {
   return existsSync(dir) ? readdirSync(dir) : []
 }
 
-const seen = (repo: string, from: number) => [...new Set(srv.requests.slice(from).filter(q => q.path === repo && q.token).map(q => q.token))]
+const seen = (repo: string, from: number) => [
+  ...new Set(
+    srv.requests
+      .slice(from)
+      .filter(q => q.path === repo && q.token)
+      .map(q => q.token),
+  ),
+]
 
 /** Run `git clone` in a pty; `interact` answers the prompt. */
 async function cloneInPty(sb: Sandbox, repo: string, dest: string, interact: (p: Pty) => Promise<void>, extra: NodeJS.ProcessEnv = {}) {
@@ -128,7 +135,10 @@ t.test('a wrong token typed at the prompt: 401, nothing saved', async t => {
     p.press('Enter')
   })
   t.not(r.code, 0, 'git failed')
-  t.ok(srv.requests.slice(from).some(q => q.token === T.wrong && q.status === 401), 'the server said 401')
+  t.ok(
+    srv.requests.slice(from).some(q => q.token === T.wrong && q.status === 401),
+    'the server said 401',
+  )
   t.same(await tokens(sb), [], 'nothing was saved')
   t.same(pendingFiles(sb), [], 'erase dropped the pending token')
   t.notMatch(r.screen, T.wrong)
@@ -254,8 +264,14 @@ t.test('with a terminal but GIT_TERMINAL_PROMPT=0, credential.interactive=false 
     const screen = p.screen()
     t.notMatch(screen, /Token for|git-credential-pat/, 'nothing on the terminal')
     cases.forEach(([what], i) => {
-      const runs = readFileSync(join(sb.dir, `res-${i}`), 'utf8').trim().split('\n').map(l => l.split(' ').map(Number))
-      t.ok(runs.every(([rc]) => rc === 0), `${what}: exit 0`)
+      const runs = readFileSync(join(sb.dir, `res-${i}`), 'utf8')
+        .trim()
+        .split('\n')
+        .map(l => l.split(' ').map(Number))
+      t.ok(
+        runs.every(([rc]) => rc === 0),
+        `${what}: exit 0`,
+      )
       const ms = Math.min(...runs.map(([, ms]) => ms))
       t.ok(ms < 1000, `${what}: ${ms} ms (best of ${runs.length})`)
       t.equal(readFileSync(join(sb.dir, `out-${i}`), 'utf8'), '', `${what}: nothing on stdout`)

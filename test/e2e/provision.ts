@@ -10,7 +10,10 @@ import { box, doctorJson, ok, showJson } from './lib/cli.js'
 t.test('provisioning a machine in one line, then git clone through the loopback server', async t => {
   const sb = box('provision')
   const TOKEN = 'glpat-ProvisionCi7Runner000001'
-  const srv = await startGitServer({ repos: ['team/app', 'team/sub/lib', 'other/x'], tokens: [{ token: TOKEN, username: 'oauth2', paths: ['team/'], access: 'read-write' }] })
+  const srv = await startGitServer({
+    repos: ['team/app', 'team/sub/lib', 'other/x'],
+    tokens: [{ token: TOKEN, username: 'oauth2', paths: ['team/'], access: 'read-write' }],
+  })
   t.teardown(() => srv.close())
   const host = `gitlab.example.com:${srv.port}`
   // The one line from the issue, with the loopback server's port and http.
@@ -34,7 +37,10 @@ t.test('provisioning a machine in one line, then git clone through the loopback 
   t.not(other.code, 0, 'outside team/ the token is not offered')
   t.same(srv.tokensSeen('other/x'), [], 'and was never sent there')
   t.same(srv.tokensSeen('team/app'), [TOKEN])
-  t.ok(srv.requests.every(q => q.host === 'gitlab.example.com'), 'git addressed the server by that name')
+  t.ok(
+    srv.requests.every(q => q.host === 'gitlab.example.com'),
+    'git addressed the server by that name',
+  )
   const d = await doctorJson(sb)
   t.equal(d.code, 0, JSON.stringify(d.checks, null, 1))
 })

@@ -8,7 +8,8 @@ import { box, ok, type Check } from './lib/cli.js'
 
 t.test('setup: pat first, other helpers kept, idempotent, useHttpPath for path scopes', async t => {
   const sb = box('setup')
-  const helpers = async (scope = '--global', cwd?: string) => (await sb.git(['config', scope, '--get-all', 'credential.helper'], { cwd })).stdout.split('\n').filter((_, i, a) => i < a.length - 1)
+  const helpers = async (scope = '--global', cwd?: string) =>
+    (await sb.git(['config', scope, '--get-all', 'credential.helper'], { cwd })).stdout.split('\n').filter((_, i, a) => i < a.length - 1)
   await sb.git(['config', '--global', '--add', 'credential.helper', 'cache --timeout=300'])
   await sb.git(['config', '--global', '--add', 'credential.helper', 'store'])
   await ok(sb, ['add', 'gitlab.example.com/team/*', '--token-stdin', '--name', 'team'], 's')
@@ -49,7 +50,10 @@ t.test('setup: pat first, other helpers kept, idempotent, useHttpPath for path s
   const all = await sb.git(['config', '--get-all', 'credential.helper'], { env: sysEnv })
   t.same(all.stdout.split('\n').slice(0, -1), ['manager', '', 'pat', 'manager', 'cache'], 'what git reads, in order')
   const doctored = JSON.parse((await sb.pat(['doctor', '--json'], { env: sysEnv })).stdout) as { checks: Check[] }
-  t.match(doctored.checks.find(c => c.id === 'helper'), { status: 'ok', summary: "git asks 'pat', then 'manager', then 'cache'" })
+  t.match(
+    doctored.checks.find(c => c.id === 'helper'),
+    { status: 'ok', summary: "git asks 'pat', then 'manager', then 'cache'" },
+  )
   t.match((await sb.pat(['setup'], { env: sysEnv })).stdout, /already first/, 'idempotent with a system helper too')
 
   // --local: in a repository only.

@@ -46,7 +46,11 @@ t.test('disk full: add and store fail with one line, nothing changed, get still 
   t.match(store.stderr, /disk full/, 'store: says the disk is full')
   t.notMatch(store.stderr, /internal error/)
   t.ok(readFileSync(file).equals(before), 'the metadata file is unchanged')
-  t.same(readdirSync(join(mnt, 'pat')).filter(f => f.startsWith('tokens.json')), ['tokens.json'], 'no lock or temporary file left')
+  t.same(
+    readdirSync(join(mnt, 'pat')).filter(f => f.startsWith('tokens.json')),
+    ['tokens.json'],
+    'no lock or temporary file left',
+  )
   const get = await pat(['get'], { env, input: GET })
   t.match(get.stdout, /password=fault-full-secret-0001/, 'the saved token still answers')
 })

@@ -42,7 +42,10 @@ t.test('a frozen keyring: every command returns within the bound, get falls thro
       ['add', () => pat(['add', '127.0.0.1/other', '--token-stdin', '--username', 'u', '--name', 'later'], { env, input: 'frozen-secret-later-0006' })],
       ['list', () => pat(['list'], { env })],
       ['doctor', () => pat(['doctor'], { env })],
-      ['git credential fill', () => timed('git', ['credential', 'fill'], { env: { ...env, GIT_TERMINAL_PROMPT: '0' }, input: 'url=http://127.0.0.1/g/r\n\n', cwd: sb.dir })],
+      [
+        'git credential fill',
+        () => timed('git', ['credential', 'fill'], { env: { ...env, GIT_TERMINAL_PROMPT: '0' }, input: 'url=http://127.0.0.1/g/r\n\n', cwd: sb.dir }),
+      ],
     ]
     for (const [what, go] of runs) {
       const r = await go()

@@ -36,7 +36,11 @@ t.test('truncated or corrupt metadata: reported, kept byte for byte, get exits 0
       const store = await pat(['store'], { env, input: 'protocol=http\nhost=127.0.0.1\npath=s/r\nusername=u\npassword=fault-store-0004\n\n' })
       bounded(t, 'store', store)
       t.ok(readFileSync(file(env)).equals(bytes), 'the file is byte for byte what it was')
-      t.same(readdirSync(env.GIT_CREDENTIAL_PAT_HOME!).filter(f => f.startsWith('tokens.json')), ['tokens.json'], 'no lock or temporary file left')
+      t.same(
+        readdirSync(env.GIT_CREDENTIAL_PAT_HOME!).filter(f => f.startsWith('tokens.json')),
+        ['tokens.json'],
+        'no lock or temporary file left',
+      )
     })
   }
   writeFileSync(file(env), whole)

@@ -15,14 +15,23 @@ const GET = 'protocol=http\nhost=127.0.0.1\npath=kept/r\n\n'
 
 /** A child that takes the real lock (the built tokens.js) and holds it until killed or told to go. */
 function holder(file: string) {
-  const child = spawn(process.execPath, ['--input-type=module', '-e', `
-    const { updateMetadata } = await import(${JSON.stringify(join(root, 'dist', 'tokens.js'))})
+  const child = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `
+    const { updateMetadata } = await import(${JSON.stringify(join(root, 'dist', 'state', 'tokens.js'))})
     await updateMetadata(process.argv[1], async m => {
       m.tokens.push({ name: 'from-holder', scope: 'http://127.0.0.1/h/*', source: 'env:HOLDER_TOKEN', username: 'u', provider: 'generic', expires: null, access: 'read', created: new Date().toISOString(), state: 'active', origin: 'add' })
       process.stdout.write('holding\\n')
       await new Promise(r => process.stdin.once('data', r))
     })
-  `, file], { stdio: ['pipe', 'pipe', 'inherit'] })
+  `,
+      file,
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  )
   const holding = new Promise(r => child.stdout.once('data', r))
   return { child, holding }
 }

@@ -1,6 +1,6 @@
 // A token record for unit tests: a GitLab-style keychain token made with
 // `add`, with whatever the test changes.
-import type { TokenRecord } from '../../src/tokens.js'
+import type { TokenRecord } from '../../src/state/tokens.js'
 
 export function tokenRecord(extra: Partial<TokenRecord> = {}): TokenRecord {
   return {

@@ -37,7 +37,9 @@ function daemonsOf(dir: string): number[] {
     try {
       const cmd = readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0')
       if (!cmd.includes('daemon')) continue
-      const home = readFileSync(`/proc/${p}/environ`, 'utf8').split('\0').find(e => e.startsWith('GIT_CREDENTIAL_PAT_HOME='))
+      const home = readFileSync(`/proc/${p}/environ`, 'utf8')
+        .split('\0')
+        .find(e => e.startsWith('GIT_CREDENTIAL_PAT_HOME='))
       if (home?.slice('GIT_CREDENTIAL_PAT_HOME='.length).startsWith(dir)) found.push(Number(p))
     } catch {
       // exited meanwhile
@@ -136,7 +138,12 @@ t.test(`kill -9 mid-write, ${ROUNDS} rounds of ${PER_ROUND} writers (seed ${SEED
       }
       const vOut = await v.done
       if (lockHeld()) lockLeft++
-      const others = PER_ROUND > 1 ? Array.from({ length: PER_ROUND }, (_, j) => j).filter(j => j !== victim).map(j => start(sb, ...op(r, j))) : []
+      const others =
+        PER_ROUND > 1
+          ? Array.from({ length: PER_ROUND }, (_, j) => j)
+              .filter(j => j !== victim)
+              .map(j => start(sb, ...op(r, j)))
+          : []
       const rest = await Promise.all(others.map(w => w.done))
       outcomes = Array.from({ length: PER_ROUND }, (_, j) => (j === victim ? vOut : rest.shift()!))
       how = `killed ${extra} ms after its lock appeared${holding ? '' : ' (it was not seen holding it)'}`
@@ -152,7 +159,9 @@ t.test(`kill -9 mid-write, ${ROUNDS} rounds of ${PER_ROUND} writers (seed ${SEED
     operations += PER_ROUND
     rounds++
     victims.push([r, victim])
-    const failed = outcomes.flatMap((o, j) => (j === victim || o.code === 0 ? [] : [`writer ${j}: exit ${o.code ?? o.signal}${o.overran ? ' (overran 30 s)' : ''}: ${o.stderr.trim()}`]))
+    const failed = outcomes.flatMap((o, j) =>
+      j === victim || o.code === 0 ? [] : [`writer ${j}: exit ${o.code ?? o.signal}${o.overran ? ' (overran 30 s)' : ''}: ${o.stderr.trim()}`],
+    )
     outcomes.forEach((o, j) => j !== victim && o.code === 0 && (durations.push(o.ms), survivors.push([r, j])))
 
     const after = `after${r}.kill.conc.test`
@@ -180,7 +189,9 @@ t.test(`kill -9 mid-write, ${ROUNDS} rounds of ${PER_ROUND} writers (seed ${SEED
     t.equal(new Set(names).size, names.length, 'no duplicate names')
     const keys = recs.map(x => `${x.scope} ${x.username}`)
     t.equal(new Set(keys).size, keys.length, 'no two records for one scope and username (no orphaned duplicates)')
-    const expected = survivors.map(([r, j]) => (j === -1 ? [`https://after${r}.kill.conc.test`, `conc-kill-after-${r}-secret`] : [`https://${host(r, j)}`, secret(r, j)]))
+    const expected = survivors.map(([r, j]) =>
+      j === -1 ? [`https://after${r}.kill.conc.test`, `conc-kill-after-${r}-secret`] : [`https://${host(r, j)}`, secret(r, j)],
+    )
     const got = await pool(expected, 4, ([url]) => answer(sb, url, 'u'))
     const lost = expected.flatMap(([url, s], k) => {
       const n = recs.filter(x => scopeHost(x.scope) === new URL(url).host).length
@@ -197,7 +208,9 @@ t.test(`kill -9 mid-write, ${ROUNDS} rounds of ${PER_ROUND} writers (seed ${SEED
     t.same(half, [], 'each killed write happened completely or not at all')
   }
   t.comment(`median writer ${median(durations)} ms`)
-  t.comment(`kill -9: ${rounds} rounds, ${killedRunning} kills of a running writer, ${killedHolding} of them holding the lock, ${lockLeft} rounds with a lock left behind`)
+  t.comment(
+    `kill -9: ${rounds} rounds, ${killedRunning} kills of a running writer, ${killedHolding} of them holding the lock, ${lockLeft} rounds with a lock left behind`,
+  )
   // Else the aimed rounds did not test what they are for.
   t.ok(killedHolding > 0, 'at least one writer was killed while its lock was there')
 })

@@ -17,10 +17,7 @@ import { accepted, pool, runFillGroup, runServerGroup, type GroupResult, type Ou
 // machine; the bound is for a loaded one (each git call has its own 60 s).
 t.setTimeout(8 * 60_000)
 
-const jobs = [
-  ...serverGroups.map(g => () => runServerGroup(g)),
-  ...fillGroups.map(g => () => runFillGroup(g)),
-]
+const jobs = [...serverGroups.map(g => () => runServerGroup(g)), ...fillGroups.map(g => () => runFillGroup(g))]
 const results: GroupResult[] = await pool(jobs, 3, job => job())
 
 const show = (keys: string[]) => (keys.length ? keys.join(', ') : 'nothing')

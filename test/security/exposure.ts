@@ -245,7 +245,8 @@ t.test('no test secret in any state file, log, output or sampled argv', async t 
     if (want === 0 ? r.code !== 0 : r.code === 0) failures.push(`git ${args.join(' ')}: exit ${r.code}: ${r.stderr.trim()}`)
     return r
   }
-  const cred = (host: string, user: string, pass?: string, extra = '') => `protocol=https\nhost=${host}\nusername=${user}\n${pass !== undefined ? `password=${pass}\n` : ''}${extra}\n`
+  const cred = (host: string, user: string, pass?: string, extra = '') =>
+    `protocol=https\nhost=${host}\nusername=${user}\n${pass !== undefined ? `password=${pass}\n` : ''}${extra}\n`
 
   sampler.start()
   try {
@@ -269,7 +270,13 @@ t.test('no test secret in any state file, log, output or sampled argv', async t 
     await pat(['add', 'env.example.com', '--source', 'env:XPOSURE_ENV_SECRET', '--name', 'e', '--username', 'git'])
     await pat(['add', 'exec.example.com', '--source', `exec:cat ${execSource}`, '--name', 'x', '--username', 'git'])
     // Every source's secret really flows (else its absence everywhere would prove nothing).
-    const want: Record<string, string | undefined> = { 'gitlab.example.com': S.added, 'file.example.com': S.file, 'env.example.com': S.env, 'exec.example.com': S.exec, 'nothing.example.com': undefined }
+    const want: Record<string, string | undefined> = {
+      'gitlab.example.com': S.added,
+      'file.example.com': S.file,
+      'env.example.com': S.env,
+      'exec.example.com': S.exec,
+      'nothing.example.com': undefined,
+    }
     for (const [host, secret] of Object.entries(want)) {
       const r = await pat(['get'], `protocol=https\nhost=${host}\n\n`)
       if (parseCredential(r.stdout).password !== secret) failures.push(`get ${host}: not the expected answer`)
@@ -277,13 +284,27 @@ t.test('no test secret in any state file, log, output or sampled argv', async t 
     await pat(['get'], 'protocol=https\nhost=gitlab.example.com\n\n') // from the daemon's cache
     // The argv canary: a process of ours with a "secret" on its command line, alive long enough to be seen.
     await run('sh', ['-c', 'sleep 0.3; :', 'canary', CANARY], { env: sb.env })
-    await pat(['store'], cred('stored.example.com', 'me', S.stored, `oauth_refresh_token=${S.refresh}\npassword_expiry_utc=${Math.floor(Date.now() / 1000) + 86_400}\n`))
-    if (parseCredential((await pat(['get'], cred('stored.example.com', 'me'))).stdout).password !== S.stored) failures.push('get stored.example.com: not the stored secret')
+    await pat(
+      ['store'],
+      cred('stored.example.com', 'me', S.stored, `oauth_refresh_token=${S.refresh}\npassword_expiry_utc=${Math.floor(Date.now() / 1000) + 86_400}\n`),
+    )
+    if (parseCredential((await pat(['get'], cred('stored.example.com', 'me'))).stdout).password !== S.stored)
+      failures.push('get stored.example.com: not the stored secret')
     await pat(['store'], cred('gitlab.example.com', 'oauth2', S.added)) // ours: last use only
     await pat(['erase'], cred('stored.example.com', 'me', S.wrong)) // a different token: nothing
     await pat(['check', 'chk'], '', 1) // nothing listens there
     await pat(['check'], '', 1)
-    for (const args of [['list'], ['list', '--json'], ['show', 'grp'], ['show', 'lab', '--json'], ['show', 'x'], ['doctor'], ['doctor', '--json'], ['daemon', 'status'], ['daemon', 'status', '--json']]) {
+    for (const args of [
+      ['list'],
+      ['list', '--json'],
+      ['show', 'grp'],
+      ['show', 'lab', '--json'],
+      ['show', 'x'],
+      ['doctor'],
+      ['doctor', '--json'],
+      ['daemon', 'status'],
+      ['daemon', 'status', '--json'],
+    ]) {
       await pat(args, '', args[0] === 'doctor' ? null : 0)
     }
     await pat(['disable', 'lab'])
@@ -314,11 +335,24 @@ t.test('no test secret in any state file, log, output or sampled argv', async t 
   t.same(failures, [], 'the workload ran as planned')
   // The sampler saw the workload: the daemon, git's transport and the helper under git.
   const argvs = sampler.argvs().map(a => a.join(' '))
-  t.ok(argvs.some(a => /daemon run/.test(a)), 'sampled the daemon')
-  t.ok(argvs.some(a => /git-remote-http|remote-https?/.test(a)), 'sampled git\'s transport')
-  t.ok(argvs.some(a => /credential-pat.* get$|credential-pat get/.test(a)), 'sampled the helper as git runs it')
+  t.ok(
+    argvs.some(a => /daemon run/.test(a)),
+    'sampled the daemon',
+  )
+  t.ok(
+    argvs.some(a => /git-remote-http|remote-https?/.test(a)),
+    "sampled git's transport",
+  )
+  t.ok(
+    argvs.some(a => /credential-pat.* get$|credential-pat get/.test(a)),
+    'sampled the helper as git runs it',
+  )
   t.ok(sampler.leaks.some(isCanary), 'the sampler finds a secret in an argv (the canary)')
-  t.same(sampler.leaks.filter(l => !isCanary(l)), [], `no secret in any argv (${sampler.samples} argv samples of ${sampler.seen.size} of our processes over ${sampler.ticks} scans of /proc)`)
+  t.same(
+    sampler.leaks.filter(l => !isCanary(l)),
+    [],
+    `no secret in any argv (${sampler.samples} argv samples of ${sampler.seen.size} of our processes over ${sampler.ticks} scans of /proc)`,
+  )
 
   const leaked = outputs.flatMap(([label, text]) => found(Buffer.from(text)).map(w => `${label}: ${w}`))
   t.ok(outputs.map(o => o[1]).join('').length > 2000, 'collected output')
@@ -345,9 +379,19 @@ t.test('no test secret in any state file, log, output or sampled argv', async t 
     }
     for (const w of found(buf)) inFiles.push(`${f}: ${w}`)
   }
-  t.ok([...scanned].some(f => f.endsWith(join('log', 'git-credential-pat.log'))), 'the debug log was among them')
-  t.ok([...scanned].some(f => f.endsWith('tokens.json')), 'and the metadata')
+  t.ok(
+    [...scanned].some(f => f.endsWith(join('log', 'git-credential-pat.log'))),
+    'the debug log was among them',
+  )
+  t.ok(
+    [...scanned].some(f => f.endsWith('tokens.json')),
+    'and the metadata',
+  )
   t.same(inFiles.filter(isCanary), [`${canaryFile}: secret canary`], 'the scan finds a secret in a file (the canary), and only there')
-  t.same(inFiles.filter(l => !isCanary(l)), [], `no secret in any of ${scanned.size} files under the state directories`)
+  t.same(
+    inFiles.filter(l => !isCanary(l)),
+    [],
+    `no secret in any of ${scanned.size} files under the state directories`,
+  )
   t.comment(`exposure: ${scanned.size} files scanned, ${sampler.samples} argv samples (${sampler.ticks} scans of /proc), ${outputs.length} output streams`)
 })

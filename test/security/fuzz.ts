@@ -27,15 +27,26 @@ let sb: Sandbox
 
 t.before(async () => {
   sb = await sandbox('fuzz', async env => {
-    const { store } = await import('../../src/store.js')
-    const { updateMetadata } = await import('../../src/tokens.js')
-    const { writeSecret } = await import('../../src/sources/index.js')
-    const { statePaths } = await import('../../src/paths.js')
-    const { parseCredential } = await import('../../src/protocol.js')
+    const { store } = await import('../../src/git/store.js')
+    const { updateMetadata } = await import('../../src/state/tokens.js')
+    const { writeSecret } = await import('../../src/state/sources/index.js')
+    const { statePaths } = await import('../../src/state/paths.js')
+    const { parseCredential } = await import('../../src/core/protocol.js')
     // Tokens of each origin, so an erase or store has something to change.
     const now = new Date().toISOString()
     await updateMetadata(statePaths(env).metadata, async m => {
-      const rec = { name: 'added', scope: 'ex.com', username: 'u', provider: 'generic', expires: null, access: 'read-write' as const, created: now, state: 'active' as const, source: 'keychain', origin: 'add' as const }
+      const rec = {
+        name: 'added',
+        scope: 'ex.com',
+        username: 'u',
+        provider: 'generic',
+        expires: null,
+        access: 'read-write' as const,
+        created: now,
+        state: 'active' as const,
+        source: 'keychain',
+        origin: 'add' as const,
+      }
       await writeSecret(rec, SEEDED.add)
       m.tokens.push(rec)
     })
@@ -111,15 +122,15 @@ t.test('the change detector sees a store and an erase (else the properties below
 })
 
 t.test(`get/store/erase in-process: ${RUNS.main} inputs`, async t => {
-  await fc.assert(
-    fc.asyncProperty(operation, fc.oneof({ weight: 3, arbitrary: protocolInput }, { weight: 2, arbitrary: wellFormed }), check),
-    { seed: SEED, numRuns: RUNS.main },
-  )
+  await fc.assert(fc.asyncProperty(operation, fc.oneof({ weight: 3, arbitrary: protocolInput }, { weight: 2, arbitrary: wellFormed }), check), {
+    seed: SEED,
+    numRuns: RUNS.main,
+  })
   t.pass(`${RUNS.main} inputs held`)
 })
 
 t.test(`erase without protocol and host changes nothing: ${RUNS.blankErase} inputs`, async t => {
-  const { parseCredential } = await import('../../src/protocol.js')
+  const { parseCredential } = await import('../../src/core/protocol.js')
   const lacking = fc.oneof(protocolInput, wellFormed).filter(b => {
     try {
       const c = parseCredential(b)
@@ -174,7 +185,7 @@ function runBin(op: string, input: Buffer): Promise<Omit<Outcome, 'malformed' | 
 }
 
 t.test(`through the built binary: ${RUNS.binary} inputs`, async t => {
-  const { parseCredential } = await import('../../src/protocol.js')
+  const { parseCredential } = await import('../../src/core/protocol.js')
   const samples = fc.sample(fc.tuple(operation, fc.oneof(protocolInput, wellFormed)), { seed: SEED + 2, numRuns: RUNS.binary })
   const failures: string[] = []
   for (const [op, input] of samples) {

@@ -79,9 +79,22 @@ t.test('item 9: bytes that are not UTF-8 are refused, never altered', async t =>
   const before = await b.snapshot()
   const latin1 = (s: string) => Buffer.from(s, 'latin1')
   const head = 'protocol=https\nhost=ex.com\nusername=u\npassword=plain-pw\n'
-  for (const [key, value] of [['password', 'ét\xe9-pw'], ['password', '\xe9t\xe9-pw'], ['credential', '\xe9'], ['oauth_refresh_token', '\xff'], ['username', 'j\xf6rg'], ['host', 'ex\xe9.com'], ['path', 'g/\xe9']]) {
+  for (const [key, value] of [
+    ['password', 'ét\xe9-pw'],
+    ['password', '\xe9t\xe9-pw'],
+    ['credential', '\xe9'],
+    ['oauth_refresh_token', '\xff'],
+    ['username', 'j\xf6rg'],
+    ['host', 'ex\xe9.com'],
+    ['path', 'g/\xe9'],
+  ]) {
     for (const op of ['store', 'get', 'erase']) {
-      const input = Buffer.concat([Buffer.from(head), op === 'store' || key !== 'password' ? Buffer.from('') : Buffer.from(''), latin1(`${key}=${value}\n`), Buffer.from('\n')])
+      const input = Buffer.concat([
+        Buffer.from(head),
+        op === 'store' || key !== 'password' ? Buffer.from('') : Buffer.from(''),
+        latin1(`${key}=${value}\n`),
+        Buffer.from('\n'),
+      ])
       const r = await b.raw([op], input)
       t.equal(r.code, 1, `${op} ${key}: exit 1`)
       t.equal(r.stdout, '', `${op} ${key}: nothing on stdout`)
@@ -105,7 +118,10 @@ t.test('item 10: refused as usage errors (exit 2, one line), nothing changed', a
   await added(b, ['ex.com', '--name', 'real'], 'secret-real-1')
   const before = await b.snapshot()
   const label64 = 'a'.repeat(64)
-  const host254 = [...Array(5)].map(() => 'b'.repeat(50)).join('.').slice(0, 254)
+  const host254 = [...Array(5)]
+    .map(() => 'b'.repeat(50))
+    .join('.')
+    .slice(0, 254)
   const cases: Array<{ args: string[]; input?: string | Buffer; why: RegExp; hide?: string }> = [
     { args: ['add', 'ex.com\nevil.com'], why: /control character/ },
     { args: ['add', 'ex.com/g\x01/r'], why: /control character/ },

@@ -22,7 +22,11 @@ function box(name: string): Sandbox {
 }
 
 const storeInput = (secret = SECRET) => `protocol=http\nhost=${host}\nusername=u\npassword=${secret}\n\n`
-const sent = (from: number) => srv.requests.slice(from).filter(q => q.token).map(q => q.token)
+const sent = (from: number) =>
+  srv.requests
+    .slice(from)
+    .filter(q => q.token)
+    .map(q => q.token)
 
 /** Rewrite one record of the metadata file (tests only: what a clock would do). */
 function editRecord(sb: Sandbox, name: string, change: (r: Record<string, unknown>) => void): void {

@@ -17,7 +17,7 @@ import { join } from 'node:path'
 import { DaemonClient } from '../../src/daemon/client.js'
 import { runtimePaths } from '../../src/daemon/runtime.js'
 import { startDaemon } from '../../src/daemon/server.js'
-import { configureLog } from '../../src/log.js'
+import { configureLog } from '../../src/log/log.js'
 import { parseCredential, sandbox } from '../e2e/lib/env.js'
 
 const NOBODY = 65534
@@ -185,11 +185,17 @@ t.test('(A) an attacker-writable directory on the path: refused, and the swappin
   t.same([...answers], [], 'no answer at all: the client refuses that layout')
   // Which refusal depends on what the swapper had in place at that moment;
   // with our own directory there, it is the open directory above it.
-  t.ok([...refusals].some(r => /shared is writable by other users \(mode 777\)/.test(r)), `the open directory is named: ${[...refusals].join(' | ')}`)
-  t.ok([...refusals].every(r => /refusing/.test(r)), 'every other refusal is one too')
+  t.ok(
+    [...refusals].some(r => /shared is writable by other users \(mode 777\)/.test(r)),
+    `the open directory is named: ${[...refusals].join(' | ')}`,
+  )
+  t.ok(
+    [...refusals].every(r => /refusing/.test(r)),
+    'every other refusal is one too',
+  )
 })
 
-t.test('(B) the attacker\'s own listener at our path (a won race): the handshake refuses it both ways', async t => {
+t.test("(B) the attacker's own listener at our path (a won race): the handshake refuses it both ways", async t => {
   const b = base(t, 'B')
   const victim = join(b, 'victim')
   mkdirSync(victim, { mode: 0o700 })
@@ -239,7 +245,7 @@ t.test('(B) the attacker\'s own listener at our path (a won race): the handshake
   await att.flush()
   t.notOk(att.received().includes(SECRET), `the attacker's listener received no secret (${att.connections()} chunks)`)
   t.ok(att.connections() >= ITERATIONS / 2, 'the client did connect to it each time it was in place (the race was won)')
-  t.notOk(got.has(INJECTED), 'no get returned the attacker\'s secret')
+  t.notOk(got.has(INJECTED), "no get returned the attacker's secret")
   t.equal(refusedImpostor, ITERATIONS / 2, 'each time, the client refused the peer and said why')
   t.equal(fromReal, ITERATIONS / 2, 'the real daemon answered every other time')
 
@@ -258,7 +264,7 @@ t.test('(B) the attacker\'s own listener at our path (a won race): the handshake
     t.match(r.stderr, /did not prove it is your git-credential-pat daemon/)
   }
   await att.flush()
-  t.ok(att.connections() > before, 'the helper reached the attacker\'s socket')
+  t.ok(att.connections() > before, "the helper reached the attacker's socket")
   t.notOk(att.received().includes('helper-secret-B'), 'and sent it no secret')
   attackerOut()
 })

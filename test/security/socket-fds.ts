@@ -40,55 +40,55 @@ t.test('Linux and root (CI): /proc of another process is read here', async t => 
 })
 
 for (const runtime of ['default', 'node'] as const)
-t.test(`a daemon started by a get holds none of the caller's descriptors, has its own session and cwd / (${runtime} runtime)`, async t => {
-  const sb = sandbox('fds')
-  Object.assign(sb.env, { GIT_CREDENTIAL_PAT_DAEMON: 'auto', GIT_CREDENTIAL_PAT_DAEMON_IDLE: '60' })
-  if (runtime === 'node') sb.env.GIT_CREDENTIAL_PAT_RUNTIME = 'node'
-  t.teardown(async () => {
-    await sb.pat(['daemon', 'stop'])
-    rmSync(sb.dir, { recursive: true, force: true })
+  t.test(`a daemon started by a get holds none of the caller's descriptors, has its own session and cwd / (${runtime} runtime)`, async t => {
+    const sb = sandbox('fds')
+    Object.assign(sb.env, { GIT_CREDENTIAL_PAT_DAEMON: 'auto', GIT_CREDENTIAL_PAT_DAEMON_IDLE: '60' })
+    if (runtime === 'node') sb.env.GIT_CREDENTIAL_PAT_RUNTIME = 'node'
+    t.teardown(async () => {
+      await sb.pat(['daemon', 'stop'])
+      rmSync(sb.dir, { recursive: true, force: true })
+    })
+    await sb.addToken('gitlab.example.com', 'fds-secret-0001', ['--name', 'f'])
+
+    // As a shell's process substitution leaves it: fd 47 of the helper is the
+    // write end of a pipe, not close-on-exec, whose reader reports EOF. (Node
+    // marks its lowest descriptors close-on-exec at start, so fd 3 would not
+    // show the leak.)
+    const script = 'exec 47> >(cat >/dev/null; echo "reader saw EOF" >&2); exec "$0" "$@"'
+    const child = spawn('bash', ['-c', script, bin, 'get'], { cwd: sb.dir, env: sb.env, stdio: ['pipe', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout!.setEncoding('utf8').on('data', d => (stdout += d))
+    child.stderr!.setEncoding('utf8').on('data', d => (stderr += d))
+    const eof = () => stderr.includes('reader saw EOF')
+    child.stdin!.end('protocol=https\nhost=gitlab.example.com\n\n')
+    const code = await new Promise(r => child.on('exit', r))
+    t.equal(code, 0)
+    t.equal(parseCredential(stdout).password, 'fds-secret-0001')
+
+    // The daemon it started in the background.
+    let pid: number | undefined
+    for (let i = 0; i < 200 && !pid; i++) {
+      const st = JSON.parse((await sb.pat(['daemon', 'status', '--json'])).stdout)
+      if (st.running) pid = st.pid
+      else await sleep(50)
+    }
+    t.ok(pid, 'the get started a daemon')
+    if (!pid) return
+    if (runtime === 'node') t.match(readFileSync(`/proc/${pid}/cmdline`, 'utf8'), /node/, 'on Node')
+
+    // Bounded: EOF must come once the helper is gone; 10 s is a limit, not a speed claim.
+    for (let i = 0; i < 200 && !eof(); i++) await sleep(50)
+    t.ok(eof(), 'the reader of the extra descriptor saw EOF (nobody else holds its write end)')
+
+    t.equal(readlinkSync(`/proc/${pid}/cwd`), '/', 'the daemon works in /')
+    t.not(sessionOf(pid), sessionOf('self'), 'the daemon has its own session')
+    t.equal(sessionOf(pid), pid, '… and leads it (setsid)')
+    const fds = fdsOf(pid)
+    for (const n of [0, 1, 2]) t.equal(fds.get(n)?.[0], '/dev/null', `fd ${n} is /dev/null`)
+    const inherited = [...fds].filter(([n, [, flags]]) => n > 2 && !(flags & O_CLOEXEC)).map(([n, [target]]) => `${n} -> ${target}`)
+    t.same(inherited, [], 'every other descriptor is one the daemon opened itself (close-on-exec)')
   })
-  await sb.addToken('gitlab.example.com', 'fds-secret-0001', ['--name', 'f'])
-
-  // As a shell's process substitution leaves it: fd 47 of the helper is the
-  // write end of a pipe, not close-on-exec, whose reader reports EOF. (Node
-  // marks its lowest descriptors close-on-exec at start, so fd 3 would not
-  // show the leak.)
-  const script = 'exec 47> >(cat >/dev/null; echo "reader saw EOF" >&2); exec "$0" "$@"'
-  const child = spawn('bash', ['-c', script, bin, 'get'], { cwd: sb.dir, env: sb.env, stdio: ['pipe', 'pipe', 'pipe'] })
-  let stdout = ''
-  let stderr = ''
-  child.stdout!.setEncoding('utf8').on('data', d => (stdout += d))
-  child.stderr!.setEncoding('utf8').on('data', d => (stderr += d))
-  const eof = () => stderr.includes('reader saw EOF')
-  child.stdin!.end('protocol=https\nhost=gitlab.example.com\n\n')
-  const code = await new Promise(r => child.on('exit', r))
-  t.equal(code, 0)
-  t.equal(parseCredential(stdout).password, 'fds-secret-0001')
-
-  // The daemon it started in the background.
-  let pid: number | undefined
-  for (let i = 0; i < 200 && !pid; i++) {
-    const st = JSON.parse((await sb.pat(['daemon', 'status', '--json'])).stdout)
-    if (st.running) pid = st.pid
-    else await sleep(50)
-  }
-  t.ok(pid, 'the get started a daemon')
-  if (!pid) return
-  if (runtime === 'node') t.match(readFileSync(`/proc/${pid}/cmdline`, 'utf8'), /node/, 'on Node')
-
-  // Bounded: EOF must come once the helper is gone; 10 s is a limit, not a speed claim.
-  for (let i = 0; i < 200 && !eof(); i++) await sleep(50)
-  t.ok(eof(), 'the reader of the extra descriptor saw EOF (nobody else holds its write end)')
-
-  t.equal(readlinkSync(`/proc/${pid}/cwd`), '/', 'the daemon works in /')
-  t.not(sessionOf(pid), sessionOf('self'), 'the daemon has its own session')
-  t.equal(sessionOf(pid), pid, '… and leads it (setsid)')
-  const fds = fdsOf(pid)
-  for (const n of [0, 1, 2]) t.equal(fds.get(n)?.[0], '/dev/null', `fd ${n} is /dev/null`)
-  const inherited = [...fds].filter(([n, [, flags]]) => n > 2 && !(flags & O_CLOEXEC)).map(([n, [target]]) => `${n} -> ${target}`)
-  t.same(inherited, [], 'every other descriptor is one the daemon opened itself (close-on-exec)')
-})
 
 t.test('the same on Bun (SPEC §10), which marks inherited descriptors close-on-exec but keeps them open', async t => {
   const sb = sandbox('fds-bun')

@@ -126,7 +126,10 @@ t.test('a listener that does not know the key gets no request and is not believe
   await new Promise<void>(r => impostor.listen(paths.socket, r))
   chmodSync(paths.socket, 0o600)
   t.teardown(() => impostor.close())
-  await t.rejects(request(paths, { op: 'put', name: 'a', stamp: 's', secret: SECRET }, 2000), { why: 'unsafe', message: /did not prove it is your git-credential-pat daemon/ })
+  await t.rejects(request(paths, { op: 'put', name: 'a', stamp: 's', secret: SECRET }, 2000), {
+    why: 'unsafe',
+    message: /did not prove it is your git-credential-pat daemon/,
+  })
   const c = new DaemonClient(d.env)
   t.equal(await c.call({ op: 'get', name: 'a', stamp: 's' }), null, 'no answer taken from it')
   t.equal(c.lastFailure, 'unsafe')

@@ -29,7 +29,11 @@ t.test('default runtime directory: the user cache dir, never the temp dir', asyn
   t.equal(await runtimeDirIn({ ...base, HOME: home, TMPDIR: '/var/tmp' }), join(home, '.cache', 'git-credential-pat', 'run'))
   t.equal(await runtimeDirIn({ ...base, HOME: home, XDG_CACHE_HOME: '/srv/cache' }), '/srv/cache/git-credential-pat/run')
   t.equal(await runtimeDirIn({ ...base, HOME: home, XDG_RUNTIME_DIR: '/run/user/1234' }), '/run/user/1234/git-credential-pat')
-  t.equal(await runtimeDirIn({ ...base, HOME: home, XDG_RUNTIME_DIR: '/run/user/1234', GIT_CREDENTIAL_PAT_HOME: '/srv/pat' }), '/srv/pat/run', 'GIT_CREDENTIAL_PAT_HOME moves everything (SPEC §4)')
+  t.equal(
+    await runtimeDirIn({ ...base, HOME: home, XDG_RUNTIME_DIR: '/run/user/1234', GIT_CREDENTIAL_PAT_HOME: '/srv/pat' }),
+    '/srv/pat/run',
+    'GIT_CREDENTIAL_PAT_HOME moves everything (SPEC §4)',
+  )
 })
 
 /** A fresh tree base/a/b/run (all 0700, ours); base itself is made 0755 so other uids could reach in. */
@@ -61,7 +65,11 @@ t.test('an ancestor writable by others or by the group is refused, with the fix'
   checkRuntimeDir(dir, true)
   for (const mode of [0o777, 0o757, 0o775, 0o770]) {
     chmodSync(a, mode)
-    t.throws(() => checkRuntimeDir(dir, false), { code: 'DAEMON', message: new RegExp(`^${a} is writable by other users \\(mode ${mode.toString(8)}\\).*XDG_RUNTIME_DIR`) }, `mode ${mode.toString(8)}`)
+    t.throws(
+      () => checkRuntimeDir(dir, false),
+      { code: 'DAEMON', message: new RegExp(`^${a} is writable by other users \\(mode ${mode.toString(8)}\\).*XDG_RUNTIME_DIR`) },
+      `mode ${mode.toString(8)}`,
+    )
   }
   chmodSync(a, 0o755)
   t.doesNotThrow(() => checkRuntimeDir(dir, false))
@@ -81,10 +89,14 @@ t.test('a root-owned sticky ancestor (like /tmp) is fine only with our own direc
   chmodSync(a, 0o1777)
   t.doesNotThrow(() => checkRuntimeDir(dir, false), 'sticky /tmp-like, our directory below: accepted')
   chownSync(b, 65534, 65534)
-  t.throws(() => checkRuntimeDir(dir, false), { code: 'DAEMON', message: new RegExp(`^${b} is owned by uid 65534`) }, 'sticky, but the entry below is another uid\'s')
+  t.throws(
+    () => checkRuntimeDir(dir, false),
+    { code: 'DAEMON', message: new RegExp(`^${b} is owned by uid 65534`) },
+    "sticky, but the entry below is another uid's",
+  )
   chownSync(b, 0, 0)
   chownSync(a, 65534, 65534)
-  t.throws(() => checkRuntimeDir(dir, false), { code: 'DAEMON', message: /owned by uid 65534/ }, 'sticky but not root\'s')
+  t.throws(() => checkRuntimeDir(dir, false), { code: 'DAEMON', message: /owned by uid 65534/ }, "sticky but not root's")
 })
 
 t.test('a symlinked ancestor is judged by where it leads', async t => {

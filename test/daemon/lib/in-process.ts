@@ -9,7 +9,7 @@ import { FrameReader, encodeFrame, type Reply, type Request } from '../../../src
 import { newNonce, proofOf } from '../../../src/daemon/handshake.js'
 import net from 'node:net'
 import { readFileSync } from 'node:fs'
-import { configureLog } from '../../../src/log.js'
+import { configureLog } from '../../../src/log/log.js'
 
 export interface TestDaemon {
   handle: DaemonHandle

@@ -43,7 +43,10 @@ export async function ok(sb: Sandbox, args: string[], input?: string): Promise<R
 export const listJson = async (sb: Sandbox) => JSON.parse((await ok(sb, ['list', '--json'])).stdout) as Token[]
 export const showJson = async (sb: Sandbox, name: string) => JSON.parse((await ok(sb, ['show', name, '--json'])).stdout) as Token
 
-export async function doctorJson(sb: Sandbox, env?: NodeJS.ProcessEnv): Promise<{ code: number | null; ok: boolean; checks: Record<string, Check>; raw: RunResult }> {
+export async function doctorJson(
+  sb: Sandbox,
+  env?: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; ok: boolean; checks: Record<string, Check>; raw: RunResult }> {
   const r = await sb.pat(['doctor', '--json'], { env })
   const parsed = JSON.parse(r.stdout) as { ok: boolean; checks: Check[] }
   return { code: r.code, ok: parsed.ok, checks: Object.fromEntries(parsed.checks.map(c => [c.id, c])), raw: r }
@@ -63,10 +66,19 @@ const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`
  * Run the binary on a pseudo-terminal (util-linux script), typing each
  * answer once its question has appeared. Returns everything the terminal showed.
  */
-export function onTty(sb: Sandbox, args: string[], answers: { after: RegExp; text: string }[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; screen: string }> {
+export function onTty(
+  sb: Sandbox,
+  args: string[],
+  answers: { after: RegExp; text: string }[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; screen: string }> {
   return new Promise((resolve, reject) => {
     const cmd = [bin, ...args].map(sh).join(' ')
-    const child = spawn('script', ['-qefc', cmd, '/dev/null'], { cwd: sb.dir, env: { ...sb.env, TERM: 'xterm', NO_COLOR: undefined, ...env }, stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn('script', ['-qefc', cmd, '/dev/null'], {
+      cwd: sb.dir,
+      env: { ...sb.env, TERM: 'xterm', NO_COLOR: undefined, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
     let screen = ''
     let next = 0
     const timer = setTimeout(() => child.kill('SIGKILL'), 20_000)

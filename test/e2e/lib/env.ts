@@ -6,7 +6,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join, resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { TokenRecord } from '../../../src/tokens.js'
+import type { TokenRecord } from '../../../src/state/tokens.js'
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
 export const bin = join(root, 'bin', 'git-credential-pat')
@@ -55,10 +55,7 @@ export function sandbox(name = 'e2e'): Sandbox {
   const home = join(dir, 'home')
   mkdirSync(home, { recursive: true })
   const gitconfig = join(home, '.gitconfig')
-  writeFileSync(
-    gitconfig,
-    '[user]\n\tname = e2e\n\temail = e2e@example.invalid\n[init]\n\tdefaultBranch = main\n[protocol]\n\tallow = always\n',
-  )
+  writeFileSync(gitconfig, '[user]\n\tname = e2e\n\temail = e2e@example.invalid\n[init]\n\tdefaultBranch = main\n[protocol]\n\tallow = always\n')
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     HOME: home,
@@ -76,8 +73,7 @@ export function sandbox(name = 'e2e'): Sandbox {
   const sb: Sandbox = {
     dir,
     env,
-    pat: (args, o = {}) =>
-      run(bin, args, { cwd: o.cwd ?? dir, env: { ...env, ...o.env }, input: o.input }),
+    pat: (args, o = {}) => run(bin, args, { cwd: o.cwd ?? dir, env: { ...env, ...o.env }, input: o.input }),
     git: (args, o = {}) => run('git', args, { cwd: o.cwd ?? dir, env: { ...env, ...o.env }, input: o.input }),
     async addToken(scope, secret, flags = []) {
       const r = await sb.pat(['add', scope, '--token-stdin', ...flags], { input: secret })

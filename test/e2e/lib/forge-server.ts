@@ -60,7 +60,10 @@ const GITLAB_USER = '/api/v4/user'
 
 /** `2027-01-31T12:00:00.000Z` → `2027-01-31 12:00:00 UTC`, as GitHub writes it. */
 export function githubExpiration(iso: string): string {
-  return new Date(iso).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC')
+  return new Date(iso)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC')
 }
 
 export async function startForgeServer(tokens: ForgeToken[] = []): Promise<ForgeServer> {

@@ -106,7 +106,10 @@ export interface GitServer {
 
 /** 'group/a.git/', '/group/a' → 'group/a'. */
 export function normalizeRepoPath(p: string): string {
-  return p.replace(/^\/+/, '').replace(/\/+$/, '').replace(/\.git$/, '')
+  return p
+    .replace(/^\/+/, '')
+    .replace(/\/+$/, '')
+    .replace(/\.git$/, '')
 }
 
 /** Does a token path prefix ('' | 'group/' | 'group/*' | 'group/a') cover a repository path? */
@@ -167,9 +170,7 @@ function runGit(args: string[], cwd: string, env: NodeJS.ProcessEnv, input?: str
     child.stdout.setEncoding('utf8').on('data', d => (out += d))
     child.stderr.setEncoding('utf8').on('data', d => (err += d))
     child.on('error', reject)
-    child.on('close', code =>
-      code === 0 ? resolve(out.trim()) : reject(new Error(`git ${args.join(' ')} failed (${code}): ${err.trim()}`)),
-    )
+    child.on('close', code => (code === 0 ? resolve(out.trim()) : reject(new Error(`git ${args.join(' ')} failed (${code}): ${err.trim()}`))))
     child.stdin.on('error', () => {})
     child.stdin.end(input ?? '')
   })
@@ -201,8 +202,7 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
     res.writeHead(status, { 'Content-Type': 'text/plain', ...headers })
     res.end(`${status} ${http.STATUS_CODES[status] ?? ''}\n`)
   }
-  const unauthorized = (res: ServerResponse, rec: RequestRecord) =>
-    reply(res, rec, 401, { 'WWW-Authenticate': `Basic realm="${realm}"` })
+  const unauthorized = (res: ServerResponse, rec: RequestRecord) => reply(res, rec, 401, { 'WWW-Authenticate': `Basic realm="${realm}"` })
 
   function handle(req: IncomingMessage, res: ServerResponse) {
     const u = new URL(req.url ?? '/', 'http://placeholder')
@@ -227,8 +227,7 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
 
     if (!creds) return refuse(() => unauthorized(res, rec))
     const entry = tokens.get(creds.password)
-    if (!entry || (entry.username !== undefined && entry.username !== creds.username))
-      return refuse(() => unauthorized(res, rec))
+    if (!entry || (entry.username !== undefined && entry.username !== creds.username)) return refuse(() => unauthorized(res, rec))
     if (!target) return refuse(() => reply(res, rec, 404))
     if (denied.has(target.repo)) return refuse(() => unauthorized(res, rec))
     if (!entry.paths.some(p => pathCovers(p, target.repo))) {

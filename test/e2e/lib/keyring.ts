@@ -42,7 +42,11 @@ export function rawKeychainOp(env: NodeJS.ProcessEnv, op: 'get' | 'set' | 'delet
     process.stdout.write(JSON.stringify(out ?? null))
   `
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', script, op, account], { cwd: root, env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script, op, account], {
+      cwd: root,
+      env: { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
     let out = ''
     let err = ''
     child.stdout.setEncoding('utf8').on('data', d => (out += d))

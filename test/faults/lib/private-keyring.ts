@@ -76,7 +76,15 @@ export async function privateKeyring(t: Test): Promise<PrivateKeyring> {
   keyring.stdin!.end('throwaway-fault-password')
   keyringPid = keyring.pid!
   // Ready once it owns the Secret Service name on the bus.
-  const owned = ['--session', '--dest=org.freedesktop.DBus', '--type=method_call', '--print-reply', '/org/freedesktop/DBus', 'org.freedesktop.DBus.NameHasOwner', 'string:org.freedesktop.secrets']
+  const owned = [
+    '--session',
+    '--dest=org.freedesktop.DBus',
+    '--type=method_call',
+    '--print-reply',
+    '/org/freedesktop/DBus',
+    'org.freedesktop.DBus.NameHasOwner',
+    'string:org.freedesktop.secrets',
+  ]
   for (let i = 0; ; i++) {
     const r = await run('dbus-send', owned, { env: { ...process.env, ...env } })
     if (/boolean true/.test(r.stdout)) break

@@ -70,7 +70,12 @@ export function makePlan(writers: number, tag: string): Plan {
     plan.phases[0].push(kind < 4 ? add(name, host, s('1')) : store(s('1'), 'new'))
     const [op, expect, gone, live]: [Op, Expect[], string[], string[]] =
       kind === 0
-        ? [{ label: `rotate ${name}`, args: ['rotate', name, '--token-stdin'], input: s('2') }, [{ url, username: u, secret: s('2'), record: { ...added, state: 'active' } }], [s('1')], [s('2')]]
+        ? [
+            { label: `rotate ${name}`, args: ['rotate', name, '--token-stdin'], input: s('2') },
+            [{ url, username: u, secret: s('2'), record: { ...added, state: 'active' } }],
+            [s('1')],
+            [s('2')],
+          ]
         : kind === 1
           ? [{ label: `remove ${name}`, args: ['remove', name, '--yes'], input: '' }, [{ url, username: u, secret: null, record: null }], [s('1')], []]
           : kind === 2
@@ -88,7 +93,12 @@ export function makePlan(writers: number, tag: string): Plan {
                         add(`new-${i}`, `n${i}.${tag}.conc.test`, s('2')),
                         [
                           { url, username: u, secret: s('1'), record: { ...stored, state: 'active' } },
-                          { url: `https://n${i}.${tag}.conc.test`, username: u, secret: s('2'), record: { name: `new-${i}`, scope: `n${i}.${tag}.conc.test`, origin: 'add', state: 'active' } },
+                          {
+                            url: `https://n${i}.${tag}.conc.test`,
+                            username: u,
+                            secret: s('2'),
+                            record: { name: `new-${i}`, scope: `n${i}.${tag}.conc.test`, origin: 'add', state: 'active' },
+                          },
                         ],
                         [],
                         [s('1'), s('2')],

@@ -3,7 +3,7 @@
 // not depend on how keychain items are named, which issue 10 item 4 changes),
 // and the keychain's own contents through secret-tool for what must be gone.
 import type { Test } from 'tap'
-import type { TokenRecord } from '../../../src/tokens.js'
+import type { TokenRecord } from '../../../src/state/tokens.js'
 import { parseCredential, run, type Sandbox } from '../../e2e/lib/env.js'
 import { pool, type Expect } from './concurrency-plan.js'
 
@@ -84,6 +84,14 @@ export async function verifyExact(t: Test, sb: Sandbox, expect: Expect[], gone: 
   t.same(bad, [], `${when}: get answers each of ${expect.length} URLs with exactly its secret (or nothing)`)
 
   const held = new Set(await keychainSecrets(sb))
-  t.same(live.filter(s => !held.has(s)), [], `${when}: every live secret is in the keychain`)
-  t.same(gone.filter(s => held.has(s)), [], `${when}: no replaced, removed or erased secret is left in the keychain`)
+  t.same(
+    live.filter(s => !held.has(s)),
+    [],
+    `${when}: every live secret is in the keychain`,
+  )
+  t.same(
+    gone.filter(s => held.has(s)),
+    [],
+    `${when}: no replaced, removed or erased secret is left in the keychain`,
+  )
 }

@@ -33,7 +33,7 @@ const lookAlikes: FillGroup = {
     { name: 'leading dot .gitlab.com gets nothing', input: url('https://.gitlab.com/g/r.git'), expect: null },
     { name: 'IDN look-alike (Cyrillic а) gets nothing', input: url(`https://${CYRILLIC_GITLAB}/g/r.git`), expect: null },
     { name: 'punycode of the look-alike gets nothing', input: url(`https://${CYRILLIC_GITLAB_ACE}/g/r.git`), expect: null },
-    { name: 'explicit :443 is https\'s default port', input: url('https://gitlab.com:443/g/r.git'), expect: 'H' },
+    { name: "explicit :443 is https's default port", input: url('https://gitlab.com:443/g/r.git'), expect: 'H' },
     // RFC 3986 §3.2.3: an empty port means the default.
     { name: 'empty port gitlab.com: is the default port', input: url('https://gitlab.com:/g/r.git'), expect: 'H' },
     { name: ':8443 never matches a port-less scope', input: url('https://gitlab.com:8443/g/r.git'), expect: null },
@@ -182,7 +182,7 @@ const protocols: FillGroup = {
     // An http:// scope names that origin only; SPEC is silent on https for it.
     { name: 'https://h4 does not get an http:// token (another origin)', input: url('https://h4.example/g/r.git'), expect: null },
     { name: 'http://h4 gets it', input: url('http://h4.example/g/r.git'), expect: 'P4' },
-    { name: 'http://h4:80 is http\'s default port', input: url('http://h4.example:80/g/r.git'), expect: 'P4' },
+    { name: "http://h4:80 is http's default port", input: url('http://h4.example:80/g/r.git'), expect: 'P4' },
     { name: 'http://h4:443 gets nothing', input: url('http://h4.example:443/g/r.git'), expect: null },
     { name: 'http://h4:8080 gets nothing', input: url('http://h4.example:8080/g/r.git'), expect: null },
     { name: 'http://h5:8080 gets it', input: url('http://h5.example:8080/g/r.git'), expect: 'P5' },
@@ -201,8 +201,8 @@ const fillUsers: FillGroup = {
     { key: 'ALICE_REPO', scope: `${U}/group/repo`, username: 'alice' },
   ],
   cases: [
-    { name: 'alice@ gets alice\'s token', input: url(`https://alice@${U}/x.git`), expect: 'ALICE' },
-    { name: 'bob@ gets bob\'s token', input: url(`https://bob@${U}/x.git`), expect: 'BOB' },
+    { name: "alice@ gets alice's token", input: url(`https://alice@${U}/x.git`), expect: 'ALICE' },
+    { name: "bob@ gets bob's token", input: url(`https://bob@${U}/x.git`), expect: 'BOB' },
     { name: 'carol@ gets nothing', input: url(`https://carol@${U}/x.git`), expect: null },
     { name: 'ALICE@ gets nothing', input: url(`https://ALICE@${U}/x.git`), expect: null },
     { name: 'al%69ce@ is alice', input: url(`https://al%69ce@${U}/x.git`), expect: 'ALICE' },
@@ -211,10 +211,10 @@ const fillUsers: FillGroup = {
     { name: 'alice@evil@host gets nothing', input: url(`https://alice@evil@${U}/x.git`), expect: null },
     { name: 'alice@ on u.example.evil.net gets nothing', input: url(`https://alice@${U}.evil.net/x.git`), expect: null },
     { name: 'no user: the latest expiry', input: url(`https://${U}/x.git`), expect: 'ALICE' },
-    { name: 'bob@ on group/repo gets bob\'s host token', input: url(`https://bob@${U}/group/repo.git`), expect: 'BOB' },
-    { name: 'alice@ on group/repo gets alice\'s repo token', input: url(`https://alice@${U}/group/repo.git`), expect: 'ALICE_REPO' },
+    { name: "bob@ on group/repo gets bob's host token", input: url(`https://bob@${U}/group/repo.git`), expect: 'BOB' },
+    { name: "alice@ on group/repo gets alice's repo token", input: url(`https://alice@${U}/group/repo.git`), expect: 'ALICE_REPO' },
     { name: 'no user on group/repo gets the repo token', input: url(`https://${U}/group/repo.git`), expect: 'ALICE_REPO' },
-    { name: 'attribute username=bob gets bob\'s token', input: `protocol=https\nhost=${U}\nusername=bob\n\n`, expect: 'BOB' },
+    { name: "attribute username=bob gets bob's token", input: `protocol=https\nhost=${U}\nusername=bob\n\n`, expect: 'BOB' },
   ],
 }
 

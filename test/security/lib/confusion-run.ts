@@ -99,8 +99,7 @@ export async function pool<T, R>(items: readonly T[], limit: number, fn: (item: 
   return out
 }
 
-export const secretOf = (group: string, key: string) =>
-  `confusion-${group.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${key.toLowerCase()}-secret`
+export const secretOf = (group: string, key: string) => `confusion-${group.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${key.toLowerCase()}-secret`
 
 interface Box {
   sb: Sandbox
@@ -190,5 +189,4 @@ export function accepted(o: Outcome): boolean {
 export const url = (u: string) => `url=${u}\n\n`
 
 /** Attribute input, for paths git would have decoded had they come in a URL. */
-export const attrs = (protocol: string, host: string, path?: string) =>
-  `protocol=${protocol}\nhost=${host}\n${path === undefined ? '' : `path=${path}\n`}\n`
+export const attrs = (protocol: string, host: string, path?: string) => `protocol=${protocol}\nhost=${host}\n${path === undefined ? '' : `path=${path}\n`}\n`

@@ -150,9 +150,11 @@ const ipv6 = single('server: a host token for http://[::1]:PORT', v6, p => [
   { name: '127.0.0.1:PORT does not', url: `${o(p)}/other/x.git`, expect: null },
 ])
 
-const upperScope = single('server: a scope written LOCALHOST', p => `http://LOCALHOST:${p}`, p => [
-  { name: 'localhost:PORT gets it', url: `${lh(p)}/other/x.git`, expect: 'T' },
-])
+const upperScope = single(
+  'server: a scope written LOCALHOST',
+  p => `http://LOCALHOST:${p}`,
+  p => [{ name: 'localhost:PORT gets it', url: `${lh(p)}/other/x.git`, expect: 'T' }],
+)
 
 /** Tokens that look close to http://127.0.0.1:PORT but are not it. */
 const wrongOrigin: ServerGroup = {
@@ -187,15 +189,15 @@ const users: ServerGroup = {
     { key: 'ALICE_REPO', scope: `${o(p)}/group/repo`, username: 'alice' },
   ],
   cases: p => [
-    { name: 'alice@ gets alice\'s token', url: `http://alice@127.0.0.1:${p}/other/x.git`, expect: 'ALICE', user: 'alice' },
-    { name: 'bob@ gets bob\'s token', url: `http://bob@127.0.0.1:${p}/other/x.git`, expect: 'BOB', user: 'bob' },
+    { name: "alice@ gets alice's token", url: `http://alice@127.0.0.1:${p}/other/x.git`, expect: 'ALICE', user: 'alice' },
+    { name: "bob@ gets bob's token", url: `http://bob@127.0.0.1:${p}/other/x.git`, expect: 'BOB', user: 'bob' },
     { name: 'carol@ gets nothing', url: `http://carol@127.0.0.1:${p}/other/x.git`, expect: null },
     { name: 'Alice@ gets nothing (usernames are exact)', url: `http://Alice@127.0.0.1:${p}/other/x.git`, expect: null },
     { name: 'al%69ce@ is alice (git decodes the username)', url: `http://al%69ce@127.0.0.1:${p}/other/x.git`, expect: 'ALICE', user: 'alice' },
     { name: 'alice%40evil@ gets nothing', url: `http://alice%40evil@127.0.0.1:${p}/other/x.git`, expect: null },
     { name: 'no user: the latest expiry, sent with its own username', url: `${o(p)}/other/x.git`, expect: 'ALICE', user: 'alice' },
-    { name: 'bob@ on group/repo gets bob\'s host token, not alice\'s repo token', url: `http://bob@127.0.0.1:${p}/group/repo.git`, expect: 'BOB', user: 'bob' },
-    { name: 'alice@ on group/repo gets alice\'s repo token', url: `http://alice@127.0.0.1:${p}/group/repo.git`, expect: 'ALICE_REPO', user: 'alice' },
+    { name: "bob@ on group/repo gets bob's host token, not alice's repo token", url: `http://bob@127.0.0.1:${p}/group/repo.git`, expect: 'BOB', user: 'bob' },
+    { name: "alice@ on group/repo gets alice's repo token", url: `http://alice@127.0.0.1:${p}/group/repo.git`, expect: 'ALICE_REPO', user: 'alice' },
     { name: 'no user on group/repo gets the repo token', url: `${o(p)}/group/repo.git`, expect: 'ALICE_REPO', user: 'alice' },
     { name: 'bob@localhost gets nothing', url: `http://bob@localhost:${p}/other/x.git`, expect: null },
   ],

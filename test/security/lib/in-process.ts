@@ -36,7 +36,7 @@ export interface Outcome {
   /** A thrown value that is not a PatError: a crash. */
   crash?: unknown
   /** What parseCredential returned, when it did. */
-  cred?: import('../../../src/protocol.js').Credential
+  cred?: import('../../../src/core/protocol.js').Credential
   /** Keychain writes and deletes made during the call. */
   keychainWrites: number
 }
@@ -84,11 +84,11 @@ export async function sandbox(name: string, seed: (env: NodeJS.ProcessEnv) => Pr
   const env = process.env
   const metadata = join(vars.GIT_CREDENTIAL_PAT_HOME!, 'tokens.json')
 
-  const { parseCredential } = await import('../../../src/protocol.js')
+  const { parseCredential } = await import('../../../src/core/protocol.js')
   const { PatError } = await import('../../../src/errors.js')
-  const { get } = await import('../../../src/get.js')
-  const { store } = await import('../../../src/store.js')
-  const { erase } = await import('../../../src/erase.js')
+  const { get } = await import('../../../src/git/get.js')
+  const { store } = await import('../../../src/git/store.js')
+  const { erase } = await import('../../../src/git/erase.js')
 
   const metadataBytes = () => {
     try {
@@ -122,7 +122,14 @@ export async function sandbox(name: string, seed: (env: NodeJS.ProcessEnv) => Pr
     process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof out
     process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof err
     const writesBefore = keychainWrites
-    const result = (exit: number, malformed: boolean, extra: Partial<Outcome> = {}): Outcome => ({ exit, stdout, stderr, malformed, keychainWrites: keychainWrites - writesBefore, ...extra })
+    const result = (exit: number, malformed: boolean, extra: Partial<Outcome> = {}): Outcome => ({
+      exit,
+      stdout,
+      stderr,
+      malformed,
+      keychainWrites: keychainWrites - writesBefore,
+      ...extra,
+    })
     // As report() in src/errors.ts: one line for a PatError, exit 1 (or 2).
     const fail = (e: unknown, malformed: boolean, cred?: Outcome['cred']): Outcome => {
       if (e instanceof PatError) {

@@ -1,0 +1,133 @@
+// The management CLI: one yargs command per file in src/commands/ (SPEC §5).
+import yargs, { type CommandModule } from 'yargs'
+import { PatError, report } from '../errors.js'
+import { add } from './commands/add.js'
+import { list } from './commands/list.js'
+import { check } from './commands/check.js'
+import { show } from './commands/show.js'
+import { rotate } from './commands/rotate.js'
+import { enable } from './commands/enable.js'
+import { disable } from './commands/disable.js'
+import { remove } from './commands/remove.js'
+import { setup } from './commands/setup.js'
+import { doctor } from './commands/doctor.js'
+import { daemon } from './commands/daemon.js'
+import { logCommand } from './commands/log.js'
+import { redactWords } from '../core/redact.js'
+import { readMetadata } from '../state/tokens.js'
+import { statePaths } from '../state/paths.js'
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const COMMANDS: CommandModule<any, any>[] = [add, list, show, rotate, enable, disable, remove, check, setup, doctor, daemon, logCommand]
+
+export const COMMAND_NAMES = COMMANDS.map(c => String(c.command).split(' ')[0]).concat(['completion', 'help'])
+
+export async function runCli(argv: string[]): Promise<number> {
+  let parser = yargs(joinDashValues(argv))
+    .scriptName('git-credential-pat')
+    .usage(
+      '$0 <command> [options]\n\nA git credential helper for personal access tokens.\ngit uses it as `credential.helper pat`; these commands manage the tokens.',
+    )
+    .strict()
+    .demandCommand(1, 'name a command (see --help)')
+    .recommendCommands()
+    .completion('completion', 'print a shell completion script', completeNames)
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      // Usage errors come as messages; failures from handlers as errors.
+      // yargs echoes unknown words back, which may be a pasted token.
+      throw err ?? new PatError('USAGE', usageLine(msg))
+    })
+  for (const c of COMMANDS) parser = parser.command(c)
+  try {
+    await parser.parseAsync()
+    return typeof process.exitCode === 'number' ? process.exitCode : 0
+  } catch (e) {
+    if (e instanceof PatError && e.code === 'USAGE') {
+      // One line, as every error (SPEC §5); messages from handlers may quote input.
+      process.stderr.write(`git-credential-pat: ${usageLine(e.message)} (see git-credential-pat --help)\n`)
+      return 2
+    }
+    return report(e)
+  }
+}
+
+/** Options whose value may start with a dash (`--expires -5d` is refused by add, not misread as flags -5 -d). */
+const DASH_VALUE_OPTIONS = new Set(['--expires'])
+
+export function joinDashValues(argv: string[]): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--') return out.concat(argv.slice(i))
+    if (DASH_VALUE_OPTIONS.has(argv[i]) && /^-\d/.test(argv[i + 1] ?? '')) {
+      out.push(`${argv[i]}=${argv[i + 1]}`)
+      i++
+    } else out.push(argv[i])
+  }
+  return out
+}
+
+/**
+ * A usage message as one line without anything that looks like a token.
+ * yargs's "Invalid values:" block (three lines) names the valid choices.
+ */
+export function usageLine(msg: string): string {
+  const invalid = /^Invalid values?:\s*\n/.exec(msg)
+  if (invalid) {
+    const parts = [...msg.matchAll(/Argument: ([^,\n]+), Given: (.*?), Choices: (.*)$/gm)].map(
+      ([, arg, given, choices]) =>
+        `--${arg} ${given} is not valid; choose one of: ${choices
+          .split(/,\s*/)
+          .map(c => c.replace(/^"|"$/g, ''))
+          .join(', ')}`,
+    )
+    if (parts.length) msg = parts.join('; ')
+  }
+  return redactUsage(msg)
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .trim()
+}
+
+/** Commands whose positional arguments are token names. */
+const NAME_COMMANDS = new Set(['show', 'rotate', 'enable', 'disable', 'remove', 'check'])
+
+/** Shell completion: token names after the commands that take them, yargs's own otherwise. */
+function completeNames(
+  current: string,
+  argv: { _: (string | number)[] },
+  completionFilter: (cb?: (err: Error | null, c: string[] | undefined) => void) => void,
+  done: (c: string[]) => void,
+): void {
+  const words = argv._.map(String)
+  const command = words.find(w => COMMAND_NAMES.includes(w))
+  if (command && NAME_COMMANDS.has(command) && !current.startsWith('-')) {
+    // Synchronously: yargs goes on to validate argv if done() comes later.
+    let names: string[] = []
+    try {
+      names = readMetadata(statePaths().metadata).tokens.map(t => t.name)
+    } catch {
+      /* unreadable metadata: no names to offer */
+    }
+    return done(names.filter(n => n.startsWith(current)))
+  }
+  completionFilter((err, c) => done(err ? [] : (c ?? [])))
+}
+
+/**
+ * A usage message without anything that looks like a token. yargs lists an
+ * unknown `--a-b` also as `aB`; that camel-cased copy goes, as it could
+ * carry most of a secret past the check.
+ */
+export function redactUsage(msg: string): string {
+  const m = /^(Unknown arguments?: )(.*)$/s.exec(msg)
+  if (m) {
+    const items = m[2].split(', ')
+    const camel = new Set(items.filter(w => w.includes('-')).map(w => w.replace(/-+([^-])/g, (_, c: string) => c.toUpperCase())))
+    msg = m[1] + items.filter(w => w.includes('-') || !camel.has(w)).join(', ')
+  }
+  return msg.replace(/[^\s,"'`]+/g, w => redactWords(w))
+}

@@ -1,0 +1,154 @@
+// `daemon run|start|stop|status` (SPEC §5, §8). The daemon itself is in
+// src/daemon/; `daemon run` is also routed by main.ts without yargs, so a
+// client starting it on demand does not pay for the CLI.
+import type { Argv, CommandModule } from 'yargs'
+import { PatError } from '../../errors.js'
+import type { Status } from '../../daemon/protocol.js'
+import type { Check } from './doctor.js'
+
+interface StatusArgs {
+  json?: boolean
+}
+
+export const daemon: CommandModule<object, object> = {
+  command: 'daemon',
+  describe: 'the cache daemon that keeps secrets in memory: run, start, stop, status',
+  builder: (y: Argv) =>
+    y
+      .command({
+        command: 'run',
+        describe: 'run the daemon in the foreground (logs go to the log file; GIT_CREDENTIAL_PAT_TRACE=1 also to stderr)',
+        handler: async () => {
+          process.exitCode = await (await import('../../daemon/server.js')).runDaemon()
+        },
+      })
+      .command({
+        command: 'start',
+        describe: 'start the daemon in the background (get also starts it on demand)',
+        handler: async () => {
+          process.stdout.write(await startDaemonCommand())
+        },
+      })
+      .command({
+        command: 'stop',
+        describe: 'stop the daemon; cached secrets and session-only tokens are dropped',
+        handler: async () => {
+          process.stdout.write(await stopDaemonCommand())
+        },
+      })
+      .command<StatusArgs>({
+        command: 'status',
+        describe: 'pid, uptime, how many secrets are cached, the timeouts (never a secret)',
+        builder: s => s.option('json', { type: 'boolean', describe: 'machine-readable output' }) as never,
+        handler: async args => {
+          const st = await daemonStatus()
+          if (args.json) process.stdout.write(JSON.stringify(st ? { running: true, ...st } : { running: false }, null, 2) + '\n')
+          else process.stdout.write(st ? describeStatus(st) : `daemon not running (it starts on demand; socket would be ${await socketPath()})\n`)
+          if (!st) process.exitCode = 1
+        },
+      })
+      .demandCommand(1, 'name an action: run, start, stop or status')
+      .example('$0 daemon status', '')
+      .example('git config --global credential.pat.cacheTimeout 3600', 'keep secrets an hour (default 900 s)')
+      .example('git config --global credential.pat.daemon never', 'never start or use the daemon') as never,
+  handler: () => {},
+}
+
+async function client() {
+  const { DaemonClient } = await import('../../daemon/client.js')
+  return new DaemonClient()
+}
+
+async function socketPath(): Promise<string> {
+  return (await client()).paths.socket
+}
+
+/** The running daemon's status, or null when none answers. Throws for an unsafe socket or directory. */
+export async function daemonStatus(env: NodeJS.ProcessEnv = process.env): Promise<Status | null> {
+  const { DaemonClient } = await import('../../daemon/client.js')
+  const r = await new DaemonClient(env).call({ op: 'status' }, { strict: true, timeoutMs: 1000 })
+  return r?.ok && r.status ? r.status : null
+}
+
+export async function startDaemonCommand(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const { DaemonClient } = await import('../../daemon/client.js')
+  const { checkRuntimeDir } = await import('../../daemon/runtime.js')
+  const c = new DaemonClient(env)
+  checkRuntimeDir(c.paths.dir, true) // refuse a bad directory here, with the reason
+  const before = await daemonStatus(env)
+  if (before) return `daemon already running (pid ${before.pid}, socket ${before.socket})\n`
+  if (!(await c.ensureRunning(5000, { strict: true }))) {
+    throw new PatError('DAEMON', 'the daemon did not start within 5 s; run `git-credential-pat daemon run` to see why, or `git-credential-pat log`')
+  }
+  const st = await daemonStatus(env)
+  return `daemon started (pid ${st?.pid ?? '?'}, socket ${c.paths.socket}, cache timeout ${st?.cacheTimeout ?? '?'} s)\n`
+}
+
+export async function stopDaemonCommand(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const { DaemonClient } = await import('../../daemon/client.js')
+  const { checkClientPaths } = await import('../../daemon/runtime.js')
+  const c = new DaemonClient(env)
+  const st = await daemonStatus(env)
+  if (!st) {
+    if (c.lastFailure === 'timeout')
+      throw new PatError('DAEMON', `the daemon on ${c.paths.socket} is not answering; stop it with kill (see: ps -C node -f | grep 'daemon run')`)
+    return 'daemon not running\n'
+  }
+  await c.call({ op: 'stop' }, { strict: true, timeoutMs: 2000 })
+  const deadline = Date.now() + 3000
+  while (Date.now() < deadline && checkClientPaths(c.paths)) await new Promise(r => setTimeout(r, 20))
+  const again = (await import('../../state/secrets.js')).daemonMode(env)
+  const note = (await again) === 'never' ? '' : ' (git commands start it again on demand: git config --global credential.pat.daemon never to prevent that)'
+  return `daemon stopped (pid ${st.pid}); its cached secrets and session-only tokens are gone${note}\n`
+}
+
+const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
+
+function duration(s: number): string {
+  if (s < 60) return `${s}s`
+  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`
+  return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`
+}
+
+export function describeStatus(st: Status): string {
+  return (
+    [
+      `daemon running (pid ${st.pid})`,
+      `  socket:         ${st.socket}`,
+      `  uptime:         ${duration(st.uptime)}`,
+      `  cached:         ${plural(st.cached, 'secret', 'secrets')}`,
+      `  session-only:   ${plural(st.sessions, 'token', 'tokens')}`,
+      `  cache timeout:  ${st.cacheTimeout} s`,
+      `  idle timeout:   ${st.idleTimeout > 0 ? `${st.idleTimeout} s (exits when idle with nothing held)` : 'none'}`,
+    ].join('\n') + '\n'
+  )
+}
+
+/** doctor's line about the daemon (SPEC §8): running or not, and a socket directory that would be refused. */
+export async function daemonCheck(env: NodeJS.ProcessEnv = process.env): Promise<Check> {
+  const mk = (status: Check['status'], summary: string, fix: string[] = []): Check => ({ id: 'daemon', status, summary, details: [], fix })
+  const { daemonMode } = await import('../../state/secrets.js')
+  const mode = await daemonMode(env)
+  const { DaemonClient } = await import('../../daemon/client.js')
+  const c = new DaemonClient(env)
+  let st: Status | null
+  try {
+    st = await daemonStatus(env)
+  } catch (e) {
+    if (!(e instanceof PatError)) throw e
+    // A refusal of the run directory itself, its key or socket: remove them,
+    // they are made again safely. A directory above it is the user's to fix,
+    // as the message says (another location, or chmod go-w).
+    const own = e.message.includes(c.paths.dir)
+    const fix = own
+      ? [`git-credential-pat daemon stop; rm -rf ${c.paths.dir}   (it is made again, safely, on demand)`]
+      : ['set XDG_RUNTIME_DIR (or GIT_CREDENTIAL_PAT_HOME) to a directory only you can write, or fix the directory as the message says']
+    return mk(mode === 'never' ? 'warn' : 'fail', e.message, fix)
+  }
+  if (st) {
+    const note = mode === 'never' ? ' although credential.pat.daemon is never' : ''
+    return mk('ok', `daemon running${note} (pid ${st.pid}, ${st.cached} cached, ${st.sessions} session-only, cache timeout ${st.cacheTimeout} s)`)
+  }
+  if (mode === 'never') return mk('ok', 'daemon not used (credential.pat.daemon=never): every git command reads the keychain')
+  return mk('ok', `daemon not running; ${mode === 'always' ? 'started' : 'started in the background'} by the next git command that needs a secret`)
+}

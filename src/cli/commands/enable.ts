@@ -1,0 +1,45 @@
+// `enable NAME…`: let get send a disabled or rejected token again (SPEC §2, §5).
+import type { CommandModule } from 'yargs'
+import { updateMetadata, type TokenRecord } from '../../state/tokens.js'
+import { statePaths } from '../../state/paths.js'
+import { isExpired } from '../../core/select.js'
+import { byName } from './lookup.js'
+
+interface NamesArgs {
+  names: string[]
+}
+
+export const enable: CommandModule<object, NamesArgs> = {
+  command: 'enable <names..>',
+  describe: 'turn a disabled or rejected token back on',
+  builder: y =>
+    y
+      .positional('names', { type: 'string', array: true, demandOption: true, describe: 'token names (see: list)' })
+      .example('$0 enable ci-runner-7', 'after a wrong rejection, or to undo disable') as never,
+  handler: async args => {
+    process.stdout.write(await setState(args.names, 'active'))
+  },
+}
+
+/** Set the state of each named token; all names are checked before any changes. */
+export async function setState(names: string[], state: 'active' | 'disabled', now = new Date(), env = process.env): Promise<string> {
+  const changed = await updateMetadata(statePaths(env).metadata, m => {
+    const tokens = names.map(n => byName(m, n))
+    return tokens.map(t => {
+      const was = t.state
+      t.state = state
+      // Enabling overrides the server's refusal (SPEC §2: cleared by enable).
+      if (state === 'active') delete t.rejected
+      return { t: { ...t } as TokenRecord, was }
+    })
+  })
+  const lines: string[] = []
+  for (const { t, was } of changed) {
+    const verb = state === 'active' ? 'enabled' : 'disabled'
+    lines.push(was === state ? `'${t.name}' was already ${state === 'active' ? 'active' : 'disabled'}` : `${verb} '${t.name}' (${t.scope}; was ${was})`)
+    if (state === 'active' && isExpired(t, now)) {
+      lines.push(`note: '${t.name}' expired on ${t.expires!.slice(0, 10)}, so it is still not sent; run: git-credential-pat rotate ${t.name} --expires …`)
+    }
+  }
+  return lines.join('\n') + '\n'
+}

@@ -1,0 +1,49 @@
+// `list`: every token, never a secret (SPEC §5).
+import type { CommandModule } from 'yargs'
+import { readMetadata } from '../../state/tokens.js'
+import { statePaths } from '../../state/paths.js'
+import { renderTable } from '../table.js'
+import { expiryCell, lastUsedCell, stateCell } from '../../core/describe.js'
+import { isExpired } from '../../core/select.js'
+import { warnDays } from './lookup.js'
+import type { TokenRecord } from '../../state/tokens.js'
+
+export const list: CommandModule<object, { json?: boolean }> = {
+  command: 'list',
+  describe: 'list tokens (never their secrets)',
+  builder: y => y.option('json', { type: 'boolean', describe: 'machine-readable output' }).example('$0 list --json | jq -r ".[].name"', '') as never,
+  handler: args => {
+    process.stdout.write(listTokens(!!args.json))
+  },
+}
+
+export function listTokens(json: boolean, now = new Date(), env = process.env): string {
+  const tokens = [...readMetadata(statePaths(env).metadata).tokens].sort((a, b) => a.scope.localeCompare(b.scope) || a.name.localeCompare(b.name))
+  if (json) return JSON.stringify(tokens, null, 2) + '\n'
+  if (!tokens.length) return 'no tokens yet; add one with: git-credential-pat add HOST[/GROUP/*] \n'
+  // Expired and soon-expiring rows carry a mark, not only a colour (NO_COLOR, pipes).
+  const days = warnDays(env)
+  const mark = (t: TokenRecord) =>
+    t.state === 'disabled' ? ' ' : isExpired(t, now) ? '!' : t.expires && Date.parse(t.expires) - now.getTime() <= days * 86_400_000 ? '*' : ' '
+  const marks = tokens.map(mark)
+  const table = renderTable(
+    [' ', 'NAME', 'SCOPE', 'USERNAME', 'EXPIRES', 'LAST USED', 'STATE'],
+    tokens.map((t, i) => {
+      const expiry = expiryCell(t, now, days)
+      return [
+        { text: marks[i], tone: expiry.tone },
+        { text: t.name, tone: marks[i] !== ' ' ? expiry.tone : undefined },
+        { text: t.scope },
+        { text: t.username ?? '' },
+        expiry,
+        lastUsedCell(t, now),
+        stateCell(t, now),
+      ]
+    }),
+  )
+  const legend = [
+    marks.includes('!') ? '! expired: never sent; make a new token, then: git-credential-pat rotate NAME --expires …' : '',
+    marks.includes('*') ? `* expires within ${days} days: rotate it soon` : '',
+  ].filter(Boolean)
+  return legend.length ? `${table}\n${legend.join('\n')}\n` : table
+}

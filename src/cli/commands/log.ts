@@ -1,0 +1,91 @@
+// `log [--follow]`: the JSON-lines log, one readable line per event
+// (SPEC §5, §9). Secrets were redacted when the lines were written.
+import { closeSync, openSync, readSync, statSync } from 'node:fs'
+import type { CommandModule } from 'yargs'
+import { formatEvent, logFile } from '../../log/log.js'
+
+interface LogArgs {
+  follow?: boolean
+  lines?: number
+  json?: boolean
+}
+
+export const logCommand: CommandModule<object, LogArgs> = {
+  command: 'log',
+  describe: 'show the log readably (what git asked, which token answered, from where, how long it took)',
+  builder: y =>
+    y
+      .option('follow', { alias: 'f', type: 'boolean', describe: 'keep printing new events as they come' })
+      .option('lines', { alias: 'n', type: 'number', describe: 'only the last N events' })
+      .option('json', { type: 'boolean', describe: 'the raw JSON lines' })
+      .example('$0 log -n 20', 'the last 20 events')
+      .example('GIT_CREDENTIAL_PAT_LOG=debug git fetch && $0 log -n 5', 'more detail for one command') as never,
+  handler: async args => {
+    const file = logFile()
+    const show = (line: string) => (args.json ? line : readable(line))
+    let size: number
+    try {
+      size = statSync(file).size
+    } catch {
+      if (!args.follow) {
+        process.stderr.write(`git-credential-pat: no log yet (${file})\n`)
+        return
+      }
+      size = 0
+    }
+    let lines = size ? readRange(file, 0, size).split('\n').filter(Boolean) : []
+    if (args.lines !== undefined) lines = args.lines > 0 ? lines.slice(-args.lines) : []
+    if (lines.length) process.stdout.write(lines.map(show).join('\n') + '\n')
+    if (args.follow) await follow(file, size, show)
+  },
+}
+
+function readRange(file: string, from: number, to: number): string {
+  const fd = openSync(file, 'r')
+  try {
+    const buf = Buffer.alloc(to - from)
+    let got = 0
+    while (got < buf.length) {
+      const n = readSync(fd, buf, got, buf.length - got, from + got)
+      if (n === 0) break
+      got += n
+    }
+    return buf.subarray(0, got).toString('utf8')
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** Poll for appended lines (the log is rotated by renaming: start over when it shrinks). */
+function follow(file: string, from: number, show: (line: string) => string): Promise<void> {
+  let pos = from
+  let partial = ''
+  return new Promise(() => {
+    setInterval(() => {
+      let size: number
+      try {
+        size = statSync(file).size
+      } catch {
+        return
+      }
+      if (size < pos) pos = 0
+      if (size === pos) return
+      const text = partial + readRange(file, pos, size)
+      pos = size
+      const parts = text.split('\n')
+      partial = parts.pop() ?? ''
+      const out = parts.filter(Boolean).map(show)
+      if (out.length) process.stdout.write(out.join('\n') + '\n')
+    }, 250)
+  })
+}
+
+function readable(line: string): string {
+  try {
+    const rec = JSON.parse(line)
+    if (rec && typeof rec === 'object') return formatEvent(rec)
+  } catch {
+    // not ours: print as is
+  }
+  return line
+}

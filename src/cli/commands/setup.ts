@@ -1,0 +1,108 @@
+// `setup [--global|--local]`: make git ask pat first (keeping the user's
+// other helpers) and send the repository path wherever a token is scoped to
+// one (SPEC §3, §5). Safe to run again: it changes only what is missing.
+import type { CommandModule } from 'yargs'
+import { configGetUrlmatch, configSet } from '../../gitconfig/run.js'
+import { configFile, ensureHelperFirst } from '../../gitconfig/helpers.js'
+import { describeOther, findOtherHelpers, removeOtherHelpers } from '../../gitconfig/other-helpers.js'
+import { openTerminal } from '../../prompt/tty.js'
+import { say } from '../../log/stderr.js'
+import { readMetadata } from '../../state/tokens.js'
+import { statePaths } from '../../state/paths.js'
+import { scopeOf } from '../../core/select.js'
+import { originOf } from '../../core/scope.js'
+
+interface SetupArgs {
+  global?: boolean
+  local?: boolean
+  keepOtherHelpers?: boolean
+  removeOtherHelpers?: boolean
+}
+
+export const setup: CommandModule<object, SetupArgs> = {
+  command: 'setup',
+  describe: 'configure git to use this helper (credential.helper pat, useHttpPath)',
+  builder: y =>
+    y
+      .option('global', { type: 'boolean', describe: 'your global git config (the default)' })
+      .option('local', { type: 'boolean', describe: 'only the repository in the current directory' })
+      .option('keep-other-helpers', { type: 'boolean', describe: "keep git's store/cache helpers after pat (they keep copies of every token)" })
+      .option('remove-other-helpers', { type: 'boolean', describe: "remove git's store/cache helpers from this config file without asking" })
+      .conflicts('global', 'local')
+      .conflicts('keep-other-helpers', 'remove-other-helpers')
+      .example('$0 setup', 'once per machine; install.sh runs it')
+      .example('$0 setup --local', 'only for this repository') as never,
+  handler: async args => {
+    const scope = args.local ? 'local' : 'global'
+    process.stdout.write(runSetup(scope))
+    const choice = args.keepOtherHelpers ? 'keep' : args.removeOtherHelpers ? 'remove' : 'ask'
+    process.stdout.write(await settleOtherHelpers(scope, choice))
+  },
+}
+
+export function runSetup(scope: 'global' | 'local', env = process.env): string {
+  const lines: string[] = []
+  const helper = ensureHelperFirst(scope, env)
+  if (helper) {
+    lines.push(`set credential.helper in ${helper.file}: git now asks ${helper.list.join(', then ')}`)
+    lines.push(...helper.notes)
+  } else lines.push(`credential.helper (${scope}): pat is already first`)
+
+  // git sends the repository path only with useHttpPath (gitcredentials(7)).
+  const origins = new Set<string>()
+  for (const t of readMetadata(statePaths(env).metadata).tokens) {
+    const s = scopeOf(t)
+    if (s && s.path.length && t.state !== 'disabled') origins.add(originOf(s))
+  }
+  for (const origin of [...origins].sort()) {
+    if (isTrue(configGetUrlmatch('credential.useHttpPath', origin, env))) continue
+    const key = `credential.${origin}.useHttpPath`
+    configSet(key, 'true', scope === 'local' ? '--local' : '--global', env)
+    lines.push(`set ${key}=true (${scope}): tokens for single repositories or groups there need the path`)
+  }
+  return lines.join('\n') + '\n'
+}
+
+/**
+ * git's store and cache helpers beside pat keep copies of every token git
+ * uses and hand them out once pat withholds one (issue 10 item 3). Name
+ * them; remove them from this scope's config file when told to, or when the
+ * user says yes at a terminal; otherwise keep them and warn.
+ */
+export async function settleOtherHelpers(scope: 'global' | 'local', choice: 'keep' | 'remove' | 'ask', env = process.env): Promise<string> {
+  const scopes = scope === 'global' ? ['system', 'global'] : ['system', 'global', 'local']
+  const others = findOtherHelpers(env, scopes)
+  if (!others.length) return ''
+  for (const h of others)
+    say(`git also asks ${describeOther(h)}: it gets a copy of every token git uses, and sends it even after pat withholds it (disabled, expired, rejected)`)
+  let remove = choice === 'remove'
+  if (choice === 'ask' && process.stdin.isTTY) {
+    const tty = openTerminal()
+    if (tty) {
+      try {
+        remove = !/^n/i.test((await tty.ask('Remove them from your git config? [Y/n] ')).trim())
+      } finally {
+        tty.close()
+      }
+    }
+  }
+  if (!remove) {
+    say(
+      `kept them${choice === 'keep' ? ' (--keep-other-helpers)' : ''}; to remove them: git-credential-pat setup${scope === 'local' ? ' --local' : ''} --remove-other-helpers`,
+    )
+    return ''
+  }
+  const file = configFile(scope, env)
+  const removed = removeOtherHelpers(file)
+  const lines = removed.map(v => `removed credential helper '${v}' from ${file}`)
+  // What is left lives in files this scope does not edit (system config, another scope).
+  for (const h of findOtherHelpers(env, scopes)) {
+    say(
+      `still configured: ${describeOther(h)}; remove it there${h.file ? ` (git config --file ${h.file} --unset-all ${h.url === undefined ? 'credential.helper' : `credential.${h.url}.helper`})` : ''}`,
+    )
+  }
+  return lines.length ? lines.join('\n') + '\n' : ''
+}
+
+/** git's boolean spelling of true. */
+export const isTrue = (v: string | undefined) => v !== undefined && /^(true|yes|on|0*[1-9]\d*)$/i.test(v.trim())

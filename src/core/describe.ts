@@ -1,0 +1,34 @@
+// How a token is shown to people (list/show): days left, last use, state.
+// date-fns is imported per function; the barrel costs ~90 ms at start-up.
+import { formatDistanceStrict } from 'date-fns/formatDistanceStrict'
+import type { Cell, Tone } from '../cli/table.js'
+import type { TokenRecord } from '../state/tokens.js'
+import { isExpired } from './select.js'
+import { WARN_DAYS_DEFAULT } from './warn.js'
+
+export { WARN_DAYS_DEFAULT }
+
+export function expiryCell(t: TokenRecord, now: Date, warnDays = WARN_DAYS_DEFAULT): Cell {
+  if (!t.expires) return { text: 'unknown', tone: 'dim' }
+  const date = t.expires.slice(0, 10)
+  const at = new Date(t.expires)
+  // Rounded down, as the warning on `get` counts: "in 6 days" until 7 full days are left.
+  const opts = { roundingMethod: 'floor' } as const
+  if (isExpired(t, now)) return { text: `${date} (expired ${formatDistanceStrict(at, now, opts)} ago)`, tone: 'red' }
+  const soon = at.getTime() - now.getTime() <= warnDays * 86_400_000
+  return { text: `${date} (in ${formatDistanceStrict(at, now, opts)})`, tone: soon ? 'yellow' : undefined }
+}
+
+export function lastUsedCell(t: TokenRecord, now: Date): Cell {
+  return t.lastUsed ? { text: `${formatDistanceStrict(new Date(t.lastUsed), now)} ago` } : { text: 'never', tone: 'dim' }
+}
+
+export function stateCell(t: TokenRecord, now: Date): Cell {
+  const tone: Tone = t.state === 'active' ? undefined : t.state === 'rejected' ? 'red' : 'dim'
+  let text: string = t.state ?? 'unknown' // a hand-edited record may lack it
+  if (t.state === 'active' && isExpired(t, now)) return { text: 'expired', tone: 'red' }
+  if (t.state === 'rejected' && t.rejected) text += ` ${t.rejected.at.slice(0, 10)} at ${t.rejected.url}`
+  // erase kept it because the forge said it is valid (SPEC §2).
+  if (t.state === 'active' && t.denied) text += ` (${t.denied.url} refused it ${t.denied.at.slice(0, 10)}; the forge says the token is valid)`
+  return { text, tone }
+}

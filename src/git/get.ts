@@ -1,0 +1,94 @@
+// `get`: answer git with the best usable token for the URL, or nothing
+// (SPEC §2, §3). Expired, rejected and disabled tokens are never sent.
+import type { Credential } from '../core/protocol.js'
+import { formatCredential } from '../core/protocol.js'
+import { targetOf } from '../core/scope.js'
+import { candidates, mayCover, type Candidate } from '../core/select.js'
+import { readTokensFor, type TokenRecord } from '../state/tokens.js'
+import { statePaths } from '../state/paths.js'
+import { resolveRefreshToken, resolveSecret, sessionAnswer } from '../state/secrets.js'
+import { say } from '../log/stderr.js'
+import { PatError } from '../errors.js'
+import { nearExpiry } from '../core/warn.js'
+
+export interface GetDeps {
+  now?: Date
+  env?: NodeJS.ProcessEnv
+}
+
+export async function get(cred: Credential, deps: GetDeps = {}): Promise<string> {
+  const now = deps.now ?? new Date()
+  const env = deps.env ?? process.env
+  const target = targetOf(cred)
+  if (!target || !target.protocol || !target.host) return ''
+  const found = candidates(
+    readTokensFor(statePaths(env).metadata, target.host, scope => mayCover(scope, target)),
+    target,
+    now,
+  )
+  for (const c of found) {
+    if (c.unusable === 'expired') {
+      say(
+        `token '${c.token.name}' (${c.token.scope}) expired on ${day(c.token.expires!)}; not sending it. Rotate it: git-credential-pat rotate ${c.token.name}`,
+      )
+      continue
+    }
+    if (c.unusable) continue
+    const answer = await answerWith(c, cred, env)
+    if (answer !== null) {
+      // Expiry warning (SPEC §6); git config and the state file only when near.
+      if (nearExpiry(c.token, now)) await (await import('../state/warn-state.js')).warnOnGet(c.token, now, env)
+      return answer
+    }
+  }
+  // A "this session only" token the daemon holds (SPEC §8), before asking again.
+  const session = await sessionAnswer(cred, env)
+  if (session !== null) return session
+  // Nothing usable: ask the user, if we may (SPEC §7); prompt code loads only now.
+  return (await import('../prompt/prompt.js')).promptForToken(cred, found, { env, now })
+}
+
+const day = (iso: string) => iso.slice(0, 10)
+
+const said = new Set<string>()
+
+/** The protocol lines for one token, or null if it cannot be used here. */
+async function answerWith(c: Candidate, cred: Credential, env: NodeJS.ProcessEnv): Promise<string | null> {
+  const t = c.token
+  // A credential git stored with an authtype can only go back to a git that
+  // understands authtype (git ≥ 2.46 advertises capability[]=authtype).
+  const canAuthtype = cred.capability.includes('authtype')
+  const authtype = t.authtype ?? (t.auth === 'bearer' ? 'Bearer' : undefined)
+  if (t.authtype && !canAuthtype) return null
+  let secret: string
+  try {
+    secret = await resolveSecret(t, env)
+  } catch (e) {
+    if (e instanceof PatError) {
+      // One line per distinct trouble: a frozen keyring fails every token alike.
+      if (!said.has(e.message)) say(e.message)
+      said.add(e.message)
+      return null
+    }
+    throw e
+  }
+  const expiry = expiryUtc(t)
+  if (authtype && canAuthtype) {
+    return formatCredential([
+      ['capability[]', 'authtype'],
+      ['authtype', authtype],
+      ['credential', secret],
+      ['password_expiry_utc', expiry],
+    ])
+  }
+  return formatCredential([
+    ['username', t.username],
+    ['password', secret],
+    ['password_expiry_utc', expiry],
+    ['oauth_refresh_token', t.hasRefreshToken ? await resolveRefreshToken(t, env) : undefined],
+  ])
+}
+
+export function expiryUtc(t: TokenRecord): number | undefined {
+  return t.expires === null ? undefined : Math.floor(Date.parse(t.expires) / 1000)
+}

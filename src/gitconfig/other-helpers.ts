@@ -1,0 +1,83 @@
+// git's plaintext and caching helpers beside ours (issue 10 item 3). git
+// asks every configured helper in turn and, after a success, stores the
+// credential into all of them (gitcredentials(7)): with `store` after pat,
+// ~/.git-credentials gets every token in plaintext, and once pat withholds
+// a token (disabled, expired, rejected) git asks `store` next and sends it
+// anyway. `cache` does the same from memory for its timeout.
+import { readFileSync } from 'node:fs'
+import { basename } from 'node:path'
+import { PatError } from '../errors.js'
+import { readHelperEntries, scanConfig, writeConfigFile, type HelperEntry } from './helpers.js'
+
+export type OtherKind = 'plaintext' | 'cache'
+
+/**
+ * Whether a helper value is git's credential-store (plaintext) or
+ * credential-cache, in any spelling git accepts: `store`, `store --file F`,
+ * `git-credential-store`, a path to it, `!git credential-store …`.
+ */
+export function otherHelperKind(value: string): OtherKind | null {
+  const words = value.trim().replace(/^!\s*/, '').split(/\s+/)
+  let cmd = basename(words[0] ?? '')
+  if (cmd === 'git' && words[1]) cmd = words[1]
+  cmd = cmd.replace(/^git-/, '').replace(/^credential-/, '')
+  return cmd === 'store' ? 'plaintext' : cmd === 'cache' ? 'cache' : null
+}
+
+export interface OtherHelper extends HelperEntry {
+  kind: OtherKind
+}
+
+/** The store/cache helpers git sees from here, in config order. */
+export function findOtherHelpers(env: NodeJS.ProcessEnv = process.env, scopes?: readonly string[]): OtherHelper[] {
+  const out: OtherHelper[] = []
+  for (const e of readHelperEntries(env)) {
+    if (scopes && !scopes.includes(e.scope)) continue
+    const kind = otherHelperKind(e.value)
+    if (kind) out.push({ ...e, kind })
+  }
+  return out
+}
+
+/** How to name one to the user: `'store' (plaintext, ~/.gitconfig)`. */
+export function describeOther(h: OtherHelper): string {
+  const key = h.url === undefined ? 'credential.helper' : `credential.${h.url}.helper`
+  return `${key} '${h.value}' (${h.kind === 'plaintext' ? 'keeps every token in a plaintext file' : 'keeps every token in memory'}${h.file ? `, ${h.file}` : ''})`
+}
+
+/**
+ * Remove the store/cache entries of one config file, edited as text with
+ * git's lock protocol like setup's other edits. Returns the values removed.
+ */
+export function removeOtherHelpers(file: string): string[] {
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return []
+    throw new PatError('GIT', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code}`)
+  }
+  let entries
+  try {
+    entries = scanConfig(text)
+  } catch (e) {
+    throw new PatError('GIT', `cannot safely edit ${file} (${(e as Error).message}); remove its store/cache helper entries by hand`)
+  }
+  const drop = entries.filter(e => e.section === 'credential' && e.key === 'helper' && e.value !== null && otherHelperKind(e.value))
+  if (!drop.length) return []
+  if (drop.some(e => e.onHeader))
+    throw new PatError(
+      'GIT',
+      `cannot safely edit ${file} (a helper entry shares a line with its section header); remove its store/cache helper entries by hand`,
+    )
+  const removed = new Set<number>()
+  for (const e of drop) for (let l = e.start; l <= e.end; l++) removed.add(l)
+  writeConfigFile(
+    file,
+    text
+      .split('\n')
+      .filter((_, n) => !removed.has(n))
+      .join('\n'),
+  )
+  return drop.map(e => e.value!)
+}

@@ -1,0 +1,31 @@
+// Messages for the user on git's stderr. stdout is git's channel: nothing
+// but protocol lines may ever go there from get/store/erase. Written
+// straight to fd 2, synchronously: nothing is left to flush at exit, and
+// the git side never has to create process.stderr (milliseconds under Bun).
+import { writeSync } from 'node:fs'
+
+export function say(message: string): void {
+  writeErr(`git-credential-pat: ${message}\n`)
+}
+
+/** Raw text to the user's stderr. */
+export function writeErr(text: string): void {
+  errSink.write(text)
+}
+
+/** Where stderr text goes: fd 2; unit tests swap `write` to capture it. */
+export const errSink = { write: writeFd2 }
+
+/** Write to fd 2; a full pipe is waited for, not dropped. */
+function writeFd2(text: string): void {
+  const buf = Buffer.from(text)
+  for (let off = 0; off < buf.length;) {
+    try {
+      off += writeSync(2, buf, off)
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code
+      if (code === 'EAGAIN') continue
+      return // stderr closed: nowhere to say it
+    }
+  }
+}

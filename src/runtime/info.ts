@@ -1,0 +1,26 @@
+// Which JavaScript runtime runs this process, and why (SPEC §10, for
+// doctor): bin/git-credential-pat picks Bun when the build recorded a Bun
+// binary for this platform (dist/bun), unless GIT_CREDENTIAL_PAT_RUNTIME=node.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { installRoot } from './install.js'
+
+export interface RuntimeInfo {
+  name: 'bun' | 'node'
+  version: string
+  why: string
+}
+
+declare const Bun: { version: string } | undefined
+
+export function runtimeInfo(env: NodeJS.ProcessEnv = process.env): RuntimeInfo {
+  if (typeof Bun !== 'undefined') return { name: 'bun', version: Bun.version, why: 'the Bun binary installed for this platform' }
+  const recorded = existsSync(join(installRoot(), 'dist', 'bun'))
+  const why =
+    env.GIT_CREDENTIAL_PAT_RUNTIME === 'node'
+      ? 'GIT_CREDENTIAL_PAT_RUNTIME=node'
+      : recorded
+        ? 'started with node directly, not through bin/git-credential-pat'
+        : 'no Bun binary runs on this platform (the build found none): Node is the fallback'
+  return { name: 'node', version: process.versions.node, why }
+}

@@ -1,0 +1,72 @@
+// Which keychain account holds a token's secret (SPEC §4: each metadata file
+// owns its keychain items). Every metadata file carries a random store id
+// (its top-level "id"); a token's item is the account `<id>/<name>` under the
+// service, its refresh token `<id>/<name>#oauth_refresh_token`. Before store
+// ids (schema 1) the account was the bare name, one namespace shared by every
+// GIT_CREDENTIAL_PAT_HOME on the machine, so two homes overwrote, deleted and
+// called "orphan" each other's secrets (issue 10 item 4). A file without an
+// id still means bare names until its first write migrates them
+// (keychain-migrate.ts).
+//
+// The store is bound by whoever reads the metadata (tokens.ts): a process
+// works on one metadata file, and its keychain calls are about that file's
+// tokens. Callers pass token names; the account is derived here.
+import { readFileSync } from 'node:fs'
+import { randomBytes } from '../core/crypto.js'
+import { statePaths } from './paths.js'
+
+/** 16 lower-case hex digits: unique per metadata file, not a secret. */
+export const STORE_ID = /^[0-9a-f]{16}$/
+
+export const newStoreId = (): string => randomBytes(8).toString('hex')
+
+let bound: { file: string; id: string | null } | undefined
+
+/** tokens.ts: the metadata file this process works on, and its id (null: none yet, bare names). */
+export function bindStore(file: string, id: string | null | undefined): void {
+  bound = { file, id: id ?? null }
+}
+
+/** The id of the bound metadata file; unbound, the one the environment names. */
+export function storeId(): string | null {
+  if (!bound) {
+    const file = statePaths(process.env).metadata
+    bound = { file, id: readStoreId(file) }
+  }
+  return bound.id
+}
+
+/**
+ * Read the id again from the bound file: a lock-free reader that saw a file
+ * without an id may find its items moved by another process's migration.
+ * True when the id changed.
+ */
+export function rebindStore(): boolean {
+  const before = storeId()
+  bound!.id = readStoreId(bound!.file)
+  return bound!.id !== before
+}
+
+function readStoreId(file: string): string | null {
+  try {
+    const id = (JSON.parse(readFileSync(file, 'utf8')) as { id?: unknown }).id
+    return typeof id === 'string' && STORE_ID.test(id) ? id : null
+  } catch {
+    return null // missing or unreadable: tokens.ts reports that where it matters
+  }
+}
+
+/** The account for a name within a store (bare name for a store without an id: schema 1). */
+export const accountIn = (id: string | null, name: string): string => (id ? `${id}/${name}` : name)
+
+/** The account for a name within the bound store. */
+export const accountFor = (name: string): string => accountIn(storeId(), name)
+
+/** The name within our store for an account, or null when the account is not ours. */
+export function nameOf(account: string, id: string | null): string | null {
+  if (!id) return null
+  return account.startsWith(`${id}/`) ? account.slice(id.length + 1) : null
+}
+
+/** An account under some store id (ours or another home's), as opposed to a bare legacy name. */
+export const isStoreAccount = (account: string): boolean => /^[0-9a-f]{16}\//.test(account)

@@ -1,0 +1,237 @@
+// A credential typed at the prompt, waiting for git's verdict (SPEC §7). It
+// sits in a 0600 file under statePaths().pending (dir 0700) until git calls
+// `store` with exactly that credential (then it is saved as the user chose)
+// or `erase` (dropped, so a typo is never remembered). Entries older than
+// ten minutes are removed on every access. Nothing else ever holds the secret
+// outside the keychain.
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync, chmodSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Credential } from '../core/protocol.js'
+import { statePaths } from './paths.js'
+import { updateMetadata, type Metadata, type TokenRecord } from './tokens.js'
+import { writeSecret } from './sources/index.js'
+
+export type Choice = 'repo' | 'group' | 'host' | 'session' | 'none'
+
+export interface PendingEntry {
+  created: string
+  protocol: string
+  host: string
+  path?: string
+  username: string
+  password: string
+  choice: Choice
+  /** Canonical scope to save under (repo, group and host choices). */
+  scope?: string
+  expires: string | null
+  provider: string
+  /** Suggested token name. */
+  name: string
+  /** An expired or rejected token for the same scope and user, renewed in place. */
+  replaces?: string
+  /** The URL the prompt was for (description only). */
+  url: string
+}
+
+export const PENDING_TTL_MS = 10 * 60_000
+
+/** Create the directory 0700 and refuse one that someone else could read. */
+function ensureDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  const st = lstatSync(dir)
+  if (!st.isDirectory()) throw new Error(`${dir} is not a directory`)
+  if (typeof process.getuid === 'function' && st.uid !== process.getuid()) throw new Error(`${dir} is not owned by you`)
+  if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700)
+}
+
+/** Hold a typed credential until git reports on it. Returns the file. */
+export function addPending(dir: string, entry: PendingEntry, now = new Date()): string {
+  ensureDir(dir)
+  sweep(dir, now)
+  const id = globalThis.crypto.randomUUID() // Web Crypto: no node:crypto load on git's path
+  const tmp = join(dir, `.${id}.tmp`)
+  const file = join(dir, `${id}.json`)
+  const fd = openSync(tmp, 'wx', 0o600)
+  try {
+    writeSync(fd, JSON.stringify(entry))
+  } finally {
+    closeSync(fd)
+  }
+  renameSync(tmp, file) // readers never see half an entry
+  return file
+}
+
+interface Loaded {
+  file: string
+  entry: PendingEntry
+}
+
+/** Read every live entry, deleting expired, foreign and unreadable ones. */
+function load(dir: string, now: Date): Loaded[] {
+  let names: string[]
+  try {
+    names = readdirSync(dir)
+  } catch {
+    return [] // no directory: nothing pending (the common case)
+  }
+  const out: Loaded[] = []
+  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined
+  for (const n of names) {
+    const file = join(dir, n)
+    try {
+      const st = lstatSync(file)
+      const old = now.getTime() - st.mtimeMs > PENDING_TTL_MS
+      if (!n.endsWith('.json')) {
+        if (old) unlinkSync(file) // a temp file left by a killed prompt
+        continue
+      }
+      if (!st.isFile() || (uid !== undefined && st.uid !== uid) || (st.mode & 0o077) !== 0 || old) {
+        unlinkSync(file)
+        continue
+      }
+      const entry = JSON.parse(readFileSync(file, 'utf8')) as PendingEntry
+      const age = now.getTime() - Date.parse(entry.created)
+      if (!(age <= PENDING_TTL_MS)) {
+        unlinkSync(file)
+        continue
+      }
+      out.push({ file, entry })
+    } catch {
+      try {
+        unlinkSync(file)
+      } catch {
+        /* gone already */
+      }
+    }
+  }
+  return out
+}
+
+/** Remove entries older than ten minutes. */
+export function sweep(dir: string, now = new Date()): void {
+  load(dir, now)
+}
+
+const same = (a: string | undefined, b: string | undefined) => (a ?? '') === (b ?? '')
+
+/** The entry for exactly this credential (removed from disk), or null. */
+export function takePending(dir: string, cred: Credential, now = new Date()): PendingEntry | null {
+  if (!cred.password) return null
+  let found: PendingEntry | null = null
+  for (const { file, entry } of load(dir, now)) {
+    const match =
+      same(entry.protocol, cred.protocol) &&
+      same(entry.host, cred.host) &&
+      same(entry.path, cred.path) &&
+      same(entry.username, cred.username) &&
+      entry.password === cred.password
+    if (!match) continue
+    unlinkSync(file)
+    found = found ?? entry
+  }
+  return found
+}
+
+/**
+ * Drop entries an `erase` covers: attributes git did not send match
+ * anything, a password when sent must be equal. Returns how many.
+ */
+export function dropPending(dir: string, cred: Credential, now = new Date()): number {
+  let n = 0
+  for (const { file, entry } of load(dir, now)) {
+    if (cred.protocol !== undefined && !same(entry.protocol, cred.protocol)) continue
+    if (cred.host !== undefined && !same(entry.host, cred.host)) continue
+    if (cred.path !== undefined && !same(entry.path, cred.path)) continue
+    if (cred.username !== undefined && !same(entry.username, cred.username)) continue
+    if (cred.password !== undefined && entry.password !== cred.password) continue
+    unlinkSync(file)
+    n++
+  }
+  return n
+}
+
+/**
+ * `store` hook: if git reports success for a credential typed at the prompt,
+ * do what the user chose with it and return true (store does nothing else,
+ * so "not at all" really means not at all). False if it is not ours.
+ */
+export async function settlePending(cred: Credential, env: NodeJS.ProcessEnv = process.env, now = new Date()): Promise<boolean> {
+  const entry = takePending(statePaths(env).pending, cred, now)
+  if (!entry) return false
+  if (entry.scope && (entry.choice === 'repo' || entry.choice === 'group' || entry.choice === 'host')) {
+    await savePrompted(entry, env, now)
+  } else if (entry.scope && entry.choice === 'session') {
+    // Held in the daemon's memory only; without a daemon, not at all.
+    const { putSession } = await import('./secrets.js')
+    const expires = entry.expires ? new Date(entry.expires) : undefined
+    if (!(await putSession(entry.scope, entry.username, entry.password, expires, env).catch(() => false))) {
+      const { say } = await import('../log/stderr.js')
+      say('the daemon could not hold the token for this session; it was not remembered')
+    }
+  }
+  return true // 'none': git's success changes nothing
+}
+
+async function savePrompted(e: PendingEntry, env: NodeJS.ProcessEnv, now: Date): Promise<void> {
+  const at = now.toISOString()
+  await updateMetadata(statePaths(env).metadata, async meta => {
+    // The prompt said "token 'x' expired/was rejected": the new secret renews x.
+    const old = e.replaces
+      ? meta.tokens.find(
+          t =>
+            t.name === e.replaces &&
+            t.scope === e.scope &&
+            t.username === e.username &&
+            t.source === 'keychain' &&
+            t.state !== 'disabled' &&
+            (t.origin === 'add' || t.origin === 'prompt'),
+        )
+      : undefined
+    if (old) {
+      old.expires = e.expires
+      old.state = 'active'
+      old.rotated = at
+      old.lastUsed = at
+      delete old.rejected
+      delete old.checked
+      await writeSecret(old, e.password)
+      return
+    }
+    const rec: TokenRecord = {
+      name: freeName(meta, e.name),
+      scope: e.scope!,
+      username: e.username,
+      provider: e.provider,
+      expires: e.expires,
+      access: 'read-write',
+      description: `typed at the prompt for ${e.url}`,
+      created: at,
+      lastUsed: at,
+      state: 'active',
+      source: 'keychain',
+      origin: 'prompt',
+    }
+    await writeSecret(rec, e.password)
+    meta.tokens.push(rec)
+  })
+  if (e.path !== undefined && e.choice !== 'host') await ensureUseHttpPath(e, env)
+}
+
+function freeName(meta: Metadata, base: string): string {
+  const taken = new Set(meta.tokens.map(t => t.name))
+  if (!taken.has(base)) return base
+  for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`
+}
+
+/** As `add` does for path scopes: git sends the path only with useHttpPath. */
+async function ensureUseHttpPath(e: PendingEntry, env: NodeJS.ProcessEnv): Promise<void> {
+  const origin = `${e.protocol}://${e.host}`
+  const { credentialSetting, parseBool } = await import('../gitconfig/settings.js')
+  if (parseBool(credentialSetting('useHttpPath', origin, env)) === true) return
+  const { configSet } = await import('../gitconfig/run.js')
+  try {
+    configSet(`credential.${origin}.useHttpPath`, 'true', '--global', env)
+  } catch {
+    /* the token is saved; doctor reports the missing setting */
+  }
+}

@@ -1,0 +1,199 @@
+// Secret resolution with the daemon in front of the source (SPEC §8): ask
+// the daemon, else read the source and hand the secret to the daemon, so the
+// next git command does not reach the keychain or run `op read` again. The
+// daemon is optional at every step: absent, slow or dead, the answer comes
+// from the source. Also the process side of session-only tokens.
+import type { Credential } from '../core/protocol.js'
+import { formatCredential } from '../core/protocol.js'
+import type { TokenRecord } from './tokens.js'
+import { readSecret, refreshAccount } from './sources/index.js'
+import { storeId } from './keychain-account.js'
+import { note } from '../log/log.js'
+import { say } from '../log/stderr.js'
+import { DaemonClient } from '../daemon/client.js'
+
+export type DaemonMode = 'auto' | 'always' | 'never'
+
+/**
+ * `GIT_CREDENTIAL_PAT_DAEMON`, else git config `credential.pat.daemon`:
+ * auto (default: use it, start it in the background when absent), always
+ * (start it and wait for it), never.
+ */
+export async function daemonMode(env: NodeJS.ProcessEnv = process.env): Promise<DaemonMode> {
+  if (process.platform === 'win32') return 'never' // no Unix sockets to keep it private
+  let v = env.GIT_CREDENTIAL_PAT_DAEMON
+  if (v === undefined) v = (await import('../gitconfig/settings.js')).setting('credential.pat.daemon', env)
+  const s = (v ?? '').trim().toLowerCase()
+  if (s === 'always') return 'always'
+  if (['never', 'false', 'no', 'off', '0'].includes(s)) return 'never'
+  return 'auto'
+}
+
+const clients = new WeakMap<NodeJS.ProcessEnv, DaemonClient>()
+
+/** The daemon client for this env, or null when the env says never (no config read on that path). */
+async function client(env: NodeJS.ProcessEnv): Promise<DaemonClient | null> {
+  if (process.platform === 'win32') return null
+  const v = env.GIT_CREDENTIAL_PAT_DAEMON?.trim().toLowerCase()
+  if (v !== undefined && (await daemonMode(env)) === 'never') return null
+  let c = clients.get(env)
+  if (!c) {
+    clients.set(env, (c = new DaemonClient(env)))
+  }
+  return c
+}
+
+/** Report an unsafe socket once per process; the get goes on without the daemon. */
+function complain(c: DaemonClient): void {
+  if (c.refusal) {
+    say(c.refusal)
+    c.refusal = undefined
+  }
+}
+
+/**
+ * Only sources that cost something are cached: the keychain (and its
+ * unlock prompts) and exec: commands. env: is per process and free; file:
+ * is a stat and a read, and may change under us.
+ */
+const cacheable = (t: TokenRecord) => t.source === 'keychain' || t.source.startsWith('exec:')
+
+/**
+ * What a cached secret was read for: the record without fields that change
+ * on every use. A rotate, re-add, disable or erase by any process changes
+ * it, so the daemon's copy no longer matches and the source is read again.
+ */
+export function stampOf(t: TokenRecord, env: NodeJS.ProcessEnv = process.env): string {
+  const { lastUsed: _used, checked: _checked, ...rest } = t
+  // Where a keychain secret came from: the service (tests use one per
+  // sandbox) and the store id of the metadata file, which names the account
+  // (keychain-account.ts): a same-named token of another home is another secret.
+  const where = t.source === 'keychain' || t.hasRefreshToken ? [env.GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE ?? '', storeId() ?? ''] : ['', '']
+  return JSON.stringify([rest, ...where])
+}
+
+/** A token's secret: from the daemon when it has it for this record, else from the source. */
+export async function resolveSecret(t: TokenRecord, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const via = t.source.split(':')[0]
+  const secret = await cached(
+    t.name,
+    t,
+    env,
+    () => readSecret(t, env),
+    hit => note({ name: t.name, scope: t.scope, via: hit ? 'daemon' : via }),
+  )
+  return secret!
+}
+
+/** The OAuth refresh token kept beside a token's secret, cached the same way. */
+export async function resolveRefreshToken(t: TokenRecord, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  const load = async () => {
+    const { getSecret } = await import('./sources/keychain.js')
+    return (await getSecret(refreshAccount(t.name)).catch(() => null)) ?? null
+  }
+  return (await cached(refreshAccount(t.name), t, env, load)) ?? undefined
+}
+
+async function cached(
+  key: string,
+  t: TokenRecord,
+  env: NodeJS.ProcessEnv,
+  load: () => Promise<string | null>,
+  seen?: (hit: boolean) => void,
+): Promise<string | null> {
+  const c = cacheable(t) ? await client(env) : null
+  if (!c) {
+    const s = await load()
+    seen?.(false)
+    return s
+  }
+  const stamp = stampOf(t, env)
+  let r = await c.call({ op: 'get', name: key, stamp })
+  if (!r && c.lastFailure === 'absent') {
+    const mode = await daemonMode(env)
+    if (mode === 'always') {
+      if (await c.ensureRunning(1000)) r = await c.call({ op: 'get', name: key, stamp })
+    } else if (mode === 'auto') {
+      await c.spawnDetached() // for the next git command; this one reads the source now
+    }
+  }
+  complain(c)
+  if (r?.ok && r.secret !== undefined) {
+    seen?.(true)
+    return r.secret
+  }
+  const since = Date.now()
+  const s = await load()
+  seen?.(false)
+  if (s !== null && r !== null) await c.call({ op: 'put', name: key, stamp, secret: s, since })
+  return s
+}
+
+/**
+ * Hold a token for this session only: in the daemon's memory, never on
+ * disk (SPEC §7, "this session only"). Starts the daemon if needed; false
+ * when there is none to hold it (credential.pat.daemon=never, or it would
+ * not start), in which case the caller must not pretend it was remembered.
+ */
+export async function putSession(scope: string, username: string, secret: string, expiresAt?: Date, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  if ((await daemonMode(env)) === 'never') return false
+  const c = await client(env)
+  if (!c || !(await c.ensureRunning(1500))) {
+    if (c) complain(c)
+    return false
+  }
+  const r = await c.call({ op: 'session-put', scope, username, secret, expiresAt: expiresAt?.getTime() }, { timeoutMs: Math.max(c.timeoutMs, 1000) })
+  return r?.ok === true
+}
+
+export interface SessionToken {
+  scope: string
+  username: string
+  secret: string
+  expiresAt?: Date
+}
+
+/** The session-only token the daemon holds for what git asks about, if any (never starts a daemon). */
+export async function sessionFor(cred: Credential, env: NodeJS.ProcessEnv = process.env): Promise<SessionToken | null> {
+  const c = await client(env)
+  if (!c) return null
+  const r = await c.call({ op: 'session-get', protocol: cred.protocol, host: cred.host, path: cred.path, username: cred.username })
+  complain(c)
+  if (!r?.ok || !r.session) return null
+  const s = r.session
+  return { scope: s.scope, username: s.username, secret: s.secret, expiresAt: s.expiresAt === undefined ? undefined : new Date(s.expiresAt) }
+}
+
+/** get's answer from a session-only token, or null. */
+export async function sessionAnswer(cred: Credential, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+  const s = await sessionFor(cred, env)
+  if (!s) return null
+  note({ name: '(session)', scope: s.scope, via: 'session' })
+  return formatCredential([
+    ['username', s.username],
+    ['password', s.secret],
+    ['password_expiry_utc', s.expiresAt ? Math.floor(s.expiresAt.getTime() / 1000) : undefined],
+  ])
+}
+
+/** Whether git is storing a credential we answered from a session token (store must not save it). */
+export async function isSessionCredential(cred: Credential, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  if (!cred.password || cred.username === undefined) return false
+  const s = await sessionFor(cred, env)
+  return s !== null && s.secret === cred.password && s.username === cred.username
+}
+
+/** erase: drop session tokens matching what git sent (a password, when sent, must be equal). */
+export async function dropSessions(cred: Credential, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const c = await client(env)
+  if (!c) return 0
+  const secret = cred.authtype && cred.credential ? cred.credential : cred.password
+  const r = await c.call({ op: 'session-drop', protocol: cred.protocol, host: cred.host, path: cred.path, username: cred.username, secret })
+  return r?.ok ? (r.dropped ?? 0) : 0
+}
+
+/** Drop the daemon's copy of a token's secret (erase compares against the source, not the cache). */
+export async function forgetSecret(t: TokenRecord, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const c = cacheable(t) ? await client(env) : null
+  if (c) await c.call({ op: 'forget', name: t.name })
+}

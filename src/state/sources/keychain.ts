@@ -1,0 +1,179 @@
+// The OS keychain through @github/keytar (service `git-credential-pat`,
+// account `<store id>/<token name>`; SPEC §4, keychain-account.ts). keytar
+// blocks for ~50 s when the keyring daemon is frozen, so every call races a
+// bounded wait and then says the keyring is not answering; after that, the
+// rest of the process does not ask again (one bound per command, not per
+// call). keytar is loaded on first use only.
+import { createRequire } from 'node:module'
+import { readdirSync, readlinkSync } from 'node:fs'
+import { PatError } from '../../errors.js'
+import { onExit } from '../../runtime/exit-hooks.js'
+import { accountFor, rebindStore, storeId } from '../keychain-account.js'
+
+export const DEFAULT_SERVICE = 'git-credential-pat'
+/**
+ * The keychain service. Accounts carry the store id, so homes sharing one
+ * keyring never collide; tests may still set their own service.
+ */
+export const service = () => process.env.GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE || DEFAULT_SERVICE
+
+type Keytar = typeof import('@github/keytar')
+let keytar: Promise<Keytar> | undefined
+/** Socket descriptors open before keytar's first call (see releaseStuckCalls). */
+let socketsBefore: Set<string> | undefined
+
+function load(): Promise<Keytar> {
+  socketsBefore ??= new Set(openSockets())
+  onExit(releaseStuckCalls)
+  // require, not import(): keytar is CommonJS (issue 7).
+  keytar ??= new Promise<Keytar>(resolve => resolve(createRequire(import.meta.url)('@github/keytar') as Keytar)).catch(e => {
+    throw new PatError(
+      'KEYCHAIN',
+      `cannot load the keychain library (${(e as Error).message.split('\n')[0]}); on Linux install libsecret-1-0 (./install.sh does)`,
+    )
+  })
+  return keytar
+}
+
+export function keychainTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env.GIT_CREDENTIAL_PAT_KEYCHAIN_TIMEOUT_MS)
+  return Number.isFinite(n) && n > 0 ? n : 5000
+}
+
+/** Set once a call went unanswered: later calls in this process fail at once. */
+let unanswered: PatError | undefined
+/** keytar calls started and not yet settled (a frozen keyring's stay pending). */
+let inflight = 0
+
+/** Tests: forget that the keyring did not answer. */
+export function resetKeyringState(): void {
+  unanswered = undefined
+}
+
+async function bounded<T>(what: string, call: (k: Keytar) => Promise<T>): Promise<T> {
+  if (unanswered) throw unanswered
+  const k = await load()
+  const ms = keychainTimeoutMs()
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, rej) => {
+    timer = setTimeout(() => {
+      unanswered ??= new PatError(
+        'KEYCHAIN',
+        `the keyring is not answering (${what} took over ${ms / 1000} s); is its daemon frozen or waiting for an unlock prompt? (or keep tokens elsewhere: --source env:VAR, file:PATH or exec:COMMAND)`,
+      )
+      rej(unanswered)
+    }, ms)
+    timer.unref()
+  })
+  inflight++
+  const work = call(k).finally(() => inflight--)
+  try {
+    return await Promise.race([work, timeout])
+  } catch (e) {
+    if (e instanceof PatError) throw e
+    throw new PatError(
+      'KEYCHAIN',
+      `the keyring refused ${what}: ${(e as Error).message} (or keep tokens elsewhere: --source env:VAR, file:PATH or exec:COMMAND)`,
+    )
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+// ---- raw accounts (migration, doctor) ----------------------------------------
+
+export function getRaw(account: string): Promise<string | null> {
+  return bounded('a read', k => k.getPassword(service(), account))
+}
+
+export function setRaw(account: string, secret: string): Promise<void> {
+  return bounded('a write', k => k.setPassword(service(), account, secret))
+}
+
+export function deleteRaw(account: string): Promise<boolean> {
+  return bounded('a delete', k => k.deletePassword(service(), account))
+}
+
+/** Every account under our service, of every store (never the secrets). */
+export async function listAccounts(): Promise<string[]> {
+  const creds = await bounded('a listing', k => k.findCredentials(service()))
+  return creds.map(c => c.account)
+}
+
+/** Every item under our service, with its secret (migration only). */
+export function listItems(): Promise<Array<{ account: string; password: string }>> {
+  return bounded('a listing', k => k.findCredentials(service()))
+}
+
+// ---- a token's items in the bound store (keychain-account.ts) ----------------
+
+export async function getSecret(name: string): Promise<string | null> {
+  const s = await getRaw(accountFor(name))
+  // Read without an id and found nothing: another process may have just
+  // migrated the items under the id it gave the file; look there.
+  if (s === null && storeId() === null && rebindStore()) return getRaw(accountFor(name))
+  return s
+}
+
+export function setSecret(name: string, secret: string): Promise<void> {
+  return setRaw(accountFor(name), secret)
+}
+
+export function deleteSecret(name: string): Promise<boolean> {
+  return deleteRaw(accountFor(name))
+}
+
+// ---- leaving on time ----------------------------------------------------------
+
+function openSockets(): string[] {
+  try {
+    return readdirSync('/proc/self/fd').filter(fd => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`).startsWith('socket:')
+      } catch {
+        return false
+      }
+    })
+  } catch {
+    return [] // no /proc (macOS, Windows): nothing to release
+  }
+}
+
+/**
+ * Let the process exit although a keytar call never returned. The call
+ * sits in a libuv worker thread, blocked in libsecret's D-Bus request to a
+ * frozen daemon (25 s per request, two requests: the ~50 s of issue 10
+ * item 5), and process.exit() joins the worker threads, so it would wait
+ * just as long. Half-closing the D-Bus connection (the socket libsecret
+ * opened after our first call) makes GDBus fail the pending request at
+ * once. GDBus then raises SIGTERM (the shared bus connection's
+ * exit-on-close), which is ignored here: the process is leaving anyway,
+ * with its own exit code. Only sockets opened since keytar's first call are
+ * touched, and only when a call is still pending.
+ */
+export async function releaseStuckCalls(maxMs = 1000): Promise<void> {
+  if (inflight === 0 || !socketsBefore) return
+  const fresh = openSockets().filter(fd => !socketsBefore!.has(fd))
+  if (!fresh.length) return
+  process.on('SIGTERM', () => {})
+  const net = await import('node:net')
+  await Promise.all(
+    fresh.map(
+      fd =>
+        new Promise<void>(resolve => {
+          const timer = setTimeout(resolve, maxMs)
+          const done = () => {
+            clearTimeout(timer)
+            resolve()
+          }
+          try {
+            const s = new net.Socket({ fd: Number(fd), readable: false, writable: true })
+            s.on('error', done)
+            s.end(done)
+          } catch {
+            done()
+          }
+        }),
+    ),
+  )
+}

@@ -1,0 +1,36 @@
+// doctor's verdict and its text: every problem with its fix, exit status
+// from the checks.
+import t from 'tap'
+import { allWell, renderChecks, type Check } from '../../../src/cli/commands/doctor.js'
+
+const c = (id: string, status: Check['status'], fix: string[] = [], details: string[] = []): Check => ({ id, status, summary: `${id} summary`, details, fix })
+
+t.test('allWell: ok and skipped checks only', async t => {
+  t.ok(allWell([c('a', 'ok'), c('b', 'skip')]))
+  t.notOk(allWell([c('a', 'ok'), c('b', 'warn')]))
+  t.notOk(allWell([c('a', 'fail')]))
+})
+
+t.test('text output: status, id, details and fixes', async t => {
+  const out = renderChecks(
+    [c('binary', 'ok'), c('expiry', 'fail', ['rotate x'], ['x expired']), c('helper', 'warn', ['git-credential-pat setup']), c('keychain-records', 'skip')],
+    false,
+  )
+  t.equal(
+    out,
+    [
+      'ok    binary: binary summary',
+      'FAIL  expiry: expiry summary',
+      '        x expired',
+      '        fix: rotate x',
+      'WARN  helper: helper summary',
+      '        fix: git-credential-pat setup',
+      'skip  keychain-records: keychain-records summary',
+      '',
+      '2 problems found.',
+      '',
+    ].join('\n'),
+  )
+  t.match(renderChecks([c('a', 'ok')], false), /\nall is well\.\n$/)
+  t.match(renderChecks([c('a', 'fail')], true), /\x1b\[31mFAIL/, 'colour when asked')
+})

@@ -1,0 +1,88 @@
+// setup: which file it edits (as `git config --global` would), a symlinked
+// dotfile stays a symlink, git's lock is respected, useHttpPath per host.
+import t from 'tap'
+import { spawnSync } from 'node:child_process'
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { runSetup, isTrue } from '../../../src/cli/commands/setup.js'
+import type { TokenRecord } from '../../../src/state/tokens.js'
+
+function home(tokens: Partial<TokenRecord>[] = []) {
+  const dir = mkdtempSync(join(process.env.TMPDIR || tmpdir(), 'gcp-setup-'))
+  const h = join(dir, 'home')
+  mkdirSync(join(dir, 'pat'), { recursive: true })
+  mkdirSync(h)
+  const full = tokens.map(x => ({
+    username: 'u',
+    provider: 'generic',
+    expires: null,
+    access: 'read-write',
+    created: '2026-01-01T00:00:00.000Z',
+    state: 'active',
+    source: 'keychain',
+    origin: 'add',
+    ...x,
+  }))
+  writeFileSync(join(dir, 'pat', 'tokens.json'), JSON.stringify({ version: 1, tokens: full }))
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: h,
+    XDG_CONFIG_HOME: join(h, '.config'),
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_CREDENTIAL_PAT_HOME: join(dir, 'pat'),
+  }
+  delete env.GIT_CONFIG_GLOBAL
+  const git = (...args: string[]) => spawnSync('git', args, { env, encoding: 'utf8' }).stdout.trim()
+  return { dir, h, env, git }
+}
+
+t.test('a symlinked ~/.gitconfig is edited where it points', async t => {
+  const { dir, h, env, git } = home()
+  mkdirSync(join(dir, 'dotfiles'))
+  writeFileSync(join(dir, 'dotfiles', 'gitconfig'), '[credential]\n\thelper = cache\n')
+  symlinkSync(join(dir, 'dotfiles', 'gitconfig'), join(h, '.gitconfig'))
+  t.match(runSetup('global', env), /git now asks pat, then cache/)
+  t.ok(lstatSync(join(h, '.gitconfig')).isSymbolicLink(), 'still a symlink')
+  t.match(readFileSync(join(dir, 'dotfiles', 'gitconfig'), 'utf8'), /helper = pat\n\thelper = cache/)
+  t.equal(git('config', '--global', '--get-all', 'credential.helper'), 'pat\ncache')
+})
+
+t.test('only the XDG file exists: that one, as git config --global would', async t => {
+  const { h, env, git } = home()
+  mkdirSync(join(h, '.config', 'git'), { recursive: true })
+  writeFileSync(join(h, '.config', 'git', 'config'), '[user]\n\tname = x\n')
+  runSetup('global', env)
+  t.notOk(existsSync(join(h, '.gitconfig')))
+  t.equal(git('config', '--global', '--get-all', 'credential.helper'), 'pat')
+})
+
+t.test("git's lock file is respected", async t => {
+  const { h, env } = home()
+  writeFileSync(join(h, '.gitconfig'), '')
+  writeFileSync(join(h, '.gitconfig.lock'), '')
+  t.throws(() => runSetup('global', env), /\.gitconfig\.lock exists: another git is changing that file/)
+  t.equal(readFileSync(join(h, '.gitconfig'), 'utf8'), '', 'unchanged')
+})
+
+t.test('useHttpPath for every host with an active path-scoped token', async t => {
+  const { env, git } = home([
+    { name: 'a', scope: 'gitlab.example.com/team/*' },
+    { name: 'b', scope: 'http://git.local:8080/x/y' },
+    { name: 'c', scope: 'host-only.example.com' },
+    { name: 'd', scope: 'off.example.com/g/*', state: 'disabled' },
+  ])
+  const out = runSetup('global', env)
+  t.match(out, /credential\.https:\/\/gitlab\.example\.com\.useHttpPath=true/)
+  t.match(out, /credential\.http:\/\/git\.local:8080\.useHttpPath=true/)
+  t.equal(
+    git('config', '--global', '--get-regexp', 'usehttppath'),
+    'credential.http://git.local:8080.usehttppath true\ncredential.https://gitlab.example.com.usehttppath true',
+  )
+  t.match(runSetup('global', env), /already first\n$/, 'nothing more the second time')
+})
+
+t.test('isTrue spells booleans as git does', async t => {
+  for (const v of ['true', 'TRUE', 'yes', 'on', '1', '2']) t.ok(isTrue(v), v)
+  for (const v of [undefined, 'false', 'no', 'off', '0', '']) t.notOk(isTrue(v), String(v))
+})
