@@ -1,7 +1,8 @@
 // The git side: `git-credential-pat get|store|erase` (SPEC §2). Loads only
 // what these operations need; the management CLI and yargs stay unloaded.
-import { readSync, writeSync } from 'node:fs'
+import { readSync } from 'node:fs'
 import { parseCredential, type Credential } from '../core/protocol.js'
+import { writeAll } from '../log/stderr.js'
 import { get } from './get.js'
 import { PatError, report } from '../errors.js'
 import { logRequest } from '../log/log.js'
@@ -38,14 +39,7 @@ export function readStdin(): Buffer {
  * socket under git) costs a few milliseconds on every request.
  */
 function writeOut(text: string): void {
-  const buf = Buffer.from(text)
-  for (let off = 0; off < buf.length;) {
-    try {
-      off += writeSync(1, buf, off)
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e
-    }
-  }
+  writeAll(1, text)
 }
 
 export async function runHelper(op: Operation): Promise<number> {

@@ -16,16 +16,22 @@ export function writeErr(text: string): void {
 /** Where stderr text goes: fd 2; unit tests swap `write` to capture it. */
 export const errSink = { write: writeFd2 }
 
-/** Write to fd 2; a full pipe is waited for, not dropped. */
 function writeFd2(text: string): void {
+  try {
+    writeAll(2, text)
+  } catch {
+    // stderr closed: nowhere to say it
+  }
+}
+
+/** All of text to a descriptor, synchronously; a full pipe (EAGAIN) is waited for, not dropped. */
+export function writeAll(fd: number, text: string): void {
   const buf = Buffer.from(text)
   for (let off = 0; off < buf.length;) {
     try {
-      off += writeSync(2, buf, off)
+      off += writeSync(fd, buf, off)
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code
-      if (code === 'EAGAIN') continue
-      return // stderr closed: nowhere to say it
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e
     }
   }
 }
