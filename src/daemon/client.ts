@@ -6,7 +6,10 @@ import { closeSync, openSync, statSync, unlinkSync } from 'node:fs'
 import { connectUnix } from './connect.js'
 import { FrameError, FrameReader, encodeFrame, type Reply, type Request } from './protocol.js'
 import { checkClientPaths, checkRuntimeDir, runtimePaths, type RuntimePaths } from './runtime.js'
-import { newNonce, nonceFrom, proofOf, readKey, verifyProof } from './handshake.js'
+import { newNonce, nonceFrom, proofOf, verifyProof } from './handshake.js'
+import { cachedKey } from './key-cache.js'
+
+export { forgetKeyCache } from './key-cache.js'
 import { PatError } from '../errors.js'
 
 export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
@@ -23,25 +26,6 @@ export class DaemonUnavailable extends Error {
   ) {
     super(message)
   }
-}
-
-/** The daemon's key as this process read it, by path: read once, again only when a daemon's proof does not match (it restarted). */
-const keys = new Map<string, Buffer>()
-
-/** Forget the keys read so far (tests that change the key file under one process). */
-export function forgetKeyCache(): void {
-  keys.clear()
-}
-
-function cachedKey(path: string, fresh = false): Buffer | null {
-  if (!fresh) {
-    const k = keys.get(path)
-    if (k) return k
-  }
-  const k = readKey(path) // throws DAEMON for a key that is not ours alone
-  if (k) keys.set(path, k)
-  else keys.delete(path)
-  return k
 }
 
 /**
@@ -77,33 +61,13 @@ export function request(p: Pick<RuntimePaths, 'socket' | 'key'>, req: Request, t
     const timer = setTimeout(() => setImmediate(() => finish(new DaemonUnavailable('timeout', `the daemon did not answer within ${timeoutMs} ms`))), timeoutMs)
     /** The daemon's hello: prove it, then send our proof and the request together. */
     const onHello = (m: unknown) => {
-      const h = m as { hello?: unknown; nonce?: unknown; proof?: unknown }
-      const serverNonce = typeof m === 'object' && m !== null && h.hello === 'git-credential-pat' ? nonceFrom(h.nonce) : null
-      if (!serverNonce)
-        return finish(new DaemonUnavailable('error', 'the daemon did not answer the handshake (an older version? run git-credential-pat daemon stop)'))
-      let ok = verifyProof(key!, 'server', clientNonce, serverNonce, h.proof)
-      if (!ok) {
-        // Perhaps a daemon started since we read the key: read it once more.
-        try {
-          const again = cachedKey(p.key, true)
-          if (again && !again.equals(key!)) {
-            key = again
-            ok = verifyProof(key, 'server', clientNonce, serverNonce, h.proof)
-          }
-        } catch {
-          // judged below as a failed proof
-        }
-      }
-      if (!ok) {
-        return finish(
-          new DaemonUnavailable(
-            'unsafe',
-            `the process listening on ${p.socket} did not prove it is your git-credential-pat daemon; refusing to use it: run git-credential-pat daemon stop, or remove ${p.socket}`,
-          ),
-        )
-      }
+      const proved = checkHello(p, key!, clientNonce, m)
+      if (proved instanceof DaemonUnavailable) return finish(proved)
+      key = proved.key
       verified = true
-      sock.write(Buffer.concat([encodeFrame({ op: 'auth', proof: proofOf(key!, 'client', clientNonce, serverNonce).toString('base64') }), encodeFrame(req)]))
+      sock.write(
+        Buffer.concat([encodeFrame({ op: 'auth', proof: proofOf(key, 'client', clientNonce, proved.serverNonce).toString('base64') }), encodeFrame(req)]),
+      )
     }
     const onData = (chunk: Buffer) => {
       let msgs: unknown[]
@@ -134,6 +98,34 @@ export function request(p: Pick<RuntimePaths, 'socket' | 'key'>, req: Request, t
       close: () => finish(new DaemonUnavailable('closed', 'the daemon closed the connection before answering')),
     })
   })
+}
+
+/**
+ * Judge the daemon's hello: its nonce, and its proof that it knows our key.
+ * A failed proof gets one more try with the key file read again (a daemon
+ * may have started since this process read it). Returns the key the proof
+ * matched and the daemon's nonce, or why the peer is refused.
+ */
+function checkHello(
+  p: Pick<RuntimePaths, 'socket' | 'key'>,
+  key: Buffer,
+  clientNonce: Buffer,
+  m: unknown,
+): { key: Buffer; serverNonce: Buffer } | DaemonUnavailable {
+  const h = m as { hello?: unknown; nonce?: unknown; proof?: unknown }
+  const serverNonce = typeof m === 'object' && m !== null && h.hello === 'git-credential-pat' ? nonceFrom(h.nonce) : null
+  if (!serverNonce) return new DaemonUnavailable('error', 'the daemon did not answer the handshake (an older version? run git-credential-pat daemon stop)')
+  if (verifyProof(key, 'server', clientNonce, serverNonce, h.proof)) return { key, serverNonce }
+  try {
+    const again = cachedKey(p.key, true)
+    if (again && !again.equals(key) && verifyProof(again, 'server', clientNonce, serverNonce, h.proof)) return { key: again, serverNonce }
+  } catch {
+    // judged below as a failed proof
+  }
+  return new DaemonUnavailable(
+    'unsafe',
+    `the process listening on ${p.socket} did not prove it is your git-credential-pat daemon; refusing to use it: run git-credential-pat daemon stop, or remove ${p.socket}`,
+  )
 }
 
 /** A peer or key refused by the handshake is reported like an unsafe path: once, with its fix. */
