@@ -13,7 +13,15 @@ git_config=1
 for arg in "$@"; do
   case "$arg" in
     --no-git-config) git_config=0 ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help)
+      cat <<'USAGE'
+Usage: ./install.sh [--no-git-config]
+Installs git-credential-pat from this checkout, and can be run again at any time:
+Debian packages it needs (libsecret, a Secret Service for the tests, git),
+npm ci (which builds dist/), git-credential-pat on PATH, and
+`git config --global credential.helper pat` (not with --no-git-config).
+USAGE
+      exit 0 ;;
     *) echo "install.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -50,8 +58,8 @@ command -v node >/dev/null || { say "node (>= 20) is required" >&2; exit 1; }
 major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$major" -ge 20 ] || { say "node >= 20 is required (found $(node --version))" >&2; exit 1; }
 say "npm ci"
-npm ci --no-audit --no-fund --loglevel=error
-npm run --silent build
+npm ci --no-audit --no-fund --loglevel=error # builds dist/ through the prepare script
+[ -f dist/bundle/main.js ] || npm run --silent build
 say "built dist/"
 
 # 3. Put git-credential-pat on PATH.
