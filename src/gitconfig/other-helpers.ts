@@ -7,7 +7,9 @@
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { PatError } from '../errors.js'
-import { readHelperEntries, scanConfig, writeConfigFile, type HelperEntry } from './helpers.js'
+import { readHelperEntries, type HelperEntry } from './helper-list.js'
+import { scanConfig } from './config-text.js'
+import { writeConfigFile } from './config-file.js'
 
 export type OtherKind = 'plaintext' | 'cache'
 

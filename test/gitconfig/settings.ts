@@ -36,8 +36,9 @@ t.test('credentialSetting: url-matching like git, plain key when no url keys exi
   t.equal(credentialSetting('patProvider', 'https://a.example.evil/', urls), undefined, 'hosts match exactly')
 })
 
-t.test('parseBool follows git', async t => {
-  for (const v of ['true', 'yes', 'on', '1', '-1', 'TRUE']) t.equal(parseBool(v), true, v)
+t.test('parseBool follows git (the one boolean parser: setup and doctor use it too)', async t => {
+  for (const v of ['true', 'yes', 'on', '1', '2', 'TRUE', ' yes ']) t.equal(parseBool(v), true, v)
+  t.equal(parseBool('-1'), true, "'-1' is true, as git_config_bool reads it")
   for (const v of ['false', 'no', 'off', '0', '']) t.equal(parseBool(v), false, JSON.stringify(v))
   t.equal(parseBool('never'), undefined)
   t.equal(parseBool(undefined), undefined)

@@ -3,7 +3,9 @@
 // one (SPEC §3, §5). Safe to run again: it changes only what is missing.
 import type { CommandModule } from 'yargs'
 import { configGetUrlmatch, configSet } from '../../gitconfig/run.js'
-import { configFile, ensureHelperFirst } from '../../gitconfig/helpers.js'
+import { parseBool } from '../../gitconfig/settings.js'
+import { configFile } from '../../gitconfig/config-file.js'
+import { ensureHelperFirst } from '../../gitconfig/helper-edit.js'
 import { describeOther, findOtherHelpers, removeOtherHelpers } from '../../gitconfig/other-helpers.js'
 import { openTerminal } from '../../prompt/tty.js'
 import { say } from '../../log/stderr.js'
@@ -55,7 +57,7 @@ export function runSetup(scope: 'global' | 'local', env = process.env): string {
     if (s && s.path.length && t.state !== 'disabled') origins.add(originOf(s))
   }
   for (const origin of [...origins].sort()) {
-    if (isTrue(configGetUrlmatch('credential.useHttpPath', origin, env))) continue
+    if (parseBool(configGetUrlmatch('credential.useHttpPath', origin, env))) continue
     const key = `credential.${origin}.useHttpPath`
     configSet(key, 'true', scope === 'local' ? '--local' : '--global', env)
     lines.push(`set ${key}=true (${scope}): tokens for single repositories or groups there need the path`)
@@ -103,6 +105,3 @@ export async function settleOtherHelpers(scope: 'global' | 'local', choice: 'kee
   }
   return lines.length ? lines.join('\n') + '\n' : ''
 }
-
-/** git's boolean spelling of true. */
-export const isTrue = (v: string | undefined) => v !== undefined && /^(true|yes|on|0*[1-9]\d*)$/i.test(v.trim())

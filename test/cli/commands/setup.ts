@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { runSetup, isTrue } from '../../../src/cli/commands/setup.js'
+import { runSetup } from '../../../src/cli/commands/setup.js'
 import type { TokenRecord } from '../../../src/state/tokens.js'
 
 function home(tokens: Partial<TokenRecord>[] = []) {
@@ -80,9 +80,4 @@ t.test('useHttpPath for every host with an active path-scoped token', async t =>
     'credential.http://git.local:8080.usehttppath true\ncredential.https://gitlab.example.com.usehttppath true',
   )
   t.match(runSetup('global', env), /already first\n$/, 'nothing more the second time')
-})
-
-t.test('isTrue spells booleans as git does', async t => {
-  for (const v of ['true', 'TRUE', 'yes', 'on', '1', '2']) t.ok(isTrue(v), v)
-  for (const v of [undefined, 'false', 'no', 'off', '0', '']) t.notOk(isTrue(v), String(v))
 })
