@@ -66,7 +66,7 @@ export async function runHelper(op: Operation): Promise<number> {
       await (await import('./store.js')).store(cred)
     } else {
       // The forge is asked, within a few seconds, whether an added token still works (SPEC §2).
-      const stillValid: EraseDeps['stillValid'] = async (t, secret) => (await import('../forge/forge.js')).stillValid(t, secret)
+      const stillValid: EraseDeps['stillValid'] = async (t, secret) => (await import('../forge/still-valid.js')).stillValid(t, secret)
       await (await import('./erase.js')).erase(cred, { stillValid })
     }
     return 0

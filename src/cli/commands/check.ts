@@ -8,7 +8,11 @@ import { readMetadata, updateMetadata, type TokenRecord } from '../../state/toke
 import { byName as lookUp } from './lookup.js'
 import { statePaths } from '../../state/paths.js'
 import { readSecret } from '../../state/sources/index.js'
-import { askForge, checkTimeoutMs, hasTokenApi, recordReport, DEAD, type ForgeReport, type Verdict } from '../../forge/forge.js'
+import { askForge } from '../../forge/ask.js'
+import { hasTokenApi } from '../../forge/api.js'
+import { checkTimeoutMs } from '../../forge/timeouts.js'
+import { recordReport } from '../../forge/record.js'
+import { DEAD, type ForgeReport, type Verdict } from '../../forge/report.js'
 import { renderTable, type Cell, type Tone } from '../table.js'
 import { expiryCell } from '../../core/describe.js'
 

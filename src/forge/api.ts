@@ -1,0 +1,53 @@
+// Where to ask about a token: only GitLab (and Heptapod) and GitHub have an
+// API that describes a token; for the others the forge does not say.
+import type { TokenRecord } from '../state/tokens.js'
+import { parseScope, originOf } from '../core/scope.js'
+import { configGetUrlmatch } from '../gitconfig/run.js'
+
+export interface ForgeApi {
+  kind: 'gitlab' | 'github'
+  /** The full URL asked (GitLab's …/personal_access_tokens/self, GitHub's …/user). */
+  url: string
+  /** GitLab: where to ask for the username. */
+  userUrl?: string
+}
+
+export const hasTokenApi = (t: TokenRecord) => t.provider === 'gitlab' || t.provider === 'github'
+
+/**
+ * Where to ask about a token: from its scope's host (an http:// scope asks
+ * over http), or `override` (git config credential.<url>.patApiUrl): the
+ * GitLab instance URL (with or without /api/v4), or GitHub's API root
+ * (https://api.github.com, https://HOST/api/v3).
+ */
+export function tokenApi(t: TokenRecord, override?: string): ForgeApi | null {
+  if (!hasTokenApi(t)) return null
+  let origin: string
+  let host: string
+  try {
+    const s = parseScope(t.scope)
+    origin = originOf(s)
+    host = s.host
+  } catch {
+    return null
+  }
+  const base = (override?.trim() || '').replace(/\/+$/, '')
+  if (t.provider === 'gitlab') {
+    const api = base ? (/\/api\/v4$/.test(base) ? base : `${base}/api/v4`) : `${origin}/api/v4`
+    return { kind: 'gitlab', url: `${api}/personal_access_tokens/self`, userUrl: `${api}/user` }
+  }
+  const root = base || (host === 'github.com' ? 'https://api.github.com' : `${origin}/api/v3`)
+  return { kind: 'github', url: `${root}/user` }
+}
+
+/** tokenApi with the per-host override from git config (one git spawn). */
+export function apiFor(t: TokenRecord, env: NodeJS.ProcessEnv = process.env): ForgeApi | null {
+  if (!hasTokenApi(t)) return null
+  let origin: string
+  try {
+    origin = originOf(parseScope(t.scope))
+  } catch {
+    return null
+  }
+  return tokenApi(t, configGetUrlmatch('credential.patApiUrl', origin, env))
+}

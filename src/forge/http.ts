@@ -1,0 +1,49 @@
+// The one request a forge gets: a GET with a deadline for the whole
+// exchange. Redirects are never followed (the token would go with them) and
+// the body is bounded.
+import type { IncomingHttpHeaders } from 'node:http'
+
+export interface HttpAnswer {
+  status: number
+  headers: IncomingHttpHeaders
+  body: string
+}
+
+/** GET with a deadline for the whole exchange; no redirects, at most 1 MiB of body. */
+export async function httpGet(url: URL, headers: Record<string, string>, timeoutMs: number): Promise<HttpAnswer> {
+  const target = new URL(url.href)
+  target.username = ''
+  target.password = ''
+  const mod = target.protocol === 'http:' ? await import('node:http') : await import('node:https')
+  return new Promise((resolve, reject) => {
+    const req = mod.request(target, { method: 'GET', headers }, res => {
+      const chunks: Buffer[] = []
+      let size = 0
+      res.on('data', (c: Buffer) => {
+        size += c.length
+        if (size > 1 << 20) req.destroy(Object.assign(new Error('the answer is over 1 MiB'), { code: 'ETOOBIG' }))
+        else chunks.push(c)
+      })
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }))
+      res.on('error', reject)
+    })
+    const timer = setTimeout(() => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEOUT' })), timeoutMs)
+    timer.unref()
+    req.on('error', reject)
+    req.on('close', () => clearTimeout(timer))
+    req.end()
+  })
+}
+
+/** Why a request failed, in words (the `unreachable` verdict's message). */
+export function networkReason(e: unknown, timeoutMs: number): string {
+  const code = (e as NodeJS.ErrnoException)?.code ?? ''
+  if (code === 'ETIMEOUT') return `no answer within ${timeoutMs / 1000} s (credential.pat.checkTimeout)`
+  if (code === 'ECONNREFUSED') return 'connection refused'
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host name not found'
+  if (code === 'ECONNRESET' || code === 'EPIPE') return 'the connection was cut'
+  if (code === 'EHOSTUNREACH' || code === 'ENETUNREACH') return 'network unreachable'
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) return `TLS certificate not trusted (${code}); NODE_EXTRA_CA_CERTS can add a CA`
+  if (code === 'ETOOBIG') return 'the answer is over 1 MiB'
+  return code || ((e as Error)?.message ?? String(e)).split('\n')[0]
+}
