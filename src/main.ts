@@ -14,7 +14,7 @@ async function main(argv: string[]): Promise<number> {
   streams = true
   // `daemon run` starts without yargs: a client may be waiting for it.
   if (argv.length === 2 && op === 'daemon' && argv[1] === 'run') {
-    return (await import('./daemon/server.js')).runDaemon()
+    return (await import('./daemon/run.js')).runDaemon()
   }
   const { COMMAND_NAMES, runCli } = await import('./cli/cli.js')
   // git-credential(1): helpers must ignore operations they do not know, so a

@@ -19,7 +19,7 @@ export const daemon: CommandModule<object, object> = {
         command: 'run',
         describe: 'run the daemon in the foreground (logs go to the log file; GIT_CREDENTIAL_PAT_TRACE=1 also to stderr)',
         handler: async () => {
-          process.exitCode = await (await import('../../daemon/server.js')).runDaemon()
+          process.exitCode = await (await import('../../daemon/run.js')).runDaemon()
         },
       })
       .command({

@@ -1,0 +1,62 @@
+// What the daemon answers once a connection has passed the handshake: one
+// reply per request (protocol.ts), malformed ones refused, never a crash.
+import { logger } from '../log/log.js'
+import type { SecretCache } from './cache.js'
+import type { IdleTimer } from './idle.js'
+import { invalidRequest, type Reply, type Request, type Status } from './protocol.js'
+import type { SessionStore } from './sessions.js'
+
+const log = logger('daemon')
+
+/** The parts of a running daemon that requests reach. */
+export interface Served {
+  cache: SecretCache
+  sessions: SessionStore
+  idle: IdleTimer
+  status(): Status
+  close(reason: string): void
+}
+
+/** Answer one decoded request. */
+export function handleRequest(d: Served, m: unknown): Reply {
+  const bad = invalidRequest(m)
+  if (bad) {
+    log.warn({ why: bad }, 'malformed request refused')
+    return { ok: false, error: bad }
+  }
+  const req = m as Request
+  d.idle.touch()
+  switch (req.op) {
+    case 'ping':
+      return { ok: true }
+    case 'status':
+      return { ok: true, status: d.status() }
+    case 'stop':
+      log.info({}, 'stop requested')
+      setImmediate(() => d.close('stop requested'))
+      return { ok: true }
+    case 'get': {
+      const secret = d.cache.get(req.name, req.stamp)
+      log.debug({ name: req.name, outcome: secret !== undefined ? 'hit' : 'miss' }, 'get')
+      return secret !== undefined ? { ok: true, secret } : { ok: true }
+    }
+    case 'put': {
+      const kept = d.cache.put(req.name, req.stamp, req.secret, req.since)
+      log.debug({ name: req.name, outcome: kept ? 'cached' : 'refused' }, 'put')
+      return { ok: true }
+    }
+    case 'forget':
+      d.cache.forget(req.name)
+      log.info({ name: req.name ?? '(all)' }, 'forget')
+      return { ok: true }
+    case 'session-put':
+      return d.sessions.put(req.scope, req.username, req.secret, req.expiresAt)
+    case 'session-get': {
+      const session = d.sessions.find(req)
+      log.debug({ host: req.host, path: req.path, outcome: session ? 'hit' : 'miss' }, 'session lookup')
+      return session ? { ok: true, session } : { ok: true }
+    }
+    case 'session-drop':
+      return { ok: true, dropped: d.sessions.erase(req) }
+  }
+}
