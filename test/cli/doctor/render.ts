@@ -1,15 +1,9 @@
-// doctor's verdict and its text: every problem with its fix, exit status
-// from the checks.
+// doctor's text: every problem with its fix, and the verdict line.
 import t from 'tap'
-import { allWell, renderChecks, type Check } from '../../../src/cli/commands/doctor.js'
+import type { Check } from '../../../src/cli/doctor/check.js'
+import { renderChecks } from '../../../src/cli/doctor/render.js'
 
 const c = (id: string, status: Check['status'], fix: string[] = [], details: string[] = []): Check => ({ id, status, summary: `${id} summary`, details, fix })
-
-t.test('allWell: ok and skipped checks only', async t => {
-  t.ok(allWell([c('a', 'ok'), c('b', 'skip')]))
-  t.notOk(allWell([c('a', 'ok'), c('b', 'warn')]))
-  t.notOk(allWell([c('a', 'fail')]))
-})
 
 t.test('text output: status, id, details and fixes', async t => {
   const out = renderChecks(

@@ -1,0 +1,34 @@
+// doctor: the cache daemon (SPEC §8).
+import { PatError } from '../../errors.js'
+import type { Status } from '../../daemon/protocol.js'
+import { daemonStatus } from '../commands/daemon.js'
+import type { Check } from './check.js'
+
+/** doctor's line about the daemon (SPEC §8): running or not, and a socket directory that would be refused. */
+export async function daemonCheck(env: NodeJS.ProcessEnv = process.env): Promise<Check> {
+  const mk = (status: Check['status'], summary: string, fix: string[] = []): Check => ({ id: 'daemon', status, summary, details: [], fix })
+  const { daemonMode } = await import('../../state/secrets.js')
+  const mode = await daemonMode(env)
+  const { DaemonClient } = await import('../../daemon/client.js')
+  const c = new DaemonClient(env)
+  let st: Status | null
+  try {
+    st = await daemonStatus(env)
+  } catch (e) {
+    if (!(e instanceof PatError)) throw e
+    // A refusal of the run directory itself, its key or socket: remove them,
+    // they are made again safely. A directory above it is the user's to fix,
+    // as the message says (another location, or chmod go-w).
+    const own = e.message.includes(c.paths.dir)
+    const fix = own
+      ? [`git-credential-pat daemon stop; rm -rf ${c.paths.dir}   (it is made again, safely, on demand)`]
+      : ['set XDG_RUNTIME_DIR (or GIT_CREDENTIAL_PAT_HOME) to a directory only you can write, or fix the directory as the message says']
+    return mk(mode === 'never' ? 'warn' : 'fail', e.message, fix)
+  }
+  if (st) {
+    const note = mode === 'never' ? ' although credential.pat.daemon is never' : ''
+    return mk('ok', `daemon running${note} (pid ${st.pid}, ${st.cached} cached, ${st.sessions} session-only, cache timeout ${st.cacheTimeout} s)`)
+  }
+  if (mode === 'never') return mk('ok', 'daemon not used (credential.pat.daemon=never): every git command reads the keychain')
+  return mk('ok', `daemon not running; ${mode === 'always' ? 'started' : 'started in the background'} by the next git command that needs a secret`)
+}
