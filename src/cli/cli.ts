@@ -1,6 +1,8 @@
-// The management CLI: one yargs command per file in src/commands/ (SPEC §5).
+// The management CLI: one yargs command per file in src/cli/commands/ (SPEC §5).
+// Handlers return their exit code (exit-code.ts); failures end in report().
 import yargs, { type CommandModule } from 'yargs'
 import { PatError, report } from '../errors.js'
+import { parseAndRun } from './exit-code.js'
 import { add } from './commands/add.js'
 import { list } from './commands/list.js'
 import { check } from './commands/check.js'
@@ -23,7 +25,8 @@ const COMMANDS: CommandModule<any, any>[] = [add, list, show, rotate, enable, di
 export const COMMAND_NAMES = COMMANDS.map(c => String(c.command).split(' ')[0]).concat(['completion', 'help'])
 
 export async function runCli(argv: string[]): Promise<number> {
-  let parser = yargs(joinDashValues(argv))
+  const args = joinDashValues(argv)
+  let parser = yargs(args)
     .scriptName('git-credential-pat')
     .usage(
       '$0 <command> [options]\n\nA git credential helper for personal access tokens.\ngit uses it as `credential.helper pat`; these commands manage the tokens.',
@@ -44,15 +47,12 @@ export async function runCli(argv: string[]): Promise<number> {
     })
   for (const c of COMMANDS) parser = parser.command(c)
   try {
-    await parser.parseAsync()
-    return typeof process.exitCode === 'number' ? process.exitCode : 0
+    const code = await parseAndRun(parser, args)
+    // doctor and `daemon run|status` still set process.exitCode until they return theirs.
+    return code || (typeof process.exitCode === 'number' ? process.exitCode : 0)
   } catch (e) {
-    if (e instanceof PatError && e.code === 'USAGE') {
-      // One line, as every error (SPEC §5); messages from handlers may quote input.
-      process.stderr.write(`git-credential-pat: ${usageLine(e.message)} (see git-credential-pat --help)\n`)
-      return 2
-    }
-    return report(e)
+    // One line, as every error (SPEC §5); usage messages from handlers may quote input.
+    return report(e instanceof PatError && e.code === 'USAGE' ? new PatError('USAGE', usageLine(e.message)) : e, { hint: true })
   }
 }
 

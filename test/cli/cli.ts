@@ -34,3 +34,15 @@ t.test('joinDashValues: a value that starts with a dash stays the value of --exp
   t.same(joinDashValues(['add', 'x', '--expires', '--name', 'n']), ['add', 'x', '--expires', '--name', 'n'], 'a flag is left alone')
   t.same(joinDashValues(['add', 'x', '--', '--expires', '-5d']), ['add', 'x', '--', '--expires', '-5d'], 'nothing after --')
 })
+
+t.test('runCli: a usage error is one line with the hint, exit 2', async t => {
+  const { runCli } = await import('../../src/cli/cli.js')
+  const { errSink } = await import('../../src/log/stderr.js')
+  const lines: string[] = []
+  const write = errSink.write
+  errSink.write = text => void lines.push(text)
+  t.teardown(() => void (errSink.write = write))
+  const secret = 'glpat-AbCdEf0123456789xyz'
+  t.equal(await runCli(['list', secret]), 2)
+  t.same(lines, ['git-credential-pat: Unknown argument: [redacted] (see git-credential-pat --help)\n'])
+})

@@ -1,6 +1,7 @@
 // `add SCOPE`: save a token for a host, group or repository (SPEC §5).
 import { hostname } from 'node:os'
 import type { CommandModule } from 'yargs'
+import { withExitCode } from '../exit-code.js'
 import { PatError } from '../../errors.js'
 import { parseScope, formatScope, originOf, type ParsedScope } from '../../core/scope.js'
 import { parseExpires } from '../../core/expiry.js'
@@ -61,12 +62,15 @@ export const add: CommandModule<object, AddArgs> = {
       .option('check', { type: 'boolean', describe: 'ask the forge about it right away: valid? expiry? (see check)' })
       .example('printf %s "$TOKEN" | $0 add gitlab.example.com/team/* --token-stdin --expires 90d --name ci-runner-7', 'provision a machine in one line')
       .example('$0 add github.com/acme/app --expires 2027-01-31', 'a fine-grained token for one repository (asks for it)') as never,
-  handler: async args => {
-    process.stdout.write(await addToken(args))
-  },
+  handler: withExitCode(async args => {
+    const r = await addToken(args)
+    process.stdout.write(r.text)
+    return r.ok ? 0 : 1
+  }),
 }
 
-export async function addToken(args: AddArgs, now = new Date(), env = process.env): Promise<string> {
+/** What was added, as text; `ok` is false when --check found the token dead or its forge unreachable. */
+export async function addToken(args: AddArgs, now = new Date(), env = process.env): Promise<{ text: string; ok: boolean }> {
   // A secret typed as an argument is already in shell history and `ps`; at
   // least do not store it, and do not echo it back.
   if (args.extra?.length || looksLikeToken(args.scope) || args.token !== undefined || args.password !== undefined) {
@@ -128,12 +132,13 @@ export async function addToken(args: AddArgs, now = new Date(), env = process.en
     configSet(key, 'true', '--global', env)
     lines.push(`set ${key}=true in your global git config, so git tells us which repository it is for`)
   }
+  let ok = true
   if (args.check) {
     const checked = await (await import('./check.js')).checkTokens([name], { now, env })
     lines.push(checked.text.trimEnd())
-    if (!checked.ok) process.exitCode = 1
+    ok = checked.ok
   }
-  return lines.join('\n') + '\n'
+  return { text: lines.join('\n') + '\n', ok }
 }
 
 /**

@@ -4,6 +4,7 @@
 // `erase` would after a 401. Exit 1 when a token is dead or the forge could
 // not be reached; "the forge does not say" is not a failure.
 import type { CommandModule } from 'yargs'
+import { withExitCode } from '../exit-code.js'
 import { readMetadata, updateMetadata, type TokenRecord } from '../../state/tokens.js'
 import { byName as lookUp } from './lookup.js'
 import { statePaths } from '../../state/paths.js'
@@ -35,11 +36,11 @@ export const check: CommandModule<object, CheckArgs> = {
           '(GitLab: the instance URL; GitHub: the API root, e.g. https://HOST/api/v3). ' +
           'Requests time out after credential.pat.checkTimeout (default 10s).',
       ) as never,
-  handler: async args => {
+  handler: withExitCode(async args => {
     const r = await checkTokens(args.names ?? [], { json: !!args.json })
     process.stdout.write(r.text)
-    if (!r.ok) process.exitCode = 1
-  },
+    return r.ok ? 0 : 1
+  }),
 }
 
 export interface CheckResult {

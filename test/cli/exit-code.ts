@@ -1,0 +1,41 @@
+// Handlers return their exit code (src/cli/exit-code.ts): yargs drops it,
+// the slot in the parse context carries it back, nested commands included.
+import t from 'tap'
+import yargs from 'yargs'
+import { parseAndRun, withExitCode } from '../../src/cli/exit-code.js'
+
+const parser = (argv: string[]) =>
+  yargs(argv)
+    .strict()
+    .exitProcess(false)
+    .fail((msg, err) => {
+      throw err ?? new Error(msg)
+    })
+    .command({ command: 'three', handler: withExitCode(() => 3) })
+    .command({ command: 'nothing', handler: withExitCode(async () => {}) })
+    .command({ command: 'plain', handler: () => {} })
+    .command({
+      command: 'outer',
+      builder: y => y.command({ command: 'inner', builder: i => i.option('json', { type: 'boolean' }), handler: withExitCode(async () => 4) }).demandCommand(1),
+      handler: () => {},
+    })
+
+t.test('the handler’s code comes back from parseAndRun', async t => {
+  for (const [argv, code] of [
+    [['three'], 3],
+    [['nothing'], 0],
+    [['plain'], 0],
+    [['outer', 'inner', '--json'], 4],
+  ] as const) {
+    t.equal(await parseAndRun(parser([...argv]), [...argv]), code, argv.join(' '))
+  }
+})
+
+t.test('each run has its own slot', async t => {
+  t.equal(await parseAndRun(parser(['three']), ['three']), 3)
+  t.equal(await parseAndRun(parser(['nothing']), ['nothing']), 0, 'the last run’s code does not leak')
+})
+
+t.test('the slot is not a flag', async t => {
+  await t.rejects(parseAndRun(parser(['three', '--exit-code', '1']), ['three', '--exit-code', '1']), /Unknown argument/)
+})

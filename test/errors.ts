@@ -1,0 +1,35 @@
+// One error path (src/errors.ts): code → exit code and hint, one stderr line.
+import t from 'tap'
+import { outcome, PatError, report } from '../src/errors.js'
+import { errSink } from '../src/log/stderr.js'
+
+function capture(t: { teardown(fn: () => void): void }): string[] {
+  const lines: string[] = []
+  const write = errSink.write
+  errSink.write = text => void lines.push(text)
+  t.teardown(() => void (errSink.write = write))
+  return lines
+}
+
+t.test('outcome: usage errors exit 2 with a hint, the rest 1', async t => {
+  t.same(outcome('USAGE'), { exitCode: 2, hint: 'see git-credential-pat --help' })
+  for (const code of ['PROTOCOL', 'SCOPE', 'NOT_FOUND', 'EXISTS', 'METADATA', 'LOCKED', 'KEYCHAIN', 'SOURCE', 'GIT', 'DAEMON', 'INPUT'] as const) {
+    t.same(outcome(code), { exitCode: 1 }, code)
+    t.equal(new PatError(code, 'x').exitCode, 1)
+  }
+  t.equal(new PatError('USAGE', 'x').exitCode, 2)
+})
+
+t.test('report: one line, the hint only when asked', async t => {
+  const lines = capture(t)
+  t.equal(report(new PatError('USAGE', 'bad\n  flag')), 2)
+  t.equal(report(new PatError('USAGE', 'bad flag'), { hint: true }), 2)
+  t.equal(report(new PatError('NOT_FOUND', 'no token'), { hint: true }), 1)
+  t.equal(report(new Error('boom\nmore')), 1)
+  t.same(lines, [
+    'git-credential-pat: bad flag\n',
+    'git-credential-pat: bad flag (see git-credential-pat --help)\n',
+    'git-credential-pat: no token\n',
+    'git-credential-pat: internal error: boom more\n',
+  ])
+})
