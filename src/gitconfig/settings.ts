@@ -88,9 +88,3 @@ export function parseBool(v: string | undefined): boolean | undefined {
   const n = /^-?\d+$/.test(s) ? Number(s) : NaN
   return Number.isNaN(n) ? undefined : n !== 0
 }
-
-/** Forget cached config (tests, or after this process changed it). */
-export function resetSettings(env: NodeJS.ProcessEnv = process.env): void {
-  listCache.delete(env)
-  urlCache.delete(env)
-}
