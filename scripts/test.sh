@@ -11,7 +11,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
-unit=(test/cli test/core test/daemon test/forge test/gitconfig test/log test/prompt test/state)
+unit=(test/*.ts test/cli test/core test/daemon test/forge test/gitconfig test/log test/prompt test/state)
 e2e=(test/e2e test/security test/faults)
 files=()
 checks=0

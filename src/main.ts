@@ -2,7 +2,7 @@
 // lean path in helper.ts. Everything else is the management CLI (yargs),
 // loaded only when asked for.
 import { OPERATIONS, runHelper, type Operation } from './git/helper.js'
-import { say } from './log/stderr.js'
+import { report } from './errors.js'
 import { runExitHooks } from './runtime/exit-hooks.js'
 
 /** Whether this process took a path that writes through process.stdout/stderr. */
@@ -56,8 +56,5 @@ function drained(name: 'stdout' | 'stderr'): Promise<void> {
 
 main(process.argv.slice(2)).then(
   code => leave(code),
-  err => {
-    say(`internal error: ${err instanceof Error ? err.message : String(err)}`)
-    return leave(1)
-  },
+  err => leave(report(err)),
 )

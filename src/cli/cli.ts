@@ -47,9 +47,7 @@ export async function runCli(argv: string[]): Promise<number> {
     })
   for (const c of COMMANDS) parser = parser.command(c)
   try {
-    const code = await parseAndRun(parser, args)
-    // doctor and `daemon run|status` still set process.exitCode until they return theirs.
-    return code || (typeof process.exitCode === 'number' ? process.exitCode : 0)
+    return await parseAndRun(parser, args)
   } catch (e) {
     // One line, as every error (SPEC §5); usage messages from handlers may quote input.
     return report(e instanceof PatError && e.code === 'USAGE' ? new PatError('USAGE', usageLine(e.message)) : e, { hint: true })

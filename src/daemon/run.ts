@@ -58,13 +58,14 @@ export async function runDaemon(env: NodeJS.ProcessEnv = process.env): Promise<n
   }
   await usePino() // after listening: clients are not kept waiting for it
   const h = handle
+  let code = 0
   for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => h.close(sig))
   process.on('uncaughtException', e => {
     log.fatal({ err: e.message }, 'daemon crashed; cached secrets dropped')
-    process.exitCode = 1
+    code = 1
     h.close('crash')
   })
   if (process.stderr.isTTY) process.stderr.write(`git-credential-pat: daemon listening on ${paths.socket} (pid ${process.pid})\n`)
   await h.closed
-  return typeof process.exitCode === 'number' ? process.exitCode : 0
+  return code
 }

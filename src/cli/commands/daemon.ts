@@ -4,6 +4,7 @@
 import type { Argv, CommandModule } from 'yargs'
 import { PatError } from '../../errors.js'
 import type { Status } from '../../daemon/protocol.js'
+import { withExitCode } from '../exit-code.js'
 
 interface StatusArgs {
   json?: boolean
@@ -17,9 +18,7 @@ export const daemon: CommandModule<object, object> = {
       .command({
         command: 'run',
         describe: 'run the daemon in the foreground (logs go to the log file; GIT_CREDENTIAL_PAT_TRACE=1 also to stderr)',
-        handler: async () => {
-          process.exitCode = await (await import('../../daemon/run.js')).runDaemon()
-        },
+        handler: withExitCode(async () => (await import('../../daemon/run.js')).runDaemon()),
       })
       .command({
         command: 'start',
@@ -39,12 +38,12 @@ export const daemon: CommandModule<object, object> = {
         command: 'status',
         describe: 'pid, uptime, how many secrets are cached, the timeouts (never a secret)',
         builder: s => s.option('json', { type: 'boolean', describe: 'machine-readable output' }) as never,
-        handler: async args => {
+        handler: withExitCode(async args => {
           const st = await daemonStatus()
           if (args.json) process.stdout.write(JSON.stringify(st ? { running: true, ...st } : { running: false }, null, 2) + '\n')
           else process.stdout.write(st ? describeStatus(st) : `daemon not running (it starts on demand; socket would be ${await socketPath()})\n`)
-          if (!st) process.exitCode = 1
-        },
+          return st ? 0 : 1
+        }),
       })
       .demandCommand(1, 'name an action: run, start, stop or status')
       .example('$0 daemon status', '')

@@ -1,6 +1,7 @@
 // `doctor` (SPEC §5): the command; the checks are in src/cli/doctor/.
 import type { CommandModule } from 'yargs'
 import { runDoctor } from '../doctor/index.js'
+import { withExitCode } from '../exit-code.js'
 
 export const doctor: CommandModule<object, { json?: boolean }> = {
   command: 'doctor',
@@ -10,9 +11,9 @@ export const doctor: CommandModule<object, { json?: boolean }> = {
       .option('json', { type: 'boolean', describe: 'machine-readable output' })
       .example('$0 doctor', 'exit status 0 when all is well, 1 otherwise')
       .example('git credential-pat doctor --json | jq ".checks[] | select(.status != \\"ok\\")"', '') as never,
-  handler: async args => {
+  handler: withExitCode(async args => {
     const { output, ok } = await runDoctor(Boolean(args.json))
     process.stdout.write(output)
-    process.exitCode = ok ? 0 : 1
-  },
+    return ok ? 0 : 1
+  }),
 }
