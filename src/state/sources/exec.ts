@@ -3,7 +3,7 @@
 // time; its output never reaches an error message.
 import { spawn } from 'node:child_process'
 import { PatError } from '../../errors.js'
-import { firstLine } from './index.js'
+import { firstLine } from './first-line.js'
 
 export function execTimeoutMs(env: NodeJS.ProcessEnv): number {
   const n = Number(env.GIT_CREDENTIAL_PAT_EXEC_TIMEOUT_MS)

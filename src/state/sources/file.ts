@@ -2,7 +2,7 @@
 // closed to group and others, as ssh does for private keys.
 import { readFileSync, statSync } from 'node:fs'
 import { PatError } from '../../errors.js'
-import { firstLine } from './index.js'
+import { firstLine } from './first-line.js'
 
 export function readSecretFile(name: string, path: string): string {
   let st

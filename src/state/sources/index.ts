@@ -2,6 +2,7 @@
 // env:VAR, file:PATH, exec:COMMAND for machines without a keyring. Errors name
 // the token and the source, never the secret.
 import { PatError } from '../../errors.js'
+import { firstLine } from './first-line.js'
 import type { TokenRecord } from '../tokens.js'
 import * as keychain from './keychain.js'
 
@@ -45,8 +46,6 @@ export async function readSecret(t: TokenRecord, env: NodeJS.ProcessEnv = proces
   if (kind === 'exec') return (await import('./exec.js')).runSecretCommand(t.name, arg, env)
   throw new PatError('SOURCE', `token '${t.name}' has an unknown source '${kind}'`)
 }
-
-export const firstLine = (s: string) => s.split(/\r?\n/, 1)[0].trim()
 
 /** Only keychain tokens have a secret we own; others are read where they live. */
 export async function writeSecret(t: TokenRecord, secret: string): Promise<void> {
