@@ -34,3 +34,6 @@ export function parseExpires(text: string, now: Date): string | null {
 export function daysLeft(expires: string, now: Date): number {
   return Math.floor((Date.parse(expires) - now.getTime()) / 86_400_000)
 }
+
+/** The calendar day (UTC) of an ISO timestamp, as every message shows it. */
+export const day = (iso: string): string => iso.slice(0, 10)

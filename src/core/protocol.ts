@@ -26,6 +26,13 @@ export interface Credential {
 
 export const MAX_LINE = 65535
 
+/**
+ * The secret a credential carries: `credential=` when git sent it with an
+ * `authtype` (git ≥ 2.46, capability[]=authtype), else `password=`.
+ */
+export const sentSecret = (c: Pick<Credential, 'authtype' | 'credential' | 'password'>): string | undefined =>
+  c.authtype && c.credential ? c.credential : c.password
+
 export function emptyCredential(): Credential {
   return { capability: [], wwwauth: [], state: [] }
 }

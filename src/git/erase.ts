@@ -3,7 +3,7 @@
 // anything; a password, when sent, must be equal, so a different token for
 // the same URL is never touched. What `store` saved is deleted; tokens made
 // with `add` are marked rejected instead, so the user can see why and rotate.
-import type { Credential } from '../core/protocol.js'
+import { sentSecret, type Credential } from '../core/protocol.js'
 import { eraseMatches, targetOf } from '../core/scope.js'
 import { scopeOf } from '../core/select.js'
 import { updateMetadata, type TokenRecord } from '../state/tokens.js'
@@ -29,7 +29,7 @@ export async function erase(cred: Credential, deps: EraseDeps = {}): Promise<voi
   if (!cred.protocol || !cred.host) return void note({ outcome: 'ignored', why: 'erase without protocol and host' })
   const target = targetOf(cred)
   if (!target) return
-  const sent = cred.authtype && cred.credential ? cred.credential : cred.password
+  const sent = sentSecret(cred)
   const url = describe(cred)
   // A token typed at the prompt that failed is forgotten (SPEC §7).
   dropPending(statePaths(env).pending, cred, now)

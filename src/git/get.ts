@@ -10,6 +10,7 @@ import { resolveRefreshToken, resolveSecret, sessionAnswer } from '../state/secr
 import { say } from '../log/stderr.js'
 import { PatError } from '../errors.js'
 import { nearExpiry } from '../core/warn.js'
+import { day } from '../core/expiry.js'
 
 export interface GetDeps {
   now?: Date
@@ -47,8 +48,6 @@ export async function get(cred: Credential, deps: GetDeps = {}): Promise<string>
   // Nothing usable: ask the user, if we may (SPEC §7); prompt code loads only now.
   return (await import('../prompt/prompt.js')).promptForToken(cred, found, { env, now })
 }
-
-const day = (iso: string) => iso.slice(0, 10)
 
 const said = new Set<string>()
 

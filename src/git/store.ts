@@ -1,7 +1,7 @@
 // `store`: git reports a credential that worked (SPEC §2). If it is one of
 // ours, only its last use is recorded. Otherwise it is saved as a new token
 // scoped to exactly what git sent, with its expiry and refresh token.
-import type { Credential } from '../core/protocol.js'
+import { sentSecret, type Credential } from '../core/protocol.js'
 import { formatScope, normalisePath, targetOf, type Scope, type Target } from '../core/scope.js'
 import { isExpired, scopeOf, usable } from '../core/select.js'
 import { readTokensFor, updateMetadata, type Metadata, type TokenRecord } from '../state/tokens.js'
@@ -25,7 +25,7 @@ export async function store(cred: Credential, deps: StoreDeps = {}): Promise<voi
   if (await settlePending(cred, env, now)) return void note({ outcome: 'prompt-settled' })
   // A session-only token the daemon handed out: never written anywhere (SPEC §8).
   if (await isSessionCredential(cred, env)) return void note({ outcome: 'session' })
-  const secret = cred.authtype && cred.credential ? cred.credential : cred.password
+  const secret = sentSecret(cred)
   // git's credential-store keeps an empty username or password (t0303 "can store empty username"); so do we.
   if (secret === undefined || !cred.protocol || !cred.host) return
   if (!cred.authtype && cred.username === undefined) return

@@ -3,7 +3,8 @@
 import { parseExpires } from '../core/expiry.js'
 import type { Choice } from '../state/pending.js'
 import type { Io } from './channel.js'
-import { day, parseChoice, type Plan } from './plan.js'
+import { parseChoice, type Plan } from './plan.js'
+import { day } from '../core/expiry.js'
 
 export interface Answers {
   username: string

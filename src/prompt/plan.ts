@@ -5,6 +5,7 @@ import { formatScope, targetOf, type Scope } from '../core/scope.js'
 import type { Candidate } from '../core/select.js'
 import { CONVENTIONS, defaultTokenName, type Provider } from '../core/providers.js'
 import type { Choice } from '../state/pending.js'
+import { day } from '../core/expiry.js'
 
 /** Everything the questions need, worked out before asking (pure). */
 export interface Plan {
@@ -24,7 +25,6 @@ export interface Plan {
 }
 
 /** The day of an ISO time, as the prompt shows it. */
-export const day = (iso: string) => iso.slice(0, 10)
 
 /** Why we are asking, best candidate first. */
 export function reasons(found: readonly Candidate[], url: string): string[] {

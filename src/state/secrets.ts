@@ -4,7 +4,7 @@
 // daemon is optional at every step: absent, slow or dead, the answer comes
 // from the source. Also the process side of session-only tokens.
 import type { Credential } from '../core/protocol.js'
-import { formatCredential } from '../core/protocol.js'
+import { formatCredential, sentSecret } from '../core/protocol.js'
 import type { TokenRecord } from './tokens.js'
 import { readSecret, refreshAccount } from './sources/index.js'
 import { storeId } from './keychain-account.js'
@@ -187,7 +187,7 @@ export async function isSessionCredential(cred: Credential, env: NodeJS.ProcessE
 export async function dropSessions(cred: Credential, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const c = await client(env)
   if (!c) return 0
-  const secret = cred.authtype && cred.credential ? cred.credential : cred.password
+  const secret = sentSecret(cred)
   const r = await c.call({ op: 'session-drop', protocol: cred.protocol, host: cred.host, path: cred.path, username: cred.username, secret })
   return r?.ok ? (r.dropped ?? 0) : 0
 }

@@ -4,7 +4,7 @@ import type { CommandModule } from 'yargs'
 import { withExitCode } from '../exit-code.js'
 import { PatError } from '../../errors.js'
 import { parseScope, formatScope, originOf, type ParsedScope } from '../../core/scope.js'
-import { parseExpires } from '../../core/expiry.js'
+import { day, parseExpires } from '../../core/expiry.js'
 import { CONVENTIONS, PROVIDERS, defaultTokenName, guessProvider, isProvider, type Provider } from '../../core/providers.js'
 import { readMetadata, updateMetadata, type TokenRecord, type Access } from '../../state/tokens.js'
 import { statePaths } from '../../state/paths.js'
@@ -124,7 +124,7 @@ export async function addToken(args: AddArgs, now = new Date(), env = process.en
     else meta.tokens.push(record)
   })
 
-  const lines = [`added token '${name}' for ${scopeText} (user ${username}, ${expires ? `expires ${expires.slice(0, 10)}` : 'expiry unknown'})`]
+  const lines = [`added token '${name}' for ${scopeText} (user ${username}, ${expires ? `expires ${day(expires)}` : 'expiry unknown'})`]
   if (expires && Date.parse(expires) <= now.getTime()) lines.push(`warning: that expiry is in the past; the token will not be sent`)
   if (parsed.path.length) {
     // git sends the repository path only with credential.useHttpPath (gitcredentials(7)).

@@ -4,6 +4,7 @@ import { updateMetadata, type TokenRecord } from '../../state/tokens.js'
 import { statePaths } from '../../state/paths.js'
 import { isExpired } from '../../core/select.js'
 import { byName } from './lookup.js'
+import { day } from '../../core/expiry.js'
 
 interface NamesArgs {
   names: string[]
@@ -38,7 +39,7 @@ export async function setState(names: string[], state: 'active' | 'disabled', no
     const verb = state === 'active' ? 'enabled' : 'disabled'
     lines.push(was === state ? `'${t.name}' was already ${state === 'active' ? 'active' : 'disabled'}` : `${verb} '${t.name}' (${t.scope}; was ${was})`)
     if (state === 'active' && isExpired(t, now)) {
-      lines.push(`note: '${t.name}' expired on ${t.expires!.slice(0, 10)}, so it is still not sent; run: git-credential-pat rotate ${t.name} --expires …`)
+      lines.push(`note: '${t.name}' expired on ${day(t.expires!)}, so it is still not sent; run: git-credential-pat rotate ${t.name} --expires …`)
     }
   }
   return lines.join('\n') + '\n'

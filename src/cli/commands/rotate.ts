@@ -9,6 +9,7 @@ import { readNewSecret } from '../../prompt/secret-input.js'
 import { refreshAccount, writeSecret } from '../../state/sources/index.js'
 import { deleteSecret } from '../../state/sources/keychain.js'
 import { byName } from './lookup.js'
+import { day } from '../../core/expiry.js'
 
 interface RotateArgs {
   name: string
@@ -70,7 +71,7 @@ export async function rotateToken(args: RotateArgs, now = new Date(), env = proc
   })
 
   const what = ours ? 'replaced the secret of' : `marked as rotated (its secret stays in ${t.source.split(':')[0]}:…)`
-  const lines = [`${what} '${t.name}' for ${t.scope} (${t.expires ? `expires ${t.expires.slice(0, 10)}` : 'expiry unknown'}, ${t.state})`]
+  const lines = [`${what} '${t.name}' for ${t.scope} (${t.expires ? `expires ${day(t.expires)}` : 'expiry unknown'}, ${t.state})`]
   if (t.state === 'disabled') notes.push(`it is still disabled; turn it on with: git-credential-pat enable ${t.name}`)
   if (t.expires && Date.parse(t.expires) <= now.getTime()) notes.push('warning: that expiry is in the past; the token will not be sent')
   return [...lines, ...notes].join('\n') + '\n'

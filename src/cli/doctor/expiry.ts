@@ -1,7 +1,7 @@
 // doctor: tokens expired (never sent) or expiring soon.
 import type { TokenRecord } from '../../state/tokens.js'
 import { isExpired } from '../../core/select.js'
-import { daysLeft } from '../../core/expiry.js'
+import { day, daysLeft } from '../../core/expiry.js'
 import { check, type Check } from './check.js'
 
 const DAY = 86_400_000
@@ -21,8 +21,8 @@ export function checkExpiry(tokens: TokenRecord[], now: Date, days: number): Che
       .filter(Boolean)
       .join(', '),
     [
-      ...expired.map(t => `${t.name} (${t.scope}) expired on ${t.expires!.slice(0, 10)}`),
-      ...soon.map(t => `${t.name} (${t.scope}) expires on ${t.expires!.slice(0, 10)}, ${left(t)}`),
+      ...expired.map(t => `${t.name} (${t.scope}) expired on ${day(t.expires!)}`),
+      ...soon.map(t => `${t.name} (${t.scope}) expires on ${day(t.expires!)}, ${left(t)}`),
     ],
     [...expired, ...soon].map(t => `make a new token on the forge, then: git-credential-pat rotate ${t.name} --expires YYYY-MM-DD   (or remove ${t.name})`),
   )
