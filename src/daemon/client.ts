@@ -186,24 +186,20 @@ export class DaemonClient {
       this.lastFailure = undefined
       return r
     } catch (err) {
-      const e = unsafeAsPatError(err)
-      if (e instanceof PatError) {
-        if (opts.strict) throw e
-        this.refusal = e.message
-        this.lastFailure = 'unsafe'
+      if (this.unsafe(err, opts.strict)) {
         this.down = true
         return null
       }
-      if (e instanceof DaemonUnavailable) {
-        this.lastFailure = e.why
-        if (e.why !== 'absent') this.down = true
+      if (err instanceof DaemonUnavailable) {
+        this.lastFailure = err.why
+        if (err.why !== 'absent') this.down = true
         return null
       }
-      if ((e as NodeJS.ErrnoException).code) {
+      if ((err as NodeJS.ErrnoException).code) {
         this.lastFailure = 'error'
         return null
       }
-      throw e
+      throw err
     }
   }
 
@@ -241,6 +237,19 @@ export class DaemonClient {
     return true
   }
 
+  /**
+   * An unsafe socket or peer: thrown for management commands (strict),
+   * else remembered and reported once by the caller. False for other errors.
+   */
+  private unsafe(err: unknown, strict: boolean | undefined): boolean {
+    const e = unsafeAsPatError(err)
+    if (!(e instanceof PatError)) return false
+    if (strict) throw e
+    this.refusal = e.message
+    this.lastFailure = 'unsafe'
+    return true
+  }
+
   /** Make sure a daemon answers, starting one if needed; false if none did within waitMs. */
   async ensureRunning(waitMs = 1500, opts: { strict?: boolean } = {}): Promise<boolean> {
     const ping = async () => {
@@ -248,14 +257,7 @@ export class DaemonClient {
         if (!checkClientPaths(this.paths)) return false
         return (await request(this.paths, { op: 'ping' }, 300)).ok
       } catch (err) {
-        const e = unsafeAsPatError(err)
-        if (e instanceof PatError) {
-          if (opts.strict) throw e
-          this.refusal = e.message
-          this.lastFailure = 'unsafe'
-          return null // unsafe: do not start one beside it
-        }
-        return false
+        return this.unsafe(err, opts.strict) ? null : false // unsafe: do not start one beside it
       }
     }
     let ok = await ping()
