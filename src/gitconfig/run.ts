@@ -3,9 +3,12 @@
 import { spawnSync } from 'node:child_process'
 import { PatError } from '../errors.js'
 
-/** Run git, failing with a GIT error only when it cannot be started. */
+/**
+ * Run git, failing with a GIT error only when it cannot be started. Bounded
+ * (5 s): a helper must never hang git, not even on its own config.
+ */
 export function git(args: string[], env: NodeJS.ProcessEnv = process.env): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync('git', args, { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const r = spawnSync('git', args, { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 5000 })
   if (r.error) throw new PatError('GIT', `cannot run git: ${r.error.message}`)
   return { status: r.status, stdout: r.stdout, stderr: r.stderr }
 }
@@ -22,21 +25,7 @@ export function configGetUrlmatch(key: string, url: string, env?: NodeJS.Process
   return r.status === 0 ? r.stdout.replace(/\n$/, '') : undefined
 }
 
-export function configGetAll(key: string, scope: '--global' | '--local' | undefined, env?: NodeJS.ProcessEnv): string[] {
-  const r = git(['config', ...(scope ? [scope] : []), '--get-all', key], env)
-  return r.status === 0 ? r.stdout.split('\n').filter(Boolean) : []
-}
-
 export function configSet(key: string, value: string, scope: '--global' | '--local' = '--global', env?: NodeJS.ProcessEnv): void {
   const r = git(['config', scope, key, value], env)
   if (r.status !== 0) throw new PatError('GIT', `git config ${scope} ${key} failed: ${r.stderr.trim()}`)
-}
-
-/** Replace every value of a multi-valued key with `values`, in order. */
-export function configReplaceAll(key: string, values: string[], scope: '--global' | '--local', env?: NodeJS.ProcessEnv): void {
-  git(['config', scope, '--unset-all', key], env)
-  for (const v of values) {
-    const r = git(['config', scope, '--add', key, v], env)
-    if (r.status !== 0) throw new PatError('GIT', `git config ${scope} --add ${key} failed: ${r.stderr.trim()}`)
-  }
 }

@@ -3,7 +3,7 @@
 // plus one `--get-urlmatch credential URL` per URL when `credential.<url>.*`
 // keys exist for the name asked about.
 // Failures read as "unset": a helper must never break git over its config.
-import { spawnSync } from 'node:child_process'
+import { git } from './run.js'
 
 type Entries = Map<string, string[]>
 
@@ -36,7 +36,7 @@ function parseZ(out: string): Entries {
 
 function run(args: string[], env: NodeJS.ProcessEnv): Entries {
   try {
-    const r = spawnSync('git', ['config', '-z', ...args], { encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 })
+    const r = git(['config', '-z', ...args], env)
     return r.status === 0 ? parseZ(r.stdout) : new Map()
   } catch {
     return new Map()

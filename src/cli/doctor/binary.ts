@@ -1,17 +1,16 @@
 // doctor: the binary git runs for `git credential-pat`.
 import { accessSync, constants, realpathSync } from 'node:fs'
-import { spawnSync } from 'node:child_process'
 import { join, delimiter } from 'node:path'
 import { launcherPath } from '../../runtime/install.js'
+import { git } from '../../gitconfig/run.js'
 import { check, type Check } from './check.js'
 
-/** bin/git-credential-pat of this installation (dist/commands/ → ../../bin). */
+/** bin/git-credential-pat of this installation. */
 export const OUR_BIN = launcherPath()
 
 export function checkBinary(env: NodeJS.ProcessEnv): Check {
   // `git credential-pat` looks in git's exec-path first, then in PATH.
-  const r = spawnSync('git', ['--exec-path'], { encoding: 'utf8', env })
-  const dirs = [...(r.status === 0 ? [r.stdout.trim()] : []), ...(env.PATH ?? '').split(delimiter).filter(Boolean)]
+  const dirs = [...gitExecPath(env), ...(env.PATH ?? '').split(delimiter).filter(Boolean)]
   let found: string | undefined
   for (const d of dirs) {
     const f = join(d, 'git-credential-pat')
@@ -42,4 +41,14 @@ export function checkBinary(env: NodeJS.ProcessEnv): Check {
     )
   }
   return check('binary', 'ok', `\`git credential-pat\` runs ${found}${found === OUR_BIN ? '' : ` (-> ${real(found)}, this installation)`}`)
+}
+
+/** git's exec-path, where `git credential-pat` looks first; none when git cannot run. */
+function gitExecPath(env: NodeJS.ProcessEnv): string[] {
+  try {
+    const r = git(['--exec-path'], env)
+    return r.status === 0 ? [r.stdout.trim()] : []
+  } catch {
+    return []
+  }
 }
