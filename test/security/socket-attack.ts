@@ -183,11 +183,13 @@ t.test('(A) an attacker-writable directory on the path: refused, and the swappin
   t.equal(att.connections(), 0, 'nothing connected to the attacker at all')
   t.notOk(answers.has(INJECTED), 'no answer came from the attacker')
   t.same([...answers], [], 'no answer at all: the client refuses that layout')
-  // Which refusal depends on what the swapper had in place at that moment;
-  // with our own directory there, it is the open directory above it.
+  // Which refusal depends on what the swapper had in place at that moment:
+  // the open directory above ours, or the attacker's directory itself (a
+  // loaded machine can see only the latter in a whole run).
+  t.ok(refusals.size > 0, 'the client said why it refused')
   t.ok(
-    [...refusals].some(r => /shared is writable by other users \(mode 777\)/.test(r)),
-    `the open directory is named: ${[...refusals].join(' | ')}`,
+    [...refusals].every(r => /shared is writable by other users \(mode 777\)|is owned by uid 65534, not you/.test(r)),
+    `each refusal names the open directory or the stranger's: ${[...refusals].join(' | ')}`,
   )
   t.ok(
     [...refusals].every(r => /refusing/.test(r)),
