@@ -5,6 +5,7 @@ import { PatError, report } from '../errors.js'
 import { parseAndRun } from './exit-code.js'
 import { add } from './commands/add.js'
 import { list } from './commands/list.js'
+import { which } from './commands/which.js'
 import { check } from './commands/check.js'
 import { show } from './commands/show.js'
 import { rotate } from './commands/rotate.js'
@@ -20,7 +21,7 @@ import { readMetadata } from '../state/tokens.js'
 import { statePaths } from '../state/paths.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const COMMANDS: CommandModule<any, any>[] = [add, list, show, rotate, enable, disable, remove, check, setup, doctor, daemon, logCommand]
+const COMMANDS: CommandModule<any, any>[] = [add, list, which, show, rotate, enable, disable, remove, check, setup, doctor, daemon, logCommand]
 
 export const COMMAND_NAMES = COMMANDS.map(c => String(c.command).split(' ')[0]).concat(['completion', 'help'])
 

@@ -60,7 +60,17 @@ export function isProvider(p: string): p is Provider {
   return (PROVIDERS as readonly string[]).includes(p)
 }
 
-/** The token name `add` and the prompt suggest: `<host>-<machine hostname>`. */
-export function defaultTokenName(host: string, machine: string): string {
-  return `${host.replace(/[[\]:]/g, '')}-${machine.split('.')[0]}`
+/**
+ * The token name `add` and the prompt suggest: `<host>[-<path>]-<machine
+ * hostname>`, the path being the scope's group or repository, so tokens of
+ * one host for different scopes get different names (`gitlab.com-team-vm`
+ * for `gitlab.com/team/*`). Callers make it unique (-2, -3 …).
+ */
+export function defaultTokenName(host: string, machine: string, path: readonly string[] = []): string {
+  const name = [host.replace(/[[\]:]/g, ''), ...path, machine.split('.')[0]]
+    .filter(Boolean)
+    .join('-')
+    .replace(/[^A-Za-z0-9._@+-]+/g, '_')
+  // Room for a -N suffix within add's 128 characters.
+  return name.slice(0, 120)
 }

@@ -83,7 +83,8 @@ t.test('add: default usernames and names per forge', async t => {
   const list = await listJson(sb)
   for (const [scope, username, provider] of cases) {
     const tok = list.find(x => x.scope === scope)
-    t.match(tok, { username, provider, name: `${scope.split('/')[0]}-${host}` }, scope)
+    // The default name follows the scope: host, path segments, machine (issue 13).
+    t.match(tok, { username, provider, name: `${scope.split('/').join('-')}-${host}` }, scope)
   }
   for (const scope of ['codeberg.org', 'git.launchpad.net/~team/proj', 'gitea.com']) {
     const r = await sb.pat(['add', scope, '--token-stdin'], { input: 'x-secret-value' })
@@ -134,7 +135,8 @@ t.test('add refuses tokens on the command line and taken names', async t => {
   await ok(sb, ['add', 'gitlab.com', '--token-stdin', '--name', 'gl'], 'first-secret-1')
   const dup = await sb.pat(['add', 'gitlab.com/x/*', '--token-stdin', '--name', 'gl'], { input: 'second-secret-2' })
   t.equal(dup.code, 1)
-  t.match(dup.stderr, /a token named 'gl' exists; choose another --name, or --force to replace it/)
+  // Replacing is never suggested for a token of another scope (issue 13).
+  t.match(dup.stderr, /a token named 'gl' exists for another scope, gitlab\.com; choose another --name, or leave --name out for a free one/)
   t.equal((await get(sb, 'https://gitlab.com/a/b')).password, 'first-secret-1', 'the first one is untouched')
   await ok(sb, ['add', 'gitlab.com/x/*', '--token-stdin', '--name', 'gl', '--force'], 'second-secret-2')
   t.match(await listJson(sb), [{ name: 'gl', scope: 'gitlab.com/x/*' }])

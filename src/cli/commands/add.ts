@@ -6,7 +6,8 @@ import { PatError } from '../../errors.js'
 import { parseScope, formatScope, originOf, type ParsedScope } from '../../core/scope.js'
 import { day, parseExpires } from '../../core/expiry.js'
 import { CONVENTIONS, PROVIDERS, defaultTokenName, guessProvider, isProvider, type Provider } from '../../core/providers.js'
-import { readMetadata, updateMetadata, type TokenRecord, type Access } from '../../state/tokens.js'
+import { readMetadata, updateMetadata, SCHEMA_VERSION, type TokenRecord, type Access } from '../../state/tokens.js'
+import { uniqueName } from '../../git/store.js'
 import { statePaths } from '../../state/paths.js'
 import { refreshAccount, validateSource, writeSecret } from '../../state/sources/index.js'
 import { deleteSecret } from '../../state/sources/keychain.js'
@@ -42,7 +43,7 @@ export const add: CommandModule<object, AddArgs> = {
     y
       .positional('scope', { type: 'string', demandOption: true, describe: '[http://|https://]HOST[:PORT][/PATH[/*]] or a clone URL' })
       .positional('extra', { type: 'string', array: true, hidden: true })
-      .option('name', { type: 'string', describe: 'unique name (default: <host>-<machine hostname>)' })
+      .option('name', { type: 'string', describe: 'unique name (default: <host>[-<path>]-<machine hostname>, with -2, -3 … if taken)' })
       .option('username', { type: 'string', describe: 'username git sends (default: the forge convention)' })
       .option('provider', { type: 'string', choices: PROVIDERS, describe: 'forge type for self-hosted instances' })
       .option('expires', { type: 'string', describe: 'expiry: 2027-01-31, 90d, 12w, 6m or 1y' })
@@ -82,16 +83,14 @@ export async function addToken(args: AddArgs, now = new Date(), env = process.en
   const parsed = scopeArg(args.scope)
   const scopeText = formatScope(parsed)
   const provider = pickProvider(args.provider, parsed.host, originOf(parsed), env)
-  const name = args.name ?? defaultTokenName(parsed.host, hostname())
-  if (!/^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/.test(name)) {
-    const shown = looksLikeToken(name) || /[\x00-\x1f\x7f]/.test(name) ? '' : ` '${name}'`
+  const base = args.name ?? defaultTokenName(parsed.host, hostname(), parsed.path)
+  if (!/^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/.test(base)) {
+    const shown = looksLikeToken(base) || /[\x00-\x1f\x7f]/.test(base) ? '' : ` '${base}'`
     throw new PatError('USAGE', `--name${shown}: use letters, digits and . _ @ + - (at most 128; no spaces, newlines or control characters)`)
   }
   const expires = args.expires !== undefined ? expiresArg(args.expires, now) : null
   // Before any question, so nobody types a token for a name that is taken.
-  if (!args.force && readMetadata(statePaths(env).metadata).tokens.some(t => t.name === name)) {
-    throw new PatError('EXISTS', `a token named '${name}' exists; choose another --name, or --force to replace it`)
-  }
+  pickName(readMetadata(statePaths(env).metadata).tokens, args.name, base, scopeText, args.force)
   const username = checkUsername(
     args.username ?? parsed.username ?? CONVENTIONS[provider].username ?? (await askUsername(provider, parsed.host, args.tokenStdin)),
   )
@@ -99,7 +98,7 @@ export async function addToken(args: AddArgs, now = new Date(), env = process.en
   const secret = source === 'keychain' ? await readNewSecret({ tokenStdin: args.tokenStdin, question: `Token for ${scopeText} (input hidden): ` }) : undefined
 
   const record: TokenRecord = {
-    name,
+    name: base,
     scope: scopeText,
     username,
     provider,
@@ -114,8 +113,9 @@ export async function addToken(args: AddArgs, now = new Date(), env = process.en
   }
   const paths = statePaths(env)
   await updateMetadata(paths.metadata, async meta => {
+    // Again under the lock: another add may have taken the name meanwhile.
+    const name = (record.name = pickName(meta.tokens, args.name, base, scopeText, args.force))
     const i = meta.tokens.findIndex(t => t.name === name)
-    if (i >= 0 && !args.force) throw new PatError('EXISTS', `a token named '${name}' exists; choose another --name, or --force to replace it`)
     if (secret !== undefined) await writeSecret(record, secret)
     else if (i >= 0 && meta.tokens[i].source === 'keychain') await deleteSecret(name).catch(() => false)
     // The replaced token's refresh token belonged to it, not to the new one.
@@ -124,7 +124,7 @@ export async function addToken(args: AddArgs, now = new Date(), env = process.en
     else meta.tokens.push(record)
   })
 
-  const lines = [`added token '${name}' for ${scopeText} (user ${username}, ${expires ? `expires ${day(expires)}` : 'expiry unknown'})`]
+  const lines = [`added token '${record.name}' for ${scopeText} (user ${username}, ${expires ? `expires ${day(expires)}` : 'expiry unknown'})`]
   if (expires && Date.parse(expires) <= now.getTime()) lines.push(`warning: that expiry is in the past; the token will not be sent`)
   if (parsed.path.length) {
     // git sends the repository path only with credential.useHttpPath (gitcredentials(7)).
@@ -134,11 +134,26 @@ export async function addToken(args: AddArgs, now = new Date(), env = process.en
   }
   let ok = true
   if (args.check) {
-    const checked = await (await import('./check.js')).checkTokens([name], { now, env })
+    const checked = await (await import('./check.js')).checkTokens([record.name], { now, env })
     lines.push(checked.text.trimEnd())
     ok = checked.ok
   }
   return { text: lines.join('\n') + '\n', ok }
+}
+
+/**
+ * The name of a new token. An explicit --name must be free, or
+ * replaced with --force; the default follows the scope and gets -2, -3 …
+ * when taken (as the prompt's names do), so it never replaces a token of
+ * another scope; --force replaces it only when it has the same scope.
+ */
+export function pickName(tokens: readonly TokenRecord[], explicit: string | undefined, base: string, scope: string, force?: boolean): string {
+  const taken = tokens.find(t => t.name === base)
+  if (!taken || (force && (explicit !== undefined || taken.scope === scope))) return base
+  if (explicit === undefined) return uniqueName({ version: SCHEMA_VERSION, tokens: [...tokens] }, base)
+  // Replacing is offered only for a token of the same scope.
+  const how = taken.scope === scope ? 'choose another --name, or --force to replace it' : 'choose another --name, or leave --name out for a free one'
+  throw new PatError('EXISTS', `a token named '${base}' exists for ${taken.scope === scope ? '' : 'another scope, '}${taken.scope}; ${how}`)
 }
 
 /**
