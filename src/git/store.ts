@@ -11,6 +11,7 @@ import { isSessionCredential, resolveSecret } from '../state/secrets.js'
 import { note } from '../log/log.js'
 import { setSecret, deleteSecret } from '../state/sources/keychain.js'
 import { settlePending } from '../state/pending.js'
+import { uniqueName } from '../core/names.js'
 
 export interface StoreDeps {
   now?: Date
@@ -113,7 +114,10 @@ async function saveNew(meta: Metadata, cred: Credential, secret: string, scopeTe
   const fresh = !rec
   if (!rec) {
     rec = {
-      name: uniqueName(meta, storeName(scope, username)),
+      name: uniqueName(
+        meta.tokens.map(t => t.name),
+        storeName(scope, username),
+      ),
       scope: scopeText,
       username,
       provider: 'generic',
@@ -149,10 +153,4 @@ function storeName(scope: Scope, username: string): string {
     .filter(p => p !== '')
     .join('-')
     .replace(/[^A-Za-z0-9._@-]+/g, '_')
-}
-
-export function uniqueName(meta: Metadata, base: string): string {
-  const taken = new Set(meta.tokens.map((t: TokenRecord) => t.name))
-  if (!taken.has(base)) return base
-  for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`
 }

@@ -8,8 +8,9 @@ import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, r
 import { join } from 'node:path'
 import type { Credential } from '../core/protocol.js'
 import { statePaths } from './paths.js'
-import { updateMetadata, type Metadata, type TokenRecord } from './tokens.js'
+import { updateMetadata, type TokenRecord } from './tokens.js'
 import { writeSecret } from './sources/index.js'
+import { uniqueName } from '../core/names.js'
 
 export type Choice = 'repo' | 'group' | 'host' | 'session' | 'none'
 
@@ -198,7 +199,10 @@ async function savePrompted(e: PendingEntry, env: NodeJS.ProcessEnv, now: Date):
       return
     }
     const rec: TokenRecord = {
-      name: freeName(meta, e.name),
+      name: uniqueName(
+        meta.tokens.map(t => t.name),
+        e.name,
+      ),
       scope: e.scope!,
       username: e.username,
       provider: e.provider,
@@ -215,12 +219,6 @@ async function savePrompted(e: PendingEntry, env: NodeJS.ProcessEnv, now: Date):
     meta.tokens.push(rec)
   })
   if (e.path !== undefined && e.choice !== 'host') await ensureUseHttpPath(e, env)
-}
-
-function freeName(meta: Metadata, base: string): string {
-  const taken = new Set(meta.tokens.map(t => t.name))
-  if (!taken.has(base)) return base
-  for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`
 }
 
 /** As `add` does for path scopes: git sends the path only with useHttpPath. */

@@ -6,8 +6,8 @@ import { PatError } from '../../errors.js'
 import { parseScope, formatScope, originOf, type ParsedScope } from '../../core/scope.js'
 import { day, parseExpires } from '../../core/expiry.js'
 import { CONVENTIONS, PROVIDERS, defaultTokenName, guessProvider, isProvider, type Provider } from '../../core/providers.js'
-import { readMetadata, updateMetadata, SCHEMA_VERSION, type TokenRecord, type Access } from '../../state/tokens.js'
-import { uniqueName } from '../../git/store.js'
+import { readMetadata, updateMetadata, type TokenRecord, type Access } from '../../state/tokens.js'
+import { uniqueName } from '../../core/names.js'
 import { statePaths } from '../../state/paths.js'
 import { refreshAccount, validateSource, writeSecret } from '../../state/sources/index.js'
 import { deleteSecret } from '../../state/sources/keychain.js'
@@ -150,7 +150,11 @@ export async function addToken(args: AddArgs, now = new Date(), env = process.en
 export function pickName(tokens: readonly TokenRecord[], explicit: string | undefined, base: string, scope: string, force?: boolean): string {
   const taken = tokens.find(t => t.name === base)
   if (!taken || (force && (explicit !== undefined || taken.scope === scope))) return base
-  if (explicit === undefined) return uniqueName({ version: SCHEMA_VERSION, tokens: [...tokens] }, base)
+  if (explicit === undefined)
+    return uniqueName(
+      tokens.map(t => t.name),
+      base,
+    )
   // Replacing is offered only for a token of the same scope.
   const how = taken.scope === scope ? 'choose another --name, or --force to replace it' : 'choose another --name, or leave --name out for a free one'
   throw new PatError('EXISTS', `a token named '${base}' exists for ${taken.scope === scope ? '' : 'another scope, '}${taken.scope}; ${how}`)
