@@ -27,6 +27,8 @@ export async function get(cred: Credential, deps: GetDeps = {}): Promise<string>
     target,
     now,
   )
+  // One line per distinct trouble in this request: a frozen keyring fails every token alike.
+  const said = new Set<string>()
   for (const c of found) {
     if (c.unusable === 'expired') {
       say(
@@ -35,7 +37,7 @@ export async function get(cred: Credential, deps: GetDeps = {}): Promise<string>
       continue
     }
     if (c.unusable) continue
-    const answer = await answerWith(c, cred, env)
+    const answer = await answerWith(c, cred, env, said)
     if (answer !== null) {
       // Expiry warning (SPEC §6); git config and the state file only when near.
       if (nearExpiry(c.token, now)) await (await import('../state/warn-state.js')).warnOnGet(c.token, now, env)
@@ -49,10 +51,8 @@ export async function get(cred: Credential, deps: GetDeps = {}): Promise<string>
   return (await import('../prompt/prompt.js')).promptForToken(cred, found, { env, now })
 }
 
-const said = new Set<string>()
-
 /** The protocol lines for one token, or null if it cannot be used here. */
-async function answerWith(c: Candidate, cred: Credential, env: NodeJS.ProcessEnv): Promise<string | null> {
+async function answerWith(c: Candidate, cred: Credential, env: NodeJS.ProcessEnv, said: Set<string>): Promise<string | null> {
   const t = c.token
   // A credential git stored with an authtype can only go back to a git that
   // understands authtype (git ≥ 2.46 advertises capability[]=authtype).
@@ -64,7 +64,6 @@ async function answerWith(c: Candidate, cred: Credential, env: NodeJS.ProcessEnv
     secret = await resolveSecret(t, env)
   } catch (e) {
     if (e instanceof PatError) {
-      // One line per distinct trouble: a frozen keyring fails every token alike.
       if (!said.has(e.message)) say(e.message)
       said.add(e.message)
       return null
