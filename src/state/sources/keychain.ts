@@ -169,7 +169,11 @@ export async function releaseStuckCalls(maxMs = 1000): Promise<void> {
           try {
             const s = new net.Socket({ fd: Number(fd), readable: false, writable: true })
             s.on('error', done)
-            s.end(done)
+            // Resolve once our handle has closed the descriptor, not when the
+            // FIN is written: a close still pending at exit could hit the
+            // same number reused by an exit hook's file.
+            s.on('close', done)
+            s.end()
           } catch {
             done()
           }

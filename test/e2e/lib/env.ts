@@ -70,6 +70,10 @@ export function sandbox(name = 'e2e'): Sandbox {
   }
   delete env.GIT_ASKPASS
   delete env.SSH_ASKPASS
+  // The helper runs as users run it: without tap's per-process
+  // instrumentation (NODE_OPTIONS --import …), which the Node runtime would
+  // otherwise load on every spawn, and whose exit hook writes files.
+  for (const k of Object.keys(env)) if (k === 'NODE_OPTIONS' || k === 'NODE_V8_COVERAGE' || k.startsWith('_TAPJS_')) delete env[k]
   const sb: Sandbox = {
     dir,
     env,
