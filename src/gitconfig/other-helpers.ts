@@ -30,18 +30,20 @@ export interface OtherHelper extends HelperEntry {
   kind: OtherKind
 }
 
-/** The store/cache helpers git sees from here, in config order. */
-export function findOtherHelpers(env: NodeJS.ProcessEnv = process.env, scopes?: readonly string[]): OtherHelper[] {
-  const out: OtherHelper[] = []
-  for (const e of readHelperEntries(env)) {
-    if (scopes && !scopes.includes(e.scope)) continue
+/** The store/cache helpers among helper entries, in config order. */
+export function otherHelpersIn(entries: readonly HelperEntry[]): OtherHelper[] {
+  return entries.flatMap(e => {
     const kind = otherHelperKind(e.value)
-    if (kind) out.push({ ...e, kind })
-  }
-  return out
+    return kind ? [{ ...e, kind }] : []
+  })
 }
 
-/** How to name one to the user: `'store' (plaintext, ~/.gitconfig)`. */
+/** The store/cache helpers git sees from here (of the given config scopes), in config order. */
+export function findOtherHelpers(env: NodeJS.ProcessEnv = process.env, scopes?: readonly string[]): OtherHelper[] {
+  return otherHelpersIn(readHelperEntries(env).filter(e => !scopes || scopes.includes(e.scope)))
+}
+
+/** How to name one to the user: `credential.helper 'store' (keeps every token in a plaintext file, ~/.gitconfig)`. */
 export function describeOther(h: OtherHelper): string {
   const key = h.url === undefined ? 'credential.helper' : `credential.${h.url}.helper`
   return `${key} '${h.value}' (${h.kind === 'plaintext' ? 'keeps every token in a plaintext file' : 'keeps every token in memory'}${h.file ? `, ${h.file}` : ''})`

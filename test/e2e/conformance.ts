@@ -193,22 +193,25 @@ async function stopDaemon(ctx: Ctx) {
 
 const HELPER = 'pat'
 
+/** The example.com users lib-credential.sh's tests store under (helper_test_clean rejects them all). */
+const SUITE_USERS = [
+  'store-user',
+  'user1',
+  'user2',
+  'user-expiry',
+  'user-expiry-overwrite',
+  'user4',
+  'user-distinct-pass',
+  'user-overwrite',
+  'user-erase1',
+  'user-erase2',
+]
+
 /** helper_test_clean (plus the users the newer suite and the authtype cases use). */
 async function helperTestClean(ctx: Ctx) {
   const reject = (proto: string, host: string, user?: string) =>
     gitCredential(ctx, 'reject', lines(`protocol=${proto}`, `host=${host}`, `username=${user ?? ''}`))
-  for (const user of [
-    'store-user',
-    'user1',
-    'user2',
-    'user-expiry',
-    'user-expiry-overwrite',
-    'user4',
-    'user-distinct-pass',
-    'user-overwrite',
-    'user-erase1',
-    'user-erase2',
-  ]) {
+  for (const user of SUITE_USERS) {
     await reject('https', 'example.com', user)
   }
   await reject('http', 'path.tld', 'user')
@@ -538,18 +541,7 @@ async function helperTestAuthtype(t: Test, ctx: Ctx) {
 /** After the closing helper_test_clean, nothing the suite stored may be left. */
 async function checkCleanedUp(t: Test, ctx: Ctx) {
   const queries: Attr[][] = [
-    ...[
-      'store-user',
-      'user1',
-      'user2',
-      'user-expiry',
-      'user-expiry-overwrite',
-      'user4',
-      'user-distinct-pass',
-      'user-overwrite',
-      'user-erase1',
-      'user-erase2',
-    ].map((u): Attr[] => [
+    ...SUITE_USERS.map((u): Attr[] => [
       ['protocol', 'https'],
       ['host', 'example.com'],
       ['username', u],

@@ -1,6 +1,6 @@
 // doctor: git's own store/cache helpers configured beside pat.
 import { isOurs, type HelperEntry } from '../../gitconfig/helper-list.js'
-import { describeOther, otherHelperKind } from '../../gitconfig/other-helpers.js'
+import { describeOther, otherHelpersIn } from '../../gitconfig/other-helpers.js'
 import { check, type Check } from './check.js'
 
 /**
@@ -8,10 +8,7 @@ import { check, type Check } from './check.js'
  * them once pat withholds one (issue 10 item 3). A plaintext copy is a FAIL.
  */
 export function checkOtherHelpers(entries: HelperEntry[]): Check[] {
-  const others = entries.flatMap(e => {
-    const kind = otherHelperKind(e.value)
-    return kind ? [{ ...e, kind }] : []
-  })
+  const others = otherHelpersIn(entries)
   if (!others.length || !entries.some(e => isOurs(e.value))) return []
   const plaintext = others.some(h => h.kind === 'plaintext')
   return [
