@@ -85,7 +85,22 @@ interface Attacker {
 
 function attacker(t: { teardown(fn: () => void | Promise<void>): void }, sock: string, swap?: { victim: string; decoy: string }): Attacker {
   const env = { PATH: process.env.PATH }
-  const args = ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '-e', ATTACKER, sock, ...(swap ? [swap.victim, swap.decoy] : [])]
+  // tap's process tracking adds NODE_OPTIONS (--import of its module from
+  // this checkout) to every child's environment; the attacker's uid may not
+  // be able to read the checkout (a 0700 clone directory), so env(1) drops
+  // it just before node starts.
+  const clean = ['env', '-u', 'NODE_OPTIONS', '-u', 'NODE_V8_COVERAGE']
+  const args = [
+    '--reuid=65534',
+    '--regid=65534',
+    '--clear-groups',
+    ...clean,
+    process.execPath,
+    '-e',
+    ATTACKER,
+    sock,
+    ...(swap ? [swap.victim, swap.decoy] : []),
+  ]
   const child = spawn('setpriv', args, { env, stdio: ['pipe', 'pipe', 'pipe'] })
   child.stdin!.on('error', () => {})
   const pongs: Array<() => void> = []
