@@ -20,7 +20,12 @@ export function expiryCell(t: TokenRecord, now: Date, warnDays = WARN_DAYS_DEFAU
 }
 
 export function lastUsedCell(t: TokenRecord, now: Date): Cell {
-  return t.lastUsed ? { text: `${formatDistanceStrict(new Date(t.lastUsed), now)} ago` } : { text: 'never', tone: 'dim' }
+  if (!t.lastUsed) return { text: 'never', tone: 'dim' }
+  const at = new Date(t.lastUsed)
+  // Recorded by this machine's clock, so a time ahead of now means the clock
+  // was set back since; formatDistanceStrict would call it "3 days ago".
+  if (at.getTime() > now.getTime()) return { text: 'in the future (clock skew?)', tone: 'yellow' }
+  return { text: `${formatDistanceStrict(at, now)} ago` }
 }
 
 export function stateCell(t: TokenRecord, now: Date): Cell {

@@ -8,7 +8,8 @@ export const disable: CommandModule<object, { names: string[] }> = {
   builder: y =>
     y
       .positional('names', { type: 'string', array: true, demandOption: true, describe: 'token names (see: list)' })
-      .example('$0 disable ci-runner-7', 'undo with: $0 enable ci-runner-7') as never,
+      // yargs fills in $0 in an example's command, not in its description.
+      .example('$0 disable ci-runner-7', 'undo with: git-credential-pat enable ci-runner-7') as never,
   handler: async args => {
     process.stdout.write(await setState(args.names, 'disabled'))
   },

@@ -3,6 +3,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import type { CommandModule } from 'yargs'
 import { formatEvent, logFile } from '../../log/log.js'
+import { PatError } from '../../errors.js'
 
 interface LogArgs {
   follow?: boolean
@@ -18,6 +19,12 @@ export const logCommand: CommandModule<object, LogArgs> = {
       .option('follow', { alias: 'f', type: 'boolean', describe: 'keep printing new events as they come' })
       .option('lines', { alias: 'n', type: 'number', describe: 'only the last N events' })
       .option('json', { type: 'boolean', describe: 'the raw JSON lines' })
+      // yargs turns `-n abc` into NaN and lets `-n -1` through: both once printed nothing and exited 0.
+      .check(a => {
+        // A bare `-n` leaves the key present but undefined.
+        if (a.lines === undefined ? !('lines' in a) : Number.isInteger(a.lines) && a.lines >= 0) return true
+        throw new PatError('USAGE', '-n/--lines takes a whole number of events (0 or more)')
+      })
       .example('$0 log -n 20', 'the last 20 events')
       .example('GIT_CREDENTIAL_PAT_LOG=debug git fetch && $0 log -n 5', 'more detail for one command') as never,
   handler: async args => {
