@@ -12,7 +12,7 @@ mkdirSync(join(home, 'log'))
 writeFileSync(join(home, 'log', 'git-credential-pat.log'), '{"msg":"one"}\n{"msg":"two"}\n')
 process.env.GIT_CREDENTIAL_PAT_HOME = home
 
-function capture(t: Tap.Test): string[] {
+function capture(t: { teardown(f: () => void): void }): string[] {
   const lines: string[] = []
   const write = errSink.write
   errSink.write = text => void lines.push(text)
