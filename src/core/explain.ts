@@ -170,3 +170,33 @@ export function whyText(why: Why, t: TokenRecord): string {
       return `no secret could be read: ${why.detail.replace(/[^\s,()'"`]+/g, w => (looksLikeToken(w) ? '[redacted]' : w))}`
   }
 }
+
+/**
+ * The prompt's "likely cause" (issue 13): tokens of the host that would
+ * answer but for the URL's protocol (a scope is https only unless it says
+ * http://), or but for the path git did not send (credential.useHttpPath
+ * off: gitcredentials(7)). `req.path` is what git sent; without one, every
+ * path-scoped token of the host is named, as git hid which repository it is.
+ */
+export function likelyCauses(tokens: readonly TokenRecord[], req: Request, now: Date): string[] {
+  const e = explain(tokens, req, { useHttpPath: req.path !== undefined, unreadable: new Map(), now })
+  const origin = `${req.protocol}://${req.host}`
+  const out: string[] = []
+  for (const { token, why, text } of e.rows) {
+    const shown = `token '${token.name}' (${token.scope})`
+    if (why.kind === 'https-only' && coversOverHttps(token, req)) out.push(`${shown}: ${text}`)
+    else if (why.kind === 'no-path' && req.path === undefined) {
+      out.push(
+        `${shown}: git did not send the repository path, as credential.useHttpPath is off for ${origin}; run: git config --global credential.${origin}.useHttpPath true`,
+      )
+    }
+  }
+  return out
+}
+
+/** Whether an https scope would cover the same request made over https. */
+function coversOverHttps(t: TokenRecord, req: Request): boolean {
+  const scope = scopeOf(t)
+  const target = sentTarget({ ...req, protocol: 'https' }, req.path !== undefined)
+  return !!scope && !!target && specificity(scope, target) >= 0
+}

@@ -12,6 +12,7 @@ import { dropPending } from '../state/pending.js'
 import { readSecret, dropSecret } from '../state/sources/index.js'
 import { dropSessions, forgetSecret } from '../state/secrets.js'
 import { note } from '../log/log.js'
+import { say } from '../log/stderr.js'
 
 export interface EraseDeps {
   now?: Date
@@ -31,8 +32,8 @@ export async function erase(cred: Credential, deps: EraseDeps = {}): Promise<voi
   if (!target) return
   const sent = sentSecret(cred)
   const url = describe(cred)
-  // A token typed at the prompt that failed is forgotten (SPEC §7).
-  dropPending(statePaths(env).pending, cred, now)
+  // A token typed at the prompt that failed is forgotten (SPEC §7), saying so.
+  if (dropPending(statePaths(env).pending, cred, now)) say(`the server refused the token typed for ${url}; it was not saved`)
   // And a session-only token the daemon holds (SPEC §8).
   const sessions = await dropSessions(cred, env)
   const matched: string[] = []

@@ -10,7 +10,7 @@ import { resolveRefreshToken, resolveSecret, sessionAnswer } from '../state/secr
 import { say } from '../log/stderr.js'
 import { PatError } from '../errors.js'
 import { nearExpiry } from '../core/warn.js'
-import { day } from '../core/expiry.js'
+import { skippedNote } from './skipped.js'
 
 export interface GetDeps {
   now?: Date
@@ -30,13 +30,12 @@ export async function get(cred: Credential, deps: GetDeps = {}): Promise<string>
   // One line per distinct trouble in this request: a frozen keyring fails every token alike.
   const said = new Set<string>()
   for (const c of found) {
-    if (c.unusable === 'expired') {
-      say(
-        `token '${c.token.name}' (${c.token.scope}) expired on ${day(c.token.expires!)}; not sending it. Rotate it: git-credential-pat rotate ${c.token.name}`,
-      )
+    if (c.unusable) {
+      const note = skippedNote(c)
+      if (!said.has(note)) say(note)
+      said.add(note)
       continue
     }
-    if (c.unusable) continue
     const answer = await answerWith(c, cred, env, said)
     if (answer !== null) {
       // Expiry warning (SPEC §6); git config and the state file only when near.

@@ -6,6 +6,7 @@ import type { Candidate } from '../core/select.js'
 import { CONVENTIONS, defaultTokenName, type Provider } from '../core/providers.js'
 import type { Choice } from '../state/pending.js'
 import { day } from '../core/expiry.js'
+import type { TokenRecord } from '../state/tokens.js'
 
 /** Everything the questions need, worked out before asking (pure). */
 export interface Plan {
@@ -14,20 +15,25 @@ export interface Plan {
   provider: Provider
   /** Username git sent, or the forge's convention; undefined = ask. */
   username?: string
+  /** The name the token page is prefilled with: the renewed token's, or the default choice's. */
   name: string
+  /** An expired or rejected keychain token of this URL that a new secret renews in place. */
+  renew?: { name: string; scope: string }
   link?: string
   extraLinks: string[]
   reasons: string[]
-  choices: Array<{ choice: Choice; label: string; scope?: string }>
+  /** `name`: what the token is saved as (made unique then), the renewed token's name for its scope. */
+  choices: Array<{ choice: Choice; label: string; scope?: string; name?: string }>
   defaultChoice: Choice
   /** The daemon can hold a session-only token. */
   session: boolean
 }
 
-/** The day of an ISO time, as the prompt shows it. */
-
-/** Why we are asking, best candidate first. */
-export function reasons(found: readonly Candidate[], url: string): string[] {
+/**
+ * Why we are asking, best candidate first, then the likely causes
+ * (explain.ts likelyCauses: a scope for https only, useHttpPath off).
+ */
+export function reasons(found: readonly Candidate[], url: string, causes: readonly string[] = []): string[] {
   const out: string[] = []
   for (const c of found.slice(0, 3)) {
     const t = c.token
@@ -37,7 +43,18 @@ export function reasons(found: readonly Candidate[], url: string): string[] {
     else if (c.unusable === 'disabled') out.push(`token '${t.name}' is disabled (git-credential-pat enable ${t.name})`)
     else out.push(`token '${t.name}' could not be read`)
   }
-  return out.length ? [`no usable token for ${url}:`, ...out.map(r => `  ${r}`)] : [`no token for ${url}`]
+  const lines = [...out, ...causes.slice(0, 3).map(c => `likely cause: ${c}`)].map(r => `  ${r}`)
+  return [out.length ? `no usable token for ${url}:` : `no token for ${url}${lines.length ? ':' : ''}`, ...lines]
+}
+
+/**
+ * The token a new secret renews: the best expired or rejected one, when its
+ * secret is ours to replace (keychain). Renewing keeps its name and scope,
+ * so the old one stops warning on every fetch (issue 13).
+ */
+export function renewable(found: readonly Candidate[]): Candidate | undefined {
+  const c = found.find(c => c.unusable === 'expired' || c.unusable === 'rejected')
+  return c && c.token.source === 'keychain' ? c : undefined
 }
 
 /** The scope a choice stands for, or null if it needs a path git did not send. */
@@ -48,28 +65,30 @@ export function scopeFor(choice: Choice, base: Scope): Scope | null {
   return null
 }
 
-export function makePlan(cred: Credential, found: readonly Candidate[], opts: { provider: Provider; machine: string; session: boolean }): Plan | null {
+export interface PlanOptions {
+  provider: Provider
+  machine: string
+  session: boolean
+  /** Likely causes to name (explain.ts likelyCauses). */
+  causes?: readonly string[]
+}
+
+export function makePlan(cred: Credential, found: readonly Candidate[], opts: PlanOptions): Plan | null {
   const target = targetOf(cred)
   if (!target?.host || !target.protocol || target.path === null) return null
   const protocol = target.protocol === 'http' ? 'http' : 'https'
   const base: Scope = { protocol, host: target.host, port: target.port, path: target.path ?? [], wildcard: false }
   const url = `${protocol}://${cred.host}${cred.path ? '/' + cred.path : ''}`
   const conv = CONVENTIONS[opts.provider]
-  const name = defaultTokenName(target.host, opts.machine)
+  const renew = renewable(found)?.token
+  const choices = scopeChoices(base, opts.machine, renew)
+  // Repository and project tokens are the norm on Bitbucket and Launchpad.
+  const usual: Choice = ['bitbucket', 'launchpad'].includes(opts.provider) && base.path.length ? 'repo' : 'host'
+  const defaultChoice = (renew && choices.find(c => c.scope === renew.scope)?.choice) || usual
+  const name = choices.find(c => c.choice === defaultChoice)!.name!
   const web = (u: string | undefined) => (u && protocol === 'http' ? u.replace(/^https:/, 'http:') : u)
   const link = web(conv.tokenPage?.(cred.host!, name, base.path))
   const extraLinks = opts.provider === 'github' ? [`fine-grained: ${web(`https://${cred.host}/settings/personal-access-tokens/new`)}`] : []
-  // Repository and project tokens are the norm on Bitbucket and Launchpad.
-  const defaultChoice: Choice = ['bitbucket', 'launchpad'].includes(opts.provider) && base.path.length ? 'repo' : 'host'
-  const choices: Plan['choices'] = []
-  for (const [choice, label] of [
-    ['repo', 'this repository'],
-    ['group', 'the group'],
-    ['host', 'the whole host'],
-  ] as const) {
-    const s = scopeFor(choice, base)
-    if (s) choices.push({ choice, label, scope: formatScope(s) })
-  }
   // A session token covers what the default choice would (the daemon holds it).
   const sessionScope = choices.find(c => c.choice === defaultChoice)?.scope
   choices.push({
@@ -82,15 +101,40 @@ export function makePlan(cred: Credential, found: readonly Candidate[], opts: { 
     url,
     base,
     provider: opts.provider,
-    username: cred.username ?? conv.username,
+    // Renewing keeps the username the token was sent with.
+    username: cred.username ?? renew?.username ?? conv.username,
     name,
+    renew: renew && { name: renew.name, scope: renew.scope },
     link,
     extraLinks,
-    reasons: reasons(found, url),
+    reasons: reasons(found, url, opts.causes),
     choices,
     defaultChoice,
     session: opts.session,
   }
+}
+
+/**
+ * The scopes to remember a token for, each with the name it is saved as:
+ * as `add` names it (the scope's path, core/providers.ts), or the renewed
+ * token's own name for its scope, which is offered even when it is none of
+ * repository, group or host (a parent group).
+ */
+function scopeChoices(base: Scope, machine: string, renew: TokenRecord | undefined): Plan['choices'] {
+  const choices: Plan['choices'] = []
+  for (const [choice, label] of [
+    ['repo', 'this repository'],
+    ['group', 'the group'],
+    ['host', 'the whole host'],
+  ] as const) {
+    const s = scopeFor(choice, base)
+    if (s) choices.push({ choice, label, scope: formatScope(s), name: defaultTokenName(s.host, machine, s.path) })
+  }
+  if (!renew) return choices
+  const same = choices.find(c => c.scope === renew.scope)
+  if (same) Object.assign(same, { label: `${same.label} (renews '${renew.name}')`, name: renew.name })
+  else choices.unshift({ choice: 'renew', label: `renew '${renew.name}'`, scope: renew.scope, name: renew.name })
+  return choices
 }
 
 const WORDS: Record<string, Choice> = {
@@ -103,6 +147,7 @@ const WORDS: Record<string, Choice> = {
   no: 'none',
   not: 'none',
   never: 'none',
+  renew: 'renew',
 }
 
 /** An answer to "remember?": a number from the menu or a word; undefined if neither. */

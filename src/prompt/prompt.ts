@@ -18,6 +18,8 @@ import { say } from '../log/stderr.js'
 import { openIo, type Io } from './channel.js'
 import { makePlan, type Plan } from './plan.js'
 import { askQuestions, type Answers } from './ask.js'
+import { likelyCauses } from '../core/explain.js'
+import { readTokensFor } from '../state/tokens.js'
 
 export interface PromptDeps {
   env?: NodeJS.ProcessEnv
@@ -39,7 +41,7 @@ export async function promptForToken(cred: Credential, found: readonly Candidate
   const configured = credentialSetting('patProvider', url, env)
   const provider: Provider = configured && isProvider(configured) ? configured : guessProvider(targetOf(cred)?.host ?? cred.host)
   const session = (await (await import('../state/secrets.js')).daemonMode(env)) !== 'never'
-  const plan = makePlan(cred, found, { provider, machine: hostname(), session })
+  const plan = makePlan(cred, found, { provider, machine: hostname(), session, causes: causesFor(cred, env, now) })
   if (!plan) {
     io.close()
     return ''
@@ -95,9 +97,22 @@ function pendingEntry(cred: Credential, found: readonly Candidate[], plan: Plan,
     scope: answers.scope,
     expires: answers.expires,
     provider: plan.provider,
-    name: plan.name,
+    name: plan.choices.find(c => c.choice === answers.choice)?.name ?? plan.name,
     replaces: renews(found, answers),
     url: plan.url,
+  }
+}
+
+/** Tokens of the host that miss this URL only by protocol or by the path git did not send. */
+function causesFor(cred: Credential, env: NodeJS.ProcessEnv, now: Date): string[] {
+  const host = targetOf(cred)?.host
+  if (!host || (cred.protocol !== 'http' && cred.protocol !== 'https')) return []
+  try {
+    const tokens = readTokensFor(statePaths(env).metadata, host)
+    const url = `${cred.protocol}://${cred.host}${cred.path ? '/' + cred.path : ''}`
+    return likelyCauses(tokens, { protocol: cred.protocol, host: cred.host!, path: cred.path, username: cred.username, url }, now)
+  } catch {
+    return [] // only a hint: the prompt goes on without it
   }
 }
 

@@ -9,10 +9,13 @@ import { join } from 'node:path'
 import type { Credential } from '../core/protocol.js'
 import { statePaths } from './paths.js'
 import { updateMetadata, type TokenRecord } from './tokens.js'
-import { writeSecret } from './sources/index.js'
+import { refreshAccount, writeSecret } from './sources/index.js'
+import { deleteSecret } from './sources/keychain.js'
+import { day } from '../core/expiry.js'
 import { uniqueName } from '../core/names.js'
 
-export type Choice = 'repo' | 'group' | 'host' | 'session' | 'none'
+/** Where to remember a typed token; `renew` is the scope of the expired or rejected token it renews. */
+export type Choice = 'repo' | 'group' | 'host' | 'renew' | 'session' | 'none'
 
 export interface PendingEntry {
   created: string
@@ -26,7 +29,7 @@ export interface PendingEntry {
   scope?: string
   expires: string | null
   provider: string
-  /** Suggested token name. */
+  /** The name to save it as (made unique then), the renewed token's for its scope. */
   name: string
   /** An expired or rejected token for the same scope and user, renewed in place. */
   replaces?: string
@@ -159,44 +162,33 @@ export function dropPending(dir: string, cred: Credential, now = new Date()): nu
 export async function settlePending(cred: Credential, env: NodeJS.ProcessEnv = process.env, now = new Date()): Promise<boolean> {
   const entry = takePending(statePaths(env).pending, cred, now)
   if (!entry) return false
-  if (entry.scope && (entry.choice === 'repo' || entry.choice === 'group' || entry.choice === 'host')) {
-    await savePrompted(entry, env, now)
+  const { say } = await import('../log/stderr.js')
+  if (entry.scope && entry.choice !== 'session' && entry.choice !== 'none') {
+    const saved = await savePrompted(entry, env, now)
+    // git has just reported success: say what became of the typed token (issue 13).
+    const expires = saved.expires ? `expires ${day(saved.expires)}` : 'expiry unknown'
+    say(`saved token '${saved.name}' for ${saved.scope}, ${expires}${saved.renewed ? ' (renewed: the old secret is replaced)' : ''}`)
   } else if (entry.scope && entry.choice === 'session') {
     // Held in the daemon's memory only; without a daemon, not at all.
     const { putSession } = await import('./secrets.js')
     const expires = entry.expires ? new Date(entry.expires) : undefined
-    if (!(await putSession(entry.scope, entry.username, entry.password, expires, env).catch(() => false))) {
-      const { say } = await import('../log/stderr.js')
-      say('the daemon could not hold the token for this session; it was not remembered')
-    }
+    if (await putSession(entry.scope, entry.username, entry.password, expires, env).catch(() => false)) {
+      say(`holding the token for ${entry.scope} for this session only; it was not saved`)
+    } else say('the daemon could not hold the token for this session; it was not remembered')
   }
   return true // 'none': git's success changes nothing
 }
 
-async function savePrompted(e: PendingEntry, env: NodeJS.ProcessEnv, now: Date): Promise<void> {
+async function savePrompted(e: PendingEntry, env: NodeJS.ProcessEnv, now: Date): Promise<TokenRecord & { renewed?: boolean }> {
   const at = now.toISOString()
-  await updateMetadata(statePaths(env).metadata, async meta => {
+  const saved = await updateMetadata(statePaths(env).metadata, async meta => {
     // The prompt said "token 'x' expired/was rejected": the new secret renews x.
     const old = e.replaces
-      ? meta.tokens.find(
-          t =>
-            t.name === e.replaces &&
-            t.scope === e.scope &&
-            t.username === e.username &&
-            t.source === 'keychain' &&
-            t.state !== 'disabled' &&
-            (t.origin === 'add' || t.origin === 'prompt'),
-        )
+      ? meta.tokens.find(t => t.name === e.replaces && t.scope === e.scope && t.username === e.username && t.source === 'keychain' && t.state !== 'disabled')
       : undefined
     if (old) {
-      old.expires = e.expires
-      old.state = 'active'
-      old.rotated = at
-      old.lastUsed = at
-      delete old.rejected
-      delete old.checked
-      await writeSecret(old, e.password)
-      return
+      await renew(old, e, at)
+      return { ...old, renewed: true }
     }
     const rec: TokenRecord = {
       name: uniqueName(
@@ -217,8 +209,28 @@ async function savePrompted(e: PendingEntry, env: NodeJS.ProcessEnv, now: Date):
     }
     await writeSecret(rec, e.password)
     meta.tokens.push(rec)
+    return { ...rec }
   })
   if (e.path !== undefined && e.choice !== 'host') await ensureUseHttpPath(e, env)
+  return saved
+}
+
+/** A new secret and expiry for the same record, as `rotate` gives one. */
+async function renew(old: TokenRecord, e: PendingEntry, at: string): Promise<void> {
+  old.expires = e.expires
+  old.state = 'active'
+  old.rotated = at
+  old.lastUsed = at
+  delete old.rejected
+  // What the forge and servers said was about the old secret.
+  delete old.checked
+  delete old.denied
+  await writeSecret(old, e.password)
+  // A refresh token belonged to the old secret.
+  if (old.hasRefreshToken) {
+    await deleteSecret(refreshAccount(old.name)).catch(() => false)
+    delete old.hasRefreshToken
+  }
 }
 
 /** As `add` does for path scopes: git sends the path only with useHttpPath. */

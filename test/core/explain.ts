@@ -2,7 +2,7 @@
 // token of the host the reason it is not the one. Pure: tokens, useHttpPath
 // and the unreadable secrets are given.
 import t from 'tap'
-import { explain, requestOf, toProbe, whyText, type Explanation } from '../../src/core/explain.js'
+import { explain, likelyCauses, requestOf, toProbe, whyText, type Explanation } from '../../src/core/explain.js'
 import { formatScope, parseScope } from '../../src/core/scope.js'
 import type { TokenRecord } from '../../src/state/tokens.js'
 import { tokenRecord } from '../lib/token.js'
@@ -137,4 +137,27 @@ t.test('toProbe: the usable tokens in get order, for reading their secrets', asy
 t.test('whyText never shows a secret-looking detail', async t => {
   const text = whyText({ kind: 'no-secret', detail: 'command failed (glpat-AAAAAAAAAAAAAAAAAAAA)' }, TOKENS[0])
   t.notMatch(text, /glpat-/)
+})
+
+t.test('likelyCauses: the prompt names an https-only scope over http and a path git did not send', async t => {
+  const tokens = [
+    tok('sec', 'git.test'),
+    tok('sec-team', 'git.test/team/*'),
+    tok('sec-other', 'git.test/other/*'),
+    tok('plain-team', 'http://git.test/team/*'),
+    tok('elsewhere', 'other.test'),
+  ]
+  const http = likelyCauses(tokens, requestOf('http://git.test/team/app.git'), NOW)
+  t.equal(http.length, 2, http.join('\n'))
+  t.match(http[0], "token 'sec' (git.test): its scope is https only and this URL is http")
+  t.match(http[1], "token 'sec-team' (git.test/team/*): its scope is https only")
+  t.notMatch(http.join('\n'), /sec-other|plain-team|elsewhere/, 'only tokens that would cover it over https')
+  // useHttpPath off: git sends no path, so every path token of the host is a likely cause.
+  const noPath = likelyCauses(tokens, { ...requestOf('http://git.test'), url: 'http://git.test' }, NOW)
+  t.same(
+    noPath.map(c => c.split(':')[0]),
+    ["token 'sec' (git.test)", "token 'plain-team' (http"],
+  )
+  t.match(noPath[1], 'credential.useHttpPath is off for http://git.test; run: git config --global credential.http://git.test.useHttpPath true')
+  t.same(likelyCauses(tokens, requestOf('https://git.test/team/app.git'), NOW), [], 'nothing when the tokens simply answer')
 })

@@ -1,7 +1,6 @@
-// The prompt (SPEC §7) through a real pseudo-terminal (tmux) and real
-// `git clone` against the loopback server: what it shows, that the token is
-// not echoed, that only a token the server accepted is remembered, with the
-// chosen scope and expiry; askpass gives the same; silence where asked.
+// The prompt (SPEC §7) through a real pseudo-terminal (tmux) and real `git clone` against the loopback server:
+// what it shows, that the token is not echoed, that only a token the server accepted is remembered, with the
+// chosen scope and expiry; askpass gives the same; silence where asked. Renewal: test/e2e/renew.ts.
 import t from 'tap'
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
@@ -33,6 +32,7 @@ t.teardown(() => srv.close())
 
 const origin = `http://127.0.0.1:${srv.port}`
 const NAME = `127.0.0.1-${hostname().split('.')[0]}`
+const GROUP_NAME = `127.0.0.1-group-${hostname().split('.')[0]}` // names follow the scope, as add's do
 
 /** A sandbox using our helper, with the loopback host as a GitLab and paths sent. */
 async function patSandbox(name: string): Promise<Sandbox> {
@@ -107,7 +107,7 @@ t.test('the terminal prompt: URL, link, hidden token, scope and expiry remembere
   const list = await tokens(sb)
   t.same(
     list.map(x => [x.name, x.scope, x.username, x.expires, x.origin, x.state]),
-    [[NAME, `${origin}/group/*`, 'oauth2', '2030-01-31T00:00:00.000Z', 'prompt', 'active']],
+    [[GROUP_NAME, `${origin}/group/*`, 'oauth2', '2030-01-31T00:00:00.000Z', 'prompt', 'active']],
     'saved with the chosen scope and expiry',
   )
   t.same(pendingFiles(sb), [], 'nothing left pending')
@@ -236,7 +236,7 @@ t.test('an askpass program answering the questions gives the same result', async
   t.notMatch(asked + r.stderr, T.good, 'the token is not in the questions or on stderr')
   t.same(
     (await tokens(sb)).map(x => [x.name, x.scope, x.username, x.expires, x.origin]),
-    [[NAME, `${origin}/group/*`, 'oauth2', '2030-01-31T00:00:00.000Z', 'prompt']],
+    [[GROUP_NAME, `${origin}/group/*`, 'oauth2', '2030-01-31T00:00:00.000Z', 'prompt']],
     'same as the terminal path',
   )
   t.same(pendingFiles(sb), [])

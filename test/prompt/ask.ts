@@ -53,7 +53,7 @@ t.test('askQuestions over askpass: one line per question, reason and link first'
     'single-line questions',
   )
   t.match(f.asked[0].q, "no usable token for https://gitlab.com/g/r: token 'old' expired on 2026-06-01")
-  t.match(f.asked[0].q, 'https://gitlab.com/-/user_settings/personal_access_tokens?name=gitlab.com-m')
+  t.match(f.asked[0].q, 'https://gitlab.com/-/user_settings/personal_access_tokens?name=old&', 'renewing: the link carries the token name')
   t.match(f.asked[1].q, /^Token for 'https:\/\/gitlab\.com\/g\/r' \(create one at https:/)
   t.match(f.asked[3].q, /1\) this repository gitlab\.com\/g\/r, 2\) the group/)
   t.same(f.shown, [], 'nothing on stderr')

@@ -98,3 +98,64 @@ t.test('parseChoice: numbers, words, the default', async t => {
   const hostOnly = makePlan(cred('protocol=https\nhost=gitlab.com'), [], { provider: 'gitlab', machine: 'm', session: true })!
   t.equal(parseChoice('repo', hostOnly), undefined, 'not offered without a path')
 })
+
+t.test('renewing: the default keeps the expired or rejected token its name and scope', async t => {
+  const opts = { provider: 'gitlab' as const, machine: 'box.lan', session: true }
+  const url = 'protocol=https\nhost=gitlab.com\npath=team/sub/app.git'
+  // Its scope is one of the choices: that choice is the default, with the token's name.
+  const group = makePlan(cred(url), [cand(tok('team-ci', 'gitlab.com/team/sub/*', { expires: '2026-06-01T00:00:00.000Z' }), 'expired')], opts)!
+  t.equal(group.defaultChoice, 'group', 'not the whole host')
+  t.equal(parseChoice('', group), 'group')
+  t.same(group.renew, { name: 'team-ci', scope: 'gitlab.com/team/sub/*' })
+  t.equal(group.name, 'team-ci')
+  t.match(group.link, 'personal_access_tokens?name=team-ci&', 'the prefilled link carries its name')
+  const g = group.choices.find(c => c.choice === 'group')!
+  t.same([g.label, g.name], ["the group (renews 'team-ci')", 'team-ci'])
+  t.equal(group.choices.find(c => c.choice === 'session')?.scope, 'gitlab.com/team/sub/*', 'a session token covers the renewed scope')
+  // A parent group is none of repository, group and host: offered first, as the default.
+  const parent = makePlan(cred(url), [cand(tok('team', 'gitlab.com/team/*', { state: 'rejected' }), 'rejected')], opts)!
+  t.same(parent.choices[0], { choice: 'renew', label: "renew 'team'", scope: 'gitlab.com/team/*', name: 'team' })
+  t.equal(parent.defaultChoice, 'renew')
+  t.equal(parseChoice('renew', parent), 'renew')
+  t.equal(parseChoice('4', parent), 'host', 'the others keep their order after it')
+  // The username the token was sent with is kept (gitea needs the account name).
+  const gitea = makePlan(
+    cred('protocol=https\nhost=codeberg.org\npath=me/x'),
+    [cand(tok('cb', 'codeberg.org', { username: 'me', expires: '2026-06-01T00:00:00.000Z' }), 'expired')],
+    {
+      ...opts,
+      provider: 'gitea',
+    },
+  )!
+  t.equal(gitea.username, 'me')
+  t.equal(gitea.defaultChoice, 'host')
+  // Not renewed: a disabled token (the user turned it off), or a secret that is not ours (env:).
+  for (const c of [
+    cand(tok('off', 'gitlab.com', { state: 'disabled' }), 'disabled'),
+    cand(tok('ci', 'gitlab.com', { source: 'env:CI_TOKEN', expires: '2026-06-01T00:00:00.000Z' }), 'expired'),
+  ]) {
+    const p = makePlan(cred(url), [c], opts)!
+    t.equal(p.renew, undefined, c.token.name)
+    t.equal(p.defaultChoice, 'host')
+    t.equal(p.name, 'gitlab.com-box')
+  }
+})
+
+t.test('names follow the chosen scope, as add names them', async t => {
+  const p = makePlan(cred('protocol=https\nhost=gitlab.com:8443\npath=team/app.git'), [], { provider: 'gitlab', machine: 'box.lan', session: false })!
+  t.same(
+    p.choices.filter(c => c.scope).map(c => [c.choice, c.name]),
+    [
+      ['repo', 'gitlab.com-team-app-box'],
+      ['group', 'gitlab.com-team-box'],
+      ['host', 'gitlab.com-box'],
+    ],
+  )
+})
+
+t.test('likely causes are named in the reasons', async t => {
+  const r = reasons([], 'http://h/x', ["token 'sec' (h): its scope is https only"])
+  t.same(r, ['no token for http://h/x:', "  likely cause: token 'sec' (h): its scope is https only"])
+  const p = makePlan(cred('protocol=http\nhost=h'), [], { provider: 'generic', machine: 'm', session: false, causes: ['one', 'two', 'three', 'four'] })!
+  t.same(p.reasons.slice(1), ['  likely cause: one', '  likely cause: two', '  likely cause: three'], 'at most three')
+})
