@@ -8,6 +8,7 @@ import { list } from './commands/list.js'
 import { which } from './commands/which.js'
 import { check } from './commands/check.js'
 import { show } from './commands/show.js'
+import { edit } from './commands/edit.js'
 import { rotate } from './commands/rotate.js'
 import { enable } from './commands/enable.js'
 import { disable } from './commands/disable.js'
@@ -16,12 +17,31 @@ import { setup } from './commands/setup.js'
 import { doctor } from './commands/doctor.js'
 import { daemon } from './commands/daemon.js'
 import { logCommand } from './commands/log.js'
+import { importCommand } from './commands/import.js'
+import { exportCommand } from './commands/export.js'
 import { redactWords } from '../core/redact.js'
 import { readMetadata } from '../state/tokens.js'
 import { statePaths } from '../state/paths.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const COMMANDS: CommandModule<any, any>[] = [add, list, which, show, rotate, enable, disable, remove, check, setup, doctor, daemon, logCommand]
+const COMMANDS: CommandModule<any, any>[] = [
+  add,
+  list,
+  which,
+  show,
+  edit,
+  rotate,
+  enable,
+  disable,
+  remove,
+  check,
+  setup,
+  doctor,
+  daemon,
+  logCommand,
+  importCommand,
+  exportCommand,
+]
 
 export const COMMAND_NAMES = COMMANDS.map(c => String(c.command).split(' ')[0]).concat(['completion', 'help'])
 
@@ -92,7 +112,7 @@ export function usageLine(msg: string): string {
 }
 
 /** Commands whose positional arguments are token names. */
-const NAME_COMMANDS = new Set(['show', 'rotate', 'enable', 'disable', 'remove', 'check'])
+const NAME_COMMANDS = new Set(['show', 'edit', 'rotate', 'enable', 'disable', 'remove', 'check'])
 
 /** Shell completion: token names after the commands that take them, yargs's own otherwise. */
 function completeNames(

@@ -1,0 +1,25 @@
+// `export [--json]`: this store's tokens as a manifest that `import` reads
+// back to the same records (issue 15 item 1). Never a secret: records hold
+// none, and a keychain token's secret stays in the keychain (or is named by
+// its `secretFrom`). JSON is the manifest's only format, so --json changes
+// nothing; it is accepted as for list and show.
+import type { CommandModule } from 'yargs'
+import { readMetadata } from '../../state/tokens.js'
+import { statePaths } from '../../state/paths.js'
+import { exportManifest } from '../../core/manifest-plan.js'
+
+export const exportCommand: CommandModule<object, { json?: boolean }> = {
+  command: 'export',
+  describe: 'print the tokens as a manifest for import (never a secret)',
+  builder: y =>
+    y
+      .option('json', { type: 'boolean', describe: 'JSON (the manifest format; the default)' })
+      .example('$0 export > tokens.json', 'then on another machine: git-credential-pat import tokens.json') as never,
+  handler: () => {
+    process.stdout.write(exportTokens())
+  },
+}
+
+export function exportTokens(env = process.env): string {
+  return JSON.stringify(exportManifest(readMetadata(statePaths(env).metadata).tokens), null, 2) + '\n'
+}

@@ -1,0 +1,131 @@
+// `import --from-git-credentials [FILE]` (issue 15 item 2): git's `store`
+// helper keeps every token in plaintext. Each of its http(s) lines becomes a
+// keychain token scoped as git stored it; once the keychain holds it (read
+// back), the line may leave the file (--remove-plaintext, or yes at the
+// terminal), and then the `store` helper may leave git config
+// (--remove-other-helpers, or yes), so git stops writing the file again.
+import { existsSync, readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { PatError } from '../../errors.js'
+import { parseGitCredentials, type StoredCredential } from '../../core/git-credentials.js'
+import { guessProvider, isProvider } from '../../core/providers.js'
+import { credentialStoreFile, migrateCredentials, removeStoredLines, type MigrationResult } from '../../state/git-credentials.js'
+import { findOtherHelpers, removeOtherHelpers, describeOther } from '../../gitconfig/other-helpers.js'
+import { effectiveHelpers, isOurs, readHelperEntries } from '../../gitconfig/helper-list.js'
+import { ensureHelperFirst } from '../../gitconfig/helper-edit.js'
+import { configGetUrlmatch } from '../../gitconfig/run.js'
+import { ensureUseHttpPath } from '../../gitconfig/use-http-path.js'
+import { openTerminal } from '../../prompt/tty.js'
+import { say } from '../../log/stderr.js'
+import { originOf, parseScope } from '../../core/scope.js'
+
+export interface GitCredentialsArgs {
+  file?: string
+  removePlaintext?: boolean
+  removeOtherHelpers?: boolean
+  keepOtherHelpers?: boolean
+}
+
+export async function importGitCredentials(args: GitCredentialsArgs, env = process.env, now = new Date()): Promise<{ text: string; code: number }> {
+  const stores = findOtherHelpers(env).filter(h => h.kind === 'plaintext')
+  const file = args.file
+    ? resolve(args.file)
+    : credentialStoreFile(
+        stores.map(h => h.value),
+        env,
+        existsSync,
+      )
+  let text: string
+  try {
+    text = readFileSync(file, 'utf8')
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    throw new PatError('USAGE', `cannot read ${file} (${code}); name git's credential file: import --from-git-credentials FILE`)
+  }
+  const { entries, skipped } = parseGitCredentials(text)
+  for (const s of skipped) say(`${file}:${s.line}: left as it is: ${s.why}`)
+  if (!entries.length) return { text: `nothing to move: ${file} holds no http(s) credentials\n`, code: 0 }
+
+  const result = await migrateCredentials(entries, { file, providerOf: c => providerFor(c, env), now, env })
+  const lines = result.migrated.map(m =>
+    m.fresh
+      ? `moved ${m.entry.scope} (user ${m.entry.username}) into the keychain as '${m.name}'`
+      : `${m.entry.scope} (user ${m.entry.username}) is already in the keychain as '${m.name}'`,
+  )
+  reportKept(result, file)
+  lines.push(
+    ...ensureUseHttpPath(
+      result.migrated.map(m => m.entry.scope),
+      env,
+    ),
+  )
+  if (result.migrated.length) lines.push(...(await settlePlaintext(args, file, result)))
+  // Only once everything is in the keychain: the store helper may still be needed for the rest.
+  if (!result.kept.length && stores.length) lines.push(...(await settleStoreHelper(args, env)))
+  return { text: lines.join('\n') + (lines.length ? '\n' : ''), code: result.kept.length ? 1 : 0 }
+}
+
+function providerFor(c: StoredCredential, env: NodeJS.ProcessEnv): string {
+  const configured = configGetUrlmatch('credential.patProvider', originOf(parseScope(c.scope)), env)
+  return configured && isProvider(configured) ? configured : guessProvider(c.host)
+}
+
+/** One line per reason a credential stayed in the file (never its secret). */
+function reportKept(result: MigrationResult, file: string): void {
+  const byWhy = new Map<string, number[]>()
+  for (const k of result.kept) byWhy.set(k.why, [...(byWhy.get(k.why) ?? []), k.entry.line])
+  for (const [why, nums] of byWhy) say(`not moved (${file} line${nums.length > 1 ? 's' : ''} ${nums.join(', ')} kept): ${why}`)
+}
+
+async function settlePlaintext(args: GitCredentialsArgs, file: string, result: MigrationResult): Promise<string[]> {
+  const n = result.migrated.length
+  const remove = args.removePlaintext || (await yes(`Remove the ${n} moved credential${n === 1 ? '' : 's'} from ${file} (plaintext)? [Y/n] `))
+  if (!remove) {
+    say(
+      `the moved credentials are still in ${file} too; to remove them: git-credential-pat import --from-git-credentials ${args.file ? `${file} ` : ''}--remove-plaintext`,
+    )
+    return []
+  }
+  const removed = removeStoredLines(
+    file,
+    result.migrated.map(m => m.entry.text),
+  )
+  return [`removed ${removed} line${removed === 1 ? '' : 's'} from ${file}`]
+}
+
+/**
+ * git's `store` helper would write every token git uses back into the file.
+ * It goes from the global and local config files with a yes (or
+ * --remove-other-helpers; removeOtherHelpers takes `cache` entries too); if
+ * no pat helper is left, setup's edit puts one in.
+ */
+async function settleStoreHelper(args: GitCredentialsArgs, env: NodeJS.ProcessEnv): Promise<string[]> {
+  const stores = findOtherHelpers(env).filter(h => h.kind === 'plaintext')
+  const remove =
+    args.removeOtherHelpers || (!args.keepOtherHelpers && (await yes("Remove git's store helper from your git config, so git stops writing the file? [Y/n] ")))
+  if (!remove) {
+    for (const h of stores) say(`git still asks ${describeOther(h)}; to remove it: git-credential-pat setup --remove-other-helpers`)
+    return []
+  }
+  const lines: string[] = []
+  const files = new Set(stores.filter(h => (h.scope === 'global' || h.scope === 'local') && h.file).map(h => h.file!))
+  for (const f of files) for (const v of removeOtherHelpers(f)) lines.push(`removed credential helper '${v}' from ${f}`)
+  for (const h of findOtherHelpers(env).filter(x => x.kind === 'plaintext')) say(`still configured: ${describeOther(h)}; remove it there`)
+  if (!effectiveHelpers(readHelperEntries(env)).some(isOurs)) {
+    const done = ensureHelperFirst('global', env)
+    if (done) lines.push(`set credential.helper in ${done.file}: git now asks ${done.list.join(', then ')}`)
+  }
+  return lines
+}
+
+/** A yes at the terminal ([Y/n]); without one, no. */
+async function yes(question: string): Promise<boolean> {
+  if (!process.stdin.isTTY) return false
+  const tty = openTerminal()
+  if (!tty) return false
+  try {
+    return !/^n/i.test((await tty.ask(question)).trim())
+  } finally {
+    tty.close()
+  }
+}

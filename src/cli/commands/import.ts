@@ -1,0 +1,132 @@
+// `import FILE|-`: make this store's tokens what a manifest declares (issue
+// 15 item 1; the format is in core/manifest.ts and docs/git-credential-pat.md),
+// and `import --from-git-credentials [FILE]`: move git's plaintext
+// credential-store file into the keychain (import-git-credentials.ts).
+import { readFileSync } from 'node:fs'
+import type { CommandModule } from 'yargs'
+import { withExitCode } from '../exit-code.js'
+import { PatError } from '../../errors.js'
+import { formatScope, originOf, parseScope } from '../../core/scope.js'
+import { CONVENTIONS, guessProvider, isProvider, PROVIDERS, type Provider } from '../../core/providers.js'
+import { parseManifest, type EntryChecks, type ManifestEntry } from '../../core/manifest.js'
+import { declaredRecord, describePlan, planChanges } from '../../core/manifest-plan.js'
+import { applyManifest } from '../../state/manifest-apply.js'
+import { validateSource } from '../../state/sources/index.js'
+import { configGetUrlmatch } from '../../gitconfig/run.js'
+import { ensureUseHttpPath } from '../../gitconfig/use-http-path.js'
+import { expiresArg } from './add.js'
+import { importGitCredentials } from './import-git-credentials.js'
+
+export interface ImportArgs {
+  file?: string
+  dryRun?: boolean
+  prune?: boolean
+  fromGitCredentials?: boolean
+  removePlaintext?: boolean
+  removeOtherHelpers?: boolean
+  keepOtherHelpers?: boolean
+}
+
+export const importCommand: CommandModule<object, ImportArgs> = {
+  command: 'import [file]',
+  describe: 'make the tokens what a manifest declares (FILE, or - for stdin); or move ~/.git-credentials into the keychain',
+  builder: y =>
+    y
+      .positional('file', { type: 'string', describe: 'the manifest (JSON, see: export), - for stdin; with --from-git-credentials, the credential file' })
+      .option('dry-run', { type: 'boolean', describe: 'print the plan, change nothing' })
+      .option('prune', { type: 'boolean', describe: "also remove this store's tokens the manifest does not list" })
+      .option('from-git-credentials', { type: 'boolean', describe: "move git's credential-store file (default ~/.git-credentials) into the keychain" })
+      .option('remove-plaintext', { type: 'boolean', describe: 'with --from-git-credentials: remove the moved lines from the file without asking' })
+      .option('remove-other-helpers', { type: 'boolean', describe: "with --from-git-credentials: remove git's store (and cache) helpers without asking" })
+      .option('keep-other-helpers', { type: 'boolean', describe: "with --from-git-credentials: keep git's store helper" })
+      .conflicts('remove-other-helpers', 'keep-other-helpers')
+      .example('$0 import tokens.json --dry-run', 'what would change')
+      .example('$0 import tokens.json --prune', 'exactly the tokens of the file')
+      .example('$0 import --from-git-credentials', 'move ~/.git-credentials into the keychain') as never,
+  handler: withExitCode(async args => {
+    if (args.fromGitCredentials) {
+      if (args.prune || args.dryRun) throw new PatError('USAGE', '--prune and --dry-run are for manifests, not --from-git-credentials')
+      const r = await importGitCredentials(args)
+      process.stdout.write(r.text)
+      return r.code
+    }
+    if (args.removePlaintext || args.removeOtherHelpers || args.keepOtherHelpers) {
+      throw new PatError('USAGE', '--remove-plaintext, --remove-other-helpers and --keep-other-helpers go with --from-git-credentials')
+    }
+    // yargs-parser reads a lone `-` as the empty string.
+    if (args.file === '') args.file = '-'
+    if (!args.file) throw new PatError('USAGE', 'name a manifest file (or - for stdin), or use --from-git-credentials')
+    process.stdout.write(await importManifest(args))
+  }),
+}
+
+/** What `add` checks on its flags, for manifest entries. */
+export function addChecks(now: Date): EntryChecks {
+  return {
+    scope(text) {
+      let p
+      try {
+        p = parseScope(text)
+      } catch (e) {
+        if (e instanceof PatError && e.code === 'SCOPE') throw new PatError('USAGE', e.message)
+        throw e
+      }
+      if (p.hasPassword) throw new PatError('USAGE', 'the scope carries a password (user:PASSWORD@host): give the scope without it')
+      return formatScope(p)
+    },
+    expires: text => expiresArg(text, now),
+    source: validateSource,
+  }
+}
+
+export async function importManifest(args: ImportArgs, now = new Date(), env = process.env): Promise<string> {
+  const file = args.file!
+  const where = file === '-' ? 'the manifest on stdin' : file
+  const entries = parseManifest(readManifest(file), addChecks(now), where)
+  const desired = entries.map((e, i) => declaredRecord(e, resolveDefaults(e, i, where, env), now))
+  const plan = await applyManifest(entries, desired, { prune: args.prune, dryRun: args.dryRun, env })
+  const lines = describePlan(plan, !!args.dryRun)
+  const live = [...plan.add, ...plan.change.map(c => c.after)].filter(r => r.state !== 'disabled')
+  lines.push(
+    ...ensureUseHttpPath(
+      live.map(r => r.scope),
+      env,
+      !!args.dryRun,
+    ),
+  )
+  const n = planChanges(plan)
+  if (n === 0) lines.push(`no change: the ${entries.length} token${entries.length === 1 ? '' : 's'} of ${where} are as declared`)
+  else {
+    const counts = `${plan.add.length} added, ${plan.change.length} changed, ${plan.remove.length} removed, ${plan.same.length} unchanged`
+    lines.push(args.dryRun ? `dry run (${counts}): nothing was changed` : `imported ${where}: ${counts}`)
+  }
+  return lines.join('\n') + '\n'
+}
+
+function readManifest(file: string): string {
+  try {
+    return readFileSync(file === '-' ? 0 : file, 'utf8')
+  } catch (e) {
+    throw new PatError('USAGE', `cannot read ${file === '-' ? 'stdin' : file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
+  }
+}
+
+/**
+ * Provider and username as add picks them: the entry's, else git config
+ * credential.<origin>.patProvider, else by host name; the username by the
+ * forge's convention, which some forges lack (then the entry must say).
+ */
+function resolveDefaults(e: ManifestEntry, i: number, where: string, env: NodeJS.ProcessEnv): { provider: string; username: string } {
+  const s = parseScope(e.scope)
+  const fail = (why: string) => new PatError('USAGE', `${where}: entry ${i + 1} ('${e.name}'): ${why}; nothing was changed`)
+  let provider = e.provider as Provider | undefined
+  if (!provider) {
+    const configured = configGetUrlmatch('credential.patProvider', originOf(s), env)
+    if (configured && !isProvider(configured))
+      throw fail(`git config credential.${originOf(s)}.patProvider=${configured} is not one of ${PROVIDERS.join(', ')}`)
+    provider = configured ? (configured as Provider) : guessProvider(s.host)
+  }
+  const username = e.username ?? CONVENTIONS[provider].username
+  if (!username) throw fail(`a ${provider} token needs "username" (your account name)`)
+  return { provider, username }
+}
