@@ -1,0 +1,101 @@
+// Issue 15 item 2 acceptance: git's credential-store file, written by the
+// real `git credential-store`, with three lines (a repository path, a host
+// with a port, a plain host) moves into the keychain; its lines leave the
+// file only after the keychain holds them (a keyring that cannot write
+// leaves the file and git config as they were); clones still work once
+// `credential.helper store` is gone.
+import t from 'tap'
+import { readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { parseCredential } from './lib/env.js'
+import { startGitServer } from './lib/git-server.js'
+import { keychainOp } from './lib/keyring.js'
+import { box, listJson, ok } from './lib/cli.js'
+
+const S = { path: 'gitcred-path-secret-0001', port: 'gitcred-port-secret-0002', plain: 'gitcred-plain-secret-003' }
+
+t.test('import --from-git-credentials: three lines into the keychain, then the plaintext and the store helper go', async t => {
+  const srv = await startGitServer({
+    repos: ['a/app', 'b/app'],
+    tokens: [
+      { token: S.path, username: 'alice', paths: ['a/app'], access: 'read' },
+      { token: S.port, username: 'bob', paths: ['b/'], access: 'read' },
+    ],
+  })
+  t.teardown(() => srv.close())
+  const sb = box('gitcred')
+  const origin = `http://127.0.0.1:${srv.port}`
+  await sb.gitConfig([
+    ['credential.helper', 'store'],
+    [`credential.${origin}.useHttpPath`, 'true'],
+  ])
+  // As git itself writes them (a port is stored as %3a, the user name encoded).
+  const lines = [
+    `protocol=http\nhost=127.0.0.1:${srv.port}\npath=a/app.git\nusername=alice\npassword=${S.path}\n`,
+    `protocol=http\nhost=localhost:${srv.port}\nusername=bob\npassword=${S.port}\n`,
+    `protocol=https\nhost=git.example.com\nusername=carol@example.com\npassword=${S.plain}\n`,
+  ]
+  for (const input of lines) t.equal((await sb.git(['credential-store', 'store'], { input })).code, 0)
+  const plaintext = join(sb.env.HOME!, '.git-credentials')
+  const original = readFileSync(plaintext, 'utf8')
+  t.equal(original.trim().split('\n').length, 3)
+  const config = readFileSync(sb.env.GIT_CONFIG_GLOBAL!, 'utf8')
+
+  // A keyring that cannot take the secrets: nothing leaves the file or git config.
+  const noBus = { DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(sb.dir, 'no-such-bus')}` }
+  const failed = await sb.pat(['import', '--from-git-credentials', '--remove-plaintext', '--remove-other-helpers'], { env: noBus })
+  t.equal(failed.code, 1, failed.stdout)
+  t.match(failed.stderr, /not moved \(.*\.git-credentials lines 1, 2, 3 kept\): the keyring/)
+  t.equal(readFileSync(plaintext, 'utf8'), original, 'the plaintext lines are kept when the keychain write fails')
+  t.equal(readFileSync(sb.env.GIT_CONFIG_GLOBAL!, 'utf8'), config, 'so is the store helper')
+  t.same(await listJson(sb), [], 'and no token was recorded')
+
+  await ok(sb, ['setup', '--keep-other-helpers'])
+  // No terminal and no flags: moved, but the file and the helper are kept, saying how to remove them.
+  const moved = await sb.pat(['import', '--from-git-credentials'])
+  t.equal(moved.code, 0, moved.stderr)
+  t.match(moved.stdout, new RegExp(`moved http://127\\.0\\.0\\.1:${srv.port}/a/app \\(user alice\\) into the keychain as '127\\.0\\.0\\.1-a-app-`))
+  t.match(moved.stdout, new RegExp(`moved http://localhost:${srv.port} \\(user bob\\) into the keychain`))
+  t.match(moved.stdout, /moved git\.example\.com \(user carol@example\.com\) into the keychain/)
+  t.match(moved.stderr, /to remove them: git-credential-pat import --from-git-credentials --remove-plaintext/)
+  t.match(moved.stderr, /git still asks credential\.helper 'store'/)
+  t.equal(readFileSync(plaintext, 'utf8'), original, 'kept without a yes')
+  for (const s of Object.values(S)) t.notMatch(moved.stdout + moved.stderr, s, 'no secret in the output')
+
+  const tokens = await listJson(sb)
+  t.same(
+    tokens.map(x => [x.scope, x.username, x.source]).sort(),
+    [
+      ['git.example.com', 'carol@example.com', 'keychain'],
+      [`http://127.0.0.1:${srv.port}/a/app`, 'alice', 'keychain'],
+      [`http://localhost:${srv.port}`, 'bob', 'keychain'],
+    ],
+    'scoped exactly as git stored them, usernames kept',
+  )
+  const want: Record<string, string> = { 'git.example.com': S.plain, [`${origin}/a/app`]: S.path, [`http://localhost:${srv.port}`]: S.port }
+  for (const x of tokens) t.equal(JSON.parse(await keychainOp(sb.env, 'get', x.name)), want[x.scope], `${x.scope}: its secret is in the keychain`)
+
+  const done = await sb.pat(['import', '--from-git-credentials', '--remove-plaintext', '--remove-other-helpers'])
+  t.equal(done.code, 0, done.stderr)
+  t.match(done.stdout, /is already in the keychain as/)
+  t.match(done.stdout, /removed 3 lines from .*\.git-credentials/)
+  t.match(done.stdout, /removed credential helper 'store' from/)
+  t.equal(readFileSync(plaintext, 'utf8').trim(), '', 'the plaintext lines are gone')
+  t.equal(statSync(plaintext).mode & 0o777, 0o600, 'the file stays 0600')
+  t.notMatch(readFileSync(sb.env.GIT_CONFIG_GLOBAL!, 'utf8'), /helper = store/)
+  t.same(await listJson(sb).then(l => l.length), 3, 'running again added nothing')
+
+  const a = await sb.git(['clone', srv.url('a/app'), 'a'])
+  t.equal(a.code, 0, a.stderr)
+  const b = await sb.git(['clone', srv.url('b/app', { host: 'localhost' }), 'b'])
+  t.equal(b.code, 0, b.stderr)
+  t.same(srv.tokensSeen('a/app'), [S.path])
+  t.same(srv.tokensSeen('b/app'), [S.port])
+  const fill = await sb.git(['credential', 'fill'], { input: 'url=https://git.example.com/any/repo.git\n\n' })
+  t.same(
+    { username: parseCredential(fill.stdout).username, password: parseCredential(fill.stdout).password },
+    { username: 'carol@example.com', password: S.plain },
+    'git gets the plain-host token from pat',
+  )
+  t.equal(readFileSync(plaintext, 'utf8').trim(), '', 'and git wrote nothing back to the plaintext file')
+})
