@@ -5,6 +5,8 @@ import { statePaths } from '../../state/paths.js'
 import { isExpired } from '../../core/select.js'
 import { byName } from './lookup.js'
 import { day } from '../../core/expiry.js'
+import { DEAD, type Verdict } from '../../forge/report.js'
+import { say } from '../../log/stderr.js'
 
 interface NamesArgs {
   names: string[]
@@ -38,6 +40,12 @@ export async function setState(names: string[], state: 'active' | 'disabled', no
   for (const { t, was } of changed) {
     const verb = state === 'active' ? 'enabled' : 'disabled'
     lines.push(was === state ? `'${t.name}' was already ${state === 'active' ? 'active' : 'disabled'}` : `${verb} '${t.name}' (${t.scope}; was ${was})`)
+    // What the last `check` learned about this secret (rotate clears it): enabling will not make the forge take it.
+    if (state === 'active' && t.checked?.result && DEAD.includes(t.checked.result as Verdict)) {
+      say(
+        `warning: the last check (${day(t.checked.at)}) found '${t.name}' ${t.checked.result}; get sends it again, but the forge will likely refuse it: git-credential-pat check ${t.name}, or rotate ${t.name}`,
+      )
+    }
     if (state === 'active' && isExpired(t, now)) {
       lines.push(`note: '${t.name}' expired on ${day(t.expires!)}, so it is still not sent; run: git-credential-pat rotate ${t.name} --expires …`)
     }

@@ -58,3 +58,25 @@ t.test('already in that state', async t => {
   const { env } = setup([tok('a', { state: 'disabled' })])
   t.match(await setState(['a'], 'disabled', now, env), /'a' was already disabled/)
 })
+
+t.test('enabling a token the last check found dead warns on stderr, once', async t => {
+  const { errSink } = await import('../../../src/log/stderr.js')
+  const checked = { at: '2026-02-20T10:00:00.000Z', result: 'revoked' }
+  const { env, read } = setup([tok('dead', { state: 'rejected', checked }), tok('fine', { state: 'disabled', checked: { ...checked, result: 'valid' } })])
+  const said: string[] = []
+  const orig = errSink.write
+  errSink.write = text => void said.push(text)
+  try {
+    t.match(await setState(['dead', 'fine'], 'active', now, env), "enabled 'dead'")
+  } finally {
+    errSink.write = orig
+  }
+  t.same(said, [
+    "git-credential-pat: warning: the last check (2026-02-20) found 'dead' revoked; get sends it again, but the forge will likely refuse it: git-credential-pat check dead, or rotate dead\n",
+  ])
+  t.same(
+    read().map(x => x.state),
+    ['active', 'active'],
+    'enabled all the same',
+  )
+})
