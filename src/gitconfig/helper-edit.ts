@@ -107,18 +107,18 @@ function placeOurs(x: Edit): { insertAt: Map<number, string[]>; notes: string[] 
   return { insertAt, notes }
 }
 
+/** The comment above the reset block; `setup --unset` (helper-unset.ts) knows the block by it. */
+export const RESET_COMMENT = [
+  '# git-credential-pat setup: an empty helper resets the list, so the helpers',
+  '# from lower config scopes are repeated after pat to keep them.',
+] as const
+
 /**
  * Helpers from a lower scope run before anything in this file; only a
  * reset can put ours first, and then theirs must be repeated after it.
  */
 function resetBlock(inherited: readonly HelperEntry[], ours: string): string[] {
-  const block = [
-    '# git-credential-pat setup: an empty helper resets the list, so the helpers',
-    '# from lower config scopes are repeated after pat to keep them.',
-    '[credential]',
-    '\thelper =',
-    ours,
-  ]
+  const block = [...RESET_COMMENT, '[credential]', '\thelper =', ours]
   let lastG = -1
   inherited.forEach((e, k) => {
     if (e.url === undefined && e.value === '') lastG = k

@@ -6,6 +6,7 @@ import { configGetUrlmatch, configSet } from '../../gitconfig/run.js'
 import { parseBool } from '../../gitconfig/settings.js'
 import { configFile } from '../../gitconfig/config-file.js'
 import { ensureHelperFirst } from '../../gitconfig/helper-edit.js'
+import { runUnset } from './setup-unset.js'
 import { describeOther, findOtherHelpers, removeOtherHelpers } from '../../gitconfig/other-helpers.js'
 import { openTerminal } from '../../prompt/tty.js'
 import { say } from '../../log/stderr.js'
@@ -19,6 +20,7 @@ interface SetupArgs {
   local?: boolean
   keepOtherHelpers?: boolean
   removeOtherHelpers?: boolean
+  unset?: boolean
 }
 
 export const setup: CommandModule<object, SetupArgs> = {
@@ -30,12 +32,19 @@ export const setup: CommandModule<object, SetupArgs> = {
       .option('local', { type: 'boolean', describe: 'only the repository in the current directory' })
       .option('keep-other-helpers', { type: 'boolean', describe: "keep git's store/cache helpers after pat (they keep copies of every token)" })
       .option('remove-other-helpers', { type: 'boolean', describe: "remove git's store/cache helpers from this config file without asking" })
+      .option('unset', {
+        type: 'boolean',
+        describe: "undo setup: remove pat's helper entries and the useHttpPath entries set for its tokens' hosts, nothing else",
+      })
       .conflicts('global', 'local')
       .conflicts('keep-other-helpers', 'remove-other-helpers')
+      .conflicts('unset', ['keep-other-helpers', 'remove-other-helpers'])
       .example('$0 setup', 'once per machine; install.sh runs it')
-      .example('$0 setup --local', 'only for this repository') as never,
+      .example('$0 setup --local', 'only for this repository')
+      .example('$0 setup --unset', 'before leaving (install.sh --uninstall runs it)') as never,
   handler: async args => {
     const scope = args.local ? 'local' : 'global'
+    if (args.unset) return void process.stdout.write(runUnset(scope))
     process.stdout.write(runSetup(scope))
     const choice = args.keepOtherHelpers ? 'keep' : args.removeOtherHelpers ? 'remove' : 'ask'
     process.stdout.write(await settleOtherHelpers(scope, choice))

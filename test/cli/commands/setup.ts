@@ -81,3 +81,31 @@ t.test('useHttpPath for every host with an active path-scoped token', async t =>
   )
   t.match(runSetup('global', env), /already first\n$/, 'nothing more the second time')
 })
+
+t.test('setup --unset takes back what setup and add set, and nothing else', async t => {
+  const { runUnset } = await import('../../../src/cli/commands/setup-unset.js')
+  const { h, env, git } = home([
+    { name: 'team', scope: 'gitlab.example.com/team/*' },
+    { name: 'host', scope: 'other.example.com' },
+  ])
+  writeFileSync(
+    join(h, '.gitconfig'),
+    '[user]\n\tname = me\n[credential "https://dev.azure.com"]\n\tuseHttpPath = true\n[credential "https://gitlab.example.com"]\n\tpatProvider = gitlab\n[credential]\n\thelper = store\n',
+  )
+  runSetup('global', env)
+  t.equal(git('config', '--global', 'credential.https://gitlab.example.com.useHttpPath'), 'true', 'setup set useHttpPath')
+  const out = runUnset('global', env)
+  t.match(out, /removed credential\.helper 'pat'/)
+  t.match(out, /removed credential\.https:\/\/gitlab\.example\.com\.useHttpPath=true \(for 'team'\)/)
+  t.same(
+    git('config', '--global', '--list').split('\n'),
+    [
+      'user.name=me',
+      'credential.https://dev.azure.com.usehttppath=true',
+      'credential.https://gitlab.example.com.patprovider=gitlab',
+      'credential.helper=store',
+    ],
+    "the user's own entries stay",
+  )
+  t.match(runUnset('global', env), /nothing of git-credential-pat's in/, 'a second run changes nothing')
+})
