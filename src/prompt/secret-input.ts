@@ -1,7 +1,7 @@
 // Reading a new token's secret: from stdin with --token-stdin, or from a
 // hidden terminal prompt. Never from argv, where `ps` would show it.
 import { PatError } from '../errors.js'
-import { openTerminal } from './tty.js'
+import { Cancelled, leaveInterrupted, openTerminal } from './tty.js'
 import { MAX_LINE } from '../core/protocol.js'
 
 /**
@@ -20,6 +20,11 @@ export async function readNewSecret(opts: { tokenStdin?: boolean; question: stri
     if (!tty) throw new PatError('INPUT', 'no terminal to ask for the token on; pipe it in with --token-stdin')
     try {
       secret = (await tty.ask(opts.question, { hidden: true })).trim()
+    } catch (e) {
+      // Ctrl-C in add/rotate ends the command as Ctrl-C ends any (exit 130);
+      // Ctrl-D stays the one-line INPUT error.
+      if (e instanceof Cancelled && e.interrupted) leaveInterrupted()
+      throw e
     } finally {
       tty.close()
     }

@@ -4,12 +4,29 @@
 import { openSync } from 'node:fs'
 import { ReadStream, WriteStream } from 'node:tty'
 import { PatError } from '../errors.js'
+import { say } from '../log/stderr.js'
 
 /** Ctrl-C or Ctrl-D at a question. */
 export class Cancelled extends PatError {
-  constructor() {
+  /** Ctrl-C or SIGINT, as opposed to Ctrl-D (end of input). */
+  readonly interrupted: boolean
+  constructor(interrupted = false) {
     super('INPUT', 'cancelled; nothing was saved')
+    this.interrupted = interrupted
   }
+}
+
+/**
+ * Leave as an interrupted program does: say so, then die of SIGINT again,
+ * so the shell sees 130 and a calling script stops too
+ * (https://www.cons.org/cracauer/sigint.html). The terminal is already
+ * back in cooked mode (readLine restores it before rejecting). Should a
+ * SIGINT listener keep the process alive, exit 130 anyway.
+ */
+export function leaveInterrupted(): never {
+  say('cancelled; nothing was saved')
+  process.kill(process.pid, 'SIGINT')
+  process.exit(130)
 }
 
 export interface Terminal {
@@ -56,6 +73,7 @@ function readLine(input: ReadStream, output: WriteStream, question: string, hidd
     input.resume()
     let answer = ''
     const done = (err: Error | null) => {
+      process.off('SIGINT', onSigint)
       input.off('data', onData)
       input.setRawMode(false)
       input.pause()
@@ -66,7 +84,7 @@ function readLine(input: ReadStream, output: WriteStream, question: string, hidd
     const onData = (chunk: Buffer) => {
       for (const ch of chunk.toString('utf8')) {
         if (ch === '\r' || ch === '\n') return done(null)
-        if (ch === '\x03' || ch === '\x04') return done(new Cancelled())
+        if (ch === '\x03' || ch === '\x04') return done(new Cancelled(ch === '\x03'))
         if (ch === '\x7f' || ch === '\b') {
           if (answer.length) {
             answer = answer.slice(0, -1)
@@ -85,6 +103,10 @@ function readLine(input: ReadStream, output: WriteStream, question: string, hidd
         if (!hidden) output.write(ch)
       }
     }
+    // A SIGINT from elsewhere (kill -INT; the terminal sends none in raw
+    // mode) must not end the process with echo still off.
+    const onSigint = () => done(new Cancelled(true))
+    process.once('SIGINT', onSigint)
     input.on('data', onData)
   })
 }
