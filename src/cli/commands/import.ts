@@ -95,7 +95,7 @@ export async function importManifest(args: ImportArgs, now = new Date(), env = p
     ),
   )
   const n = planChanges(plan)
-  if (n === 0) lines.push(`no change: the ${entries.length} token${entries.length === 1 ? '' : 's'} of ${where} are as declared`)
+  if (n === 0) lines.push(`no change: the ${entries.length} token${entries.length === 1 ? ' of ' + where + ' is' : 's of ' + where + ' are'} as declared`)
   else {
     const counts = `${plan.add.length} added, ${plan.change.length} changed, ${plan.remove.length} removed, ${plan.same.length} unchanged`
     lines.push(args.dryRun ? `dry run (${counts}): nothing was changed` : `imported ${where}: ${counts}`)

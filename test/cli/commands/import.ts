@@ -1,0 +1,123 @@
+// import of a manifest, in process against the session's keyring: secrets
+// from secretFrom into the keychain (and again only when they differ), a
+// keychain token without one must already be there, a failing source
+// changes nothing, --prune and --dry-run, a source moving off the keychain
+// leaves no orphan.
+import t from 'tap'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { basename, join } from 'node:path'
+import { addChecks, importManifest } from '../../../src/cli/commands/import.js'
+import { exportTokens } from '../../../src/cli/commands/export.js'
+import { readMetadata } from '../../../src/state/tokens.js'
+import { getSecret } from '../../../src/state/sources/keychain.js'
+
+function home(): { env: NodeJS.ProcessEnv; write: (tokens: unknown[]) => string; meta: () => string } {
+  const dir = mkdtempSync(join(process.env.TMPDIR || tmpdir(), 'gcp-import-'))
+  writeFileSync(join(dir, 'gitconfig'), '')
+  // The keychain service is read from process.env: one per test home.
+  process.env.GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE = `git-credential-pat-test-${basename(dir)}`
+  const env = { ...process.env, GIT_CREDENTIAL_PAT_HOME: join(dir, 'pat'), GIT_CONFIG_GLOBAL: join(dir, 'gitconfig'), GIT_CONFIG_NOSYSTEM: '1' }
+  const file = join(dir, 'm.json')
+  return {
+    env,
+    write: tokens => (writeFileSync(file, JSON.stringify({ version: 1, tokens })), file),
+    meta: () => readFileSync(join(dir, 'pat', 'tokens.json'), 'utf8'),
+  }
+}
+const tokens = (env: NodeJS.ProcessEnv) => readMetadata(join(env.GIT_CREDENTIAL_PAT_HOME!, 'tokens.json')).tokens
+
+t.test('secretFrom: into the keychain; again only when it differs', async t => {
+  const h = home()
+  const file = h.write([{ name: 'k', scope: 'gitlab.example.com/team/*', secretFrom: 'env:SEED' }])
+  const env = { ...h.env, SEED: 'seed-secret-one-000001' }
+  t.match(
+    await importManifest({ file }, new Date(), env),
+    /added 'k' for gitlab.example.com\/team\/\* \(keychain\)\n.*useHttpPath=true.*\nimported .*: 1 added/,
+  )
+  t.equal(await getSecret('k'), 'seed-secret-one-000001')
+  t.equal(await importManifest({ file }, new Date(), env), `no change: the 1 token of ${file} is as declared\n`)
+  const out = await importManifest({ file }, new Date(), { ...env, SEED: 'seed-secret-two-000002' })
+  t.match(out, /changed 'k': secret\n/)
+  t.notMatch(out, /seed-secret/)
+  t.equal(await getSecret('k'), 'seed-secret-two-000002')
+  t.ok(tokens(env)[0].rotated, 'recorded as rotated')
+  t.match(exportTokens(env), /"secretFrom": "env:SEED"/)
+})
+
+t.test('a keychain token without secretFrom must already be in the keychain; a failing source changes nothing', async t => {
+  const h = home()
+  const ok = h.write([{ name: 'e', scope: 'h.example', username: 'u', source: 'env:TOKEN' }])
+  await importManifest({ file: ok }, new Date(), h.env)
+  const before = h.meta()
+  const missing = h.write([
+    { name: 'e', scope: 'h.example', username: 'u', source: 'env:TOKEN', description: 'changed' },
+    { name: 'k', scope: 'h.example/x', username: 'u' },
+  ])
+  await t.rejects(importManifest({ file: missing }, new Date(), h.env), {
+    code: 'SOURCE',
+    message: /token 'k': its source is keychain, but this store's keychain has no secret under that name; add "secretFrom"/,
+  })
+  const failing = h.write([
+    { name: 'e', scope: 'h.example', username: 'u', source: 'env:TOKEN', description: 'changed' },
+    { name: 'k', scope: 'h.example/x', username: 'u', secretFrom: 'env:UNSET_HERE' },
+  ])
+  await t.rejects(importManifest({ file: failing }, new Date(), h.env), { code: 'SOURCE', message: /token 'k': environment variable UNSET_HERE is not set/ })
+  t.equal(h.meta(), before, 'nothing changed')
+  t.equal(await getSecret('k'), null, 'nothing in the keychain either')
+})
+
+t.test('--dry-run changes nothing; --prune removes the others and their keychain items', async t => {
+  const h = home()
+  const env = { ...h.env, SEED: 'prune-secret-00000001' }
+  const both = h.write([
+    { name: 'a', scope: 'a.example', username: 'u', secretFrom: 'env:SEED' },
+    { name: 'b', scope: 'b.example', username: 'u', secretFrom: 'env:SEED' },
+  ])
+  await importManifest({ file: both }, new Date(), env)
+  const before = h.meta()
+  const onlyA = h.write([{ name: 'a', scope: 'a.example', username: 'u', secretFrom: 'env:SEED' }])
+  t.match(await importManifest({ file: onlyA }, new Date(), env), /^no change/, 'without --prune b stays')
+  t.equal(
+    await importManifest({ file: onlyA, prune: true, dryRun: true }, new Date(), env),
+    "would remove 'b' (b.example)\ndry run (0 added, 0 changed, 1 removed, 1 unchanged): nothing was changed\n",
+  )
+  t.equal(h.meta(), before)
+  t.match(
+    await importManifest({ file: onlyA, prune: true }, new Date(), env),
+    /removed 'b' \(b\.example\)\nimported .*0 added, 0 changed, 1 removed, 1 unchanged/,
+  )
+  t.same(
+    tokens(env).map(x => x.name),
+    ['a'],
+  )
+  t.equal(await getSecret('b'), null, "b's keychain item went with it")
+})
+
+t.test('moving a token off the keychain deletes its keychain item', async t => {
+  const h = home()
+  const env = { ...h.env, SEED: 'move-secret-000000001' }
+  await importManifest({ file: h.write([{ name: 'm', scope: 'm.example', username: 'u', secretFrom: 'env:SEED' }]) }, new Date(), env)
+  t.equal(await getSecret('m'), 'move-secret-000000001')
+  t.match(
+    await importManifest({ file: h.write([{ name: 'm', scope: 'm.example', username: 'u', source: 'env:SEED' }]) }, new Date(), env),
+    /changed 'm': source, secretFrom/,
+  )
+  t.equal(await getSecret('m'), null)
+})
+
+t.test('defaults as add picks them; what add refuses is refused', async t => {
+  const h = home()
+  await t.rejects(importManifest({ file: h.write([{ name: 'g', scope: 'git.example.org', source: 'env:T' }]) }, new Date(), h.env), {
+    code: 'USAGE',
+    message: /entry 1 \('g'\): a generic token needs "username"/,
+  })
+  writeFileSync(h.env.GIT_CONFIG_GLOBAL!, '[credential "https://git.example.org"]\n\tpatProvider = github\n')
+  await importManifest({ file: h.write([{ name: 'g', scope: 'git.example.org', source: 'env:T' }]) }, new Date(), h.env)
+  t.match(tokens(h.env)[0], { provider: 'github', username: 'x-access-token' }, 'git config patProvider, then the convention')
+  const checks = addChecks(new Date('2026-03-01T00:00:00Z'))
+  t.throws(() => checks.scope('https://u:pw@h.example'), { code: 'USAGE', message: /carries a password/ })
+  t.equal(checks.scope('HTTPS://H.example:443/a/b.git'), 'h.example/a/b')
+  t.equal(checks.expires('2026-01-01'), '2026-01-01T00:00:00.000Z', 'a past date is kept, as add keeps it')
+  t.throws(() => checks.source('vault:x'), { code: 'USAGE' })
+})
