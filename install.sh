@@ -29,8 +29,9 @@ say() { printf 'install.sh: %s\n' "$*"; }
 
 # 1. Debian packages: libsecret for keytar at run time; dbus, gnome-keyring
 #    for the tests' private Secret Service; git; tmux and util-linux (script)
-#    for the terminal-prompt tests.
-packages=(libsecret-1-0 libsecret-tools gnome-keyring dbus dbus-bin git tmux util-linux procps)
+#    for the terminal-prompt tests; pass and gnupg for the exec: source tests
+#    (a manifest token read from pass).
+packages=(libsecret-1-0 libsecret-tools gnome-keyring dbus dbus-bin git tmux util-linux procps pass gnupg)
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()
   for p in "${packages[@]}"; do
