@@ -2,12 +2,13 @@
 // what it shows, that the token is not echoed, that only a token the server accepted is remembered, with the
 // chosen scope and expiry; askpass gives the same; silence where asked. Renewal: test/e2e/renew.ts.
 import t from 'tap'
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { join } from 'node:path'
-import { bin, run, sandbox, type Sandbox } from './lib/env.js'
+import { bin, run, type Sandbox } from './lib/env.js'
 import { startGitServer, type GitServer } from './lib/git-server.js'
-import { haveTmux, startPty, type Pty } from './lib/tmux.js'
+import { haveTmux, startPty } from './lib/tmux.js'
+import { promptKit } from './lib/prompt-kit.js'
 
 if (!haveTmux) {
   t.plan(0, 'tmux is not installed')
@@ -30,57 +31,11 @@ const srv: GitServer = await startGitServer({
 })
 t.teardown(() => srv.close())
 
-const origin = `http://127.0.0.1:${srv.port}`
+const { origin, patSandbox: kitSandbox, ttyEnv, pendingFiles, seen, cloneInPty } = promptKit(srv)
+const patSandbox = (name: string) => kitSandbox(t, name)
 const NAME = `127.0.0.1-${hostname().split('.')[0]}`
 const GROUP_NAME = `127.0.0.1-group-${hostname().split('.')[0]}` // names follow the scope, as add's do
-
-/** A sandbox using our helper, with the loopback host as a GitLab and paths sent. */
-async function patSandbox(name: string): Promise<Sandbox> {
-  const sb = sandbox(name)
-  t.teardown(() => sb.pat(['daemon', 'stop']).then(() => {}))
-  await sb.gitConfig([
-    ['credential.helper', 'pat'],
-    [`credential.${origin}.patProvider`, 'gitlab'],
-    [`credential.${origin}.useHttpPath`, 'true'],
-  ])
-  return sb
-}
-
-/** The sandbox environment as an interactive user has it: terminal prompts on. */
-function ttyEnv(sb: Sandbox, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env = { ...sb.env, ...extra }
-  delete env.GIT_TERMINAL_PROMPT
-  delete env.CI
-  return env
-}
-
 const tokens = (sb: Sandbox) => sb.tokens()
-
-const pendingFiles = (sb: Sandbox) => {
-  const dir = join(sb.env.GIT_CREDENTIAL_PAT_HOME!, 'pending')
-  return existsSync(dir) ? readdirSync(dir) : []
-}
-
-const seen = (repo: string, from: number) => [
-  ...new Set(
-    srv.requests
-      .slice(from)
-      .filter(q => q.path === repo && q.token)
-      .map(q => q.token),
-  ),
-]
-
-/** Run `git clone` in a pty; `interact` answers the prompt. */
-async function cloneInPty(sb: Sandbox, repo: string, dest: string, interact: (p: Pty) => Promise<void>, extra: NodeJS.ProcessEnv = {}) {
-  const p = startPty(sb.dir, ttyEnv(sb, extra), `git clone ${srv.url(repo)} ${dest}`)
-  try {
-    await interact(p)
-    const code = await p.exited()
-    return { code, screen: p.screen() }
-  } finally {
-    p.close()
-  }
-}
 
 t.test('the terminal prompt: URL, link, hidden token, scope and expiry remembered after success', async t => {
   const sb = await patSandbox('prompt-tty')
@@ -104,6 +59,7 @@ t.test('the terminal prompt: URL, link, hidden token, scope and expiry remembere
   t.equal(first.code, 0, first.screen)
   t.notMatch(first.screen, T.good, 'the typed token was never on the screen')
   t.same(seen('group/a', from), [T.good])
+  t.match(first.screen, `git-credential-pat: saved token '${GROUP_NAME}' for ${origin}/group/*, expires 2030-01-31`, 'after git reported success')
   const list = await tokens(sb)
   t.same(
     list.map(x => [x.name, x.scope, x.username, x.expires, x.origin, x.state]),
@@ -140,6 +96,7 @@ t.test('a wrong token typed at the prompt: 401, nothing saved', async t => {
     'the server said 401',
   )
   t.same(await tokens(sb), [], 'nothing was saved')
+  t.match(r.screen, `git-credential-pat: the server refused the token typed for ${origin}/other/d.git; it was not saved`)
   t.same(pendingFiles(sb), [], 'erase dropped the pending token')
   t.notMatch(r.screen, T.wrong)
 })
@@ -164,7 +121,7 @@ t.test('Ctrl-C at a question leaves nothing behind', async t => {
 
 t.test('an expired token: the prompt says so, and the new token renews it', async t => {
   const sb = await patSandbox('prompt-expired')
-  await sb.addToken(origin, T.old, ['--name', 'old', '--expires', '2020-01-01'])
+  await sb.addToken(origin, T.old, ['--name', 'old', '--expires', '2020-01-01', '--force'])
   const from = srv.requests.length
   const r = await cloneInPty(sb, 'other/d', 'd', async p => {
     const s = await p.waitFor('Token for')
