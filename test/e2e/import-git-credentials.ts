@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { parseCredential } from './lib/env.js'
 import { startGitServer } from './lib/git-server.js'
 import { keychainOp } from './lib/keyring.js'
-import { box, listJson, ok } from './lib/cli.js'
+import { box, listJson, ok, onTty } from './lib/cli.js'
 
 const S = { path: 'gitcred-path-secret-0001', port: 'gitcred-port-secret-0002', plain: 'gitcred-plain-secret-003' }
 
@@ -98,4 +98,29 @@ t.test('import --from-git-credentials: three lines into the keychain, then the p
     'git gets the plain-host token from pat',
   )
   t.equal(readFileSync(plaintext, 'utf8').trim(), '', 'and git wrote nothing back to the plaintext file')
+})
+
+t.test('at a terminal: asked before the plaintext lines and the store helper go', async t => {
+  const sb = box('gitcred-tty')
+  await sb.gitConfig([['credential.helper', 'store']])
+  const input = 'protocol=https\nhost=tty.example.com\nusername=dora\npassword=gitcred-tty-secret-0001\n'
+  t.equal((await sb.git(['credential-store', 'store'], { input })).code, 0)
+  const plaintext = join(sb.env.HOME!, '.git-credentials')
+  const r = await onTty(
+    sb,
+    ['import', '--from-git-credentials'],
+    [
+      { after: /Remove the 1 moved credential from .*\.git-credentials \(plaintext\)\? \[Y\/n\]/, text: 'y\r' },
+      { after: /Remove git's store helper from your git config, so git stops writing the file\? \[Y\/n\]/, text: '\r' },
+    ],
+  )
+  t.equal(r.code, 0, r.screen)
+  t.match(r.screen, /moved tty\.example\.com \(user dora\) into the keychain/)
+  t.notMatch(r.screen, /gitcred-tty-secret/, 'the secret is never shown')
+  t.equal(readFileSync(plaintext, 'utf8').trim(), '', 'yes: the line went')
+  const config = readFileSync(sb.env.GIT_CONFIG_GLOBAL!, 'utf8')
+  t.notMatch(config, /helper = store/, 'yes (the default): the store helper went')
+  t.match(config, /helper = pat/, 'and pat asks instead, as no helper of ours was left')
+  const fill = await sb.git(['credential', 'fill'], { input: 'url=https://tty.example.com/r.git\n\n' })
+  t.equal(parseCredential(fill.stdout).password, 'gitcred-tty-secret-0001')
 })
