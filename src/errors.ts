@@ -20,14 +20,42 @@ export type ErrorCode =
   | 'DAEMON' // the daemon or its socket directory is unusable
   | 'INPUT' // bad input from the user (token, date …)
 
+/**
+ * What went wrong with the keychain, when it says how to fix it: no Secret
+ * Service on the session bus (or no bus), the collection locked (unlocking
+ * needs a prompt nobody can answer), the keyring daemon not answering, or
+ * another refusal.
+ */
+export type Trouble = 'keychain-absent' | 'keychain-locked' | 'keychain-frozen' | 'keychain-refused'
+
 export interface Outcome {
   exitCode: number
-  /** Said after the message by the CLI (not to git, whose user did not type the command). */
+  /** Said after the message: a usage hint by the CLI only (git's user did not type the command), a trouble's fix everywhere. */
   hint?: string
 }
 
+const ELSEWHERE = 'or keep tokens elsewhere: --source env:VAR, file:PATH or exec:COMMAND'
+
+/** How to fix each trouble, said as `doctor` says it (cli/doctor/keychain.ts). */
+export function troubleHint(trouble: Trouble, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'darwin') return `unlock the login keychain (Keychain Access, or: security unlock-keychain), ${ELSEWHERE}`
+  if (platform === 'win32') return `check that Windows Credential Manager is available to your account, ${ELSEWHERE}`
+  switch (trouble) {
+    case 'keychain-absent':
+      // gnome-keyring-daemon(1): --unlock reads the password on stdin; the keyring needs a D-Bus session.
+      return `no Secret Service answers (no keyring, or no D-Bus session): keep tokens elsewhere with --source env:VAR, file:PATH or exec:COMMAND, or start a keyring in a D-Bus session (dbus-run-session -- sh, then: eval $(echo -n PASSWORD | gnome-keyring-daemon --unlock --components=secrets))`
+    case 'keychain-locked':
+      return `unlock the keyring: log in to the desktop session, or: echo -n PASSWORD | gnome-keyring-daemon --replace --unlock --components=secrets; ${ELSEWHERE}`
+    case 'keychain-frozen':
+      return `is its daemon frozen or waiting for an unlock prompt? restart it (gnome-keyring-daemon --replace), ${ELSEWHERE}`
+    case 'keychain-refused':
+      return `check that your Secret Service (GNOME Keyring, KWallet, KeePassXC) works: git-credential-pat doctor; ${ELSEWHERE}`
+  }
+}
+
 /** What each kind of failure ends with. */
-export function outcome(code: ErrorCode): Outcome {
+export function outcome(code: ErrorCode, trouble?: Trouble): Outcome {
+  if (trouble) return { exitCode: 1, hint: troubleHint(trouble) }
   switch (code) {
     case 'USAGE':
       return { exitCode: 2, hint: 'see git-credential-pat --help' }
@@ -38,10 +66,13 @@ export function outcome(code: ErrorCode): Outcome {
 
 export class PatError extends Error {
   readonly code: ErrorCode
-  constructor(code: ErrorCode, message: string) {
+  /** What to fix, when the failure says (the keychain's kinds of trouble). */
+  readonly trouble?: Trouble
+  constructor(code: ErrorCode, message: string, trouble?: Trouble) {
     super(message)
     this.code = code
     this.name = 'PatError'
+    if (trouble) this.trouble = trouble
   }
   get exitCode(): number {
     return outcome(this.code).exitCode
@@ -49,15 +80,15 @@ export class PatError extends Error {
 }
 
 export interface ReportOptions {
-  /** Add the code's hint (the CLI: a person typed the command). */
+  /** Add the code's hint (the CLI: a person typed the command). A trouble's fix is always said. */
   hint?: boolean
 }
 
 /** Print one line for any error and return the exit code it deserves. */
 export function report(err: unknown, o: ReportOptions = {}): number {
   if (err instanceof PatError) {
-    const { exitCode, hint } = outcome(err.code)
-    say(oneLine(err.message) + (o.hint && hint ? ` (${hint})` : ''))
+    const { exitCode, hint } = outcome(err.code, err.trouble)
+    say(oneLine(err.message) + ((o.hint || err.trouble) && hint ? ` (${hint})` : ''))
     return exitCode
   }
   const msg = err instanceof Error ? err.message : String(err)

@@ -1,6 +1,6 @@
 // One error path (src/errors.ts): code → exit code and hint, one stderr line.
 import t from 'tap'
-import { outcome, PatError, report } from '../src/errors.js'
+import { outcome, PatError, report, troubleHint } from '../src/errors.js'
 import { errSink } from '../src/log/stderr.js'
 
 function capture(t: { teardown(fn: () => void): void }): string[] {
@@ -32,4 +32,19 @@ t.test('report: one line, the hint only when asked', async t => {
     'git-credential-pat: no token\n',
     'git-credential-pat: internal error: boom more\n',
   ])
+})
+
+t.test('keychain trouble: the fix is said, to git too', async t => {
+  const absent = troubleHint('keychain-absent', 'linux')
+  t.match(absent, /--source env:VAR, file:PATH or exec:COMMAND/, 'names the sources that need no keyring')
+  t.match(absent, /dbus-run-session/, 'and how to start a keyring')
+  t.match(absent, /gnome-keyring-daemon --unlock/)
+  t.match(troubleHint('keychain-locked', 'linux'), /unlock the keyring/)
+  t.match(troubleHint('keychain-frozen', 'linux'), /frozen/)
+  t.match(troubleHint('keychain-locked', 'darwin'), /security unlock-keychain/)
+  t.same(outcome('KEYCHAIN', 'keychain-absent'), { exitCode: 1, hint: troubleHint('keychain-absent') })
+  const lines = capture(t)
+  t.equal(report(new PatError('KEYCHAIN', 'the keyring refused a write: x', 'keychain-locked')), 1)
+  t.equal(report(new PatError('KEYCHAIN', 'no trouble known')), 1)
+  t.same(lines, [`git-credential-pat: the keyring refused a write: x (${troubleHint('keychain-locked')})\n`, 'git-credential-pat: no trouble known\n'])
 })

@@ -1,6 +1,6 @@
 // Asking the forge about a token: `check` (SPEC §6) and `erase` (SPEC §2).
-// GitLab, Heptapod and GitHub describe a token (gitlab.ts, github.ts); for
-// others the forge does not say. Network trouble is a verdict, not an
+// GitLab, Heptapod and GitHub describe a token (gitlab.ts, github.ts), Gitea
+// says whether it accepts it (gitea.ts); for others the forge does not say. Network trouble is a verdict, not an
 // error, and no message ever holds the secret.
 import type { TokenRecord } from '../state/tokens.js'
 import type { ForgeReport } from './report.js'
@@ -8,6 +8,7 @@ import { apiFor, type ForgeApi } from './api.js'
 import { httpGet, networkReason, type HttpAnswer } from './http.js'
 import { gitlabHeaders, gitlabLogin, gitlabReport } from './gitlab.js'
 import { githubHeaders, githubReport } from './github.js'
+import { giteaHeaders, giteaReport } from './gitea.js'
 import { checkTimeoutMs } from './timeouts.js'
 import { redactUrl, scrub } from './redact.js'
 
@@ -20,6 +21,8 @@ export interface AskOptions {
   api?: ForgeApi | null
   now?: Date
 }
+
+const HEADERS: Record<ForgeApi['kind'], (secret: string) => Record<string, string>> = { gitlab: gitlabHeaders, github: githubHeaders, gitea: giteaHeaders }
 
 /** Ask the forge about one token. Never throws; network trouble is the `unreachable` verdict. */
 export async function askForge(t: TokenRecord, secret: string, o: AskOptions = {}): Promise<ForgeReport> {
@@ -44,7 +47,7 @@ export async function askForge(t: TokenRecord, secret: string, o: AskOptions = {
   const headers: Record<string, string> = {
     'User-Agent': 'git-credential-pat',
     Accept: 'application/json',
-    ...(api.kind === 'gitlab' ? gitlabHeaders(secret) : githubHeaders(secret)),
+    ...HEADERS[api.kind](secret),
   }
   let answer: HttpAnswer
   try {
@@ -53,7 +56,8 @@ export async function askForge(t: TokenRecord, secret: string, o: AskOptions = {
     return { verdict: 'unreachable', apiUrl, message: scrub(`cannot ask ${apiUrl}: ${networkReason(e, timeoutMs)}`, secret) }
   }
   const now = o.now ?? new Date()
-  const report = api.kind === 'gitlab' ? gitlabReport(answer, apiUrl) : githubReport(answer, apiUrl, t, now)
+  const report =
+    api.kind === 'gitlab' ? gitlabReport(answer, apiUrl) : api.kind === 'gitea' ? giteaReport(answer, apiUrl) : githubReport(answer, apiUrl, t, now)
   if (api.kind === 'gitlab' && report.verdict === 'valid' && o.details && api.userUrl) {
     // The username needs read_user or api; without it GitLab says 403 and we do without.
     try {

@@ -146,7 +146,13 @@ t.test('add refuses tokens on the command line and taken names', async t => {
 t.test('list marks expired and soon-expiring rows, without colour off a terminal', async t => {
   const sb = box('marks')
   const soon = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10)
-  const r = await ok(sb, ['add', 'old.example.com', '--token-stdin', '--username', 'u', '--expires', '2020-01-01', '--name', 'old'], 's1')
+  // A past expiry is a usage error, unless --force records a token known to be expired.
+  const refused = await sb.pat(['add', 'old.example.com', '--token-stdin', '--username', 'u', '--expires', '2020-01-01', '--name', 'old'], { input: 's1' })
+  t.equal(refused.code, 2, 'usage error')
+  t.match(refused.stderr, /--expires '2020-01-01' is in the past/)
+  t.equal(refused.stderr.trim().split('\n').length, 1, 'one line')
+  t.same(await listJson(sb), [], 'nothing saved')
+  const r = await ok(sb, ['add', 'old.example.com', '--token-stdin', '--username', 'u', '--expires', '2020-01-01', '--name', 'old', '--force'], 's1')
   t.match(r.stdout, /that expiry is in the past/)
   await ok(sb, ['add', 'soon.example.com', '--token-stdin', '--username', 'u', '--expires', soon, '--name', 'soon'], 's2')
   await ok(sb, ['add', 'fine.example.com', '--token-stdin', '--username', 'u', '--expires', '90d', '--name', 'fine'], 's3')

@@ -46,7 +46,7 @@ t.test('rotate: a new secret, same scope and history, rejection cleared', async 
   t.equal((await showJson(sb, 'team')).expires, '2100-02-03T00:00:00.000Z')
 
   // A disabled token stays disabled; a past expiry is not kept.
-  await ok(sb, ['add', 'x.example.org', '--token-stdin', '--username', 'u', '--name', 'gone', '--expires', '2020-01-01'], 'expired-one')
+  await ok(sb, ['add', 'x.example.org', '--token-stdin', '--username', 'u', '--name', 'gone', '--expires', '2020-01-01', '--force'], 'expired-one')
   await ok(sb, ['disable', 'gone'])
   const r2 = await ok(sb, ['rotate', 'gone', '--token-stdin'], 'fresh-one')
   t.match(r2.stdout, /expiry is now unknown/)

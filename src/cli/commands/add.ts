@@ -1,20 +1,28 @@
-// `add SCOPE`: save a token for a host, group or repository (SPEC §5).
+// `add SCOPE`: save a token for a host, group or repository (SPEC §5). The
+// arguments are checked in add/args.ts, the forge asked in add/forge-check.ts.
 import { hostname } from 'node:os'
 import type { CommandModule } from 'yargs'
 import { withExitCode } from '../exit-code.js'
 import { PatError } from '../../errors.js'
-import { parseScope, formatScope, originOf, type ParsedScope } from '../../core/scope.js'
-import { day, parseExpires } from '../../core/expiry.js'
-import { CONVENTIONS, PROVIDERS, defaultTokenName, guessProvider, isProvider, type Provider } from '../../core/providers.js'
+import { formatScope, originOf, type ParsedScope } from '../../core/scope.js'
+import { repositoryOfPage } from '../../core/scope-input.js'
+import { day } from '../../core/expiry.js'
+import { CONVENTIONS, PROVIDERS, defaultTokenName, type Provider } from '../../core/providers.js'
 import { readMetadata, updateMetadata, type TokenRecord, type Access } from '../../state/tokens.js'
 import { uniqueName } from '../../core/names.js'
 import { statePaths } from '../../state/paths.js'
-import { refreshAccount, validateSource, writeSecret } from '../../state/sources/index.js'
+import { readSecret, refreshAccount, validateSource, writeSecret } from '../../state/sources/index.js'
 import { deleteSecret } from '../../state/sources/keychain.js'
 import { readNewSecret } from '../../prompt/secret-input.js'
-import { openTerminal } from '../../prompt/tty.js'
 import { looksLikeToken } from '../../core/redact.js'
-import { configGetUrlmatch, configSet } from '../../gitconfig/run.js'
+import { say } from '../../log/stderr.js'
+import { askUsername, checkUsername, expiresArg, nameArg, pickProvider, scopeArg } from './add/args.js'
+import { checkBeforeSaving } from './add/forge-check.js'
+import { bearerWarning, ensureUseHttpPath, gitVersion, linkLines } from './add/notes.js'
+import { fileSourceArg, writeFileSource } from './add/file-source.js'
+
+// For `import` (issue 15), which checks its entries as add does.
+export { checkUsername, expiresArg, nameArg, pickProvider, scopeArg }
 
 interface AddArgs {
   scope: string
@@ -57,11 +65,19 @@ export const add: CommandModule<object, AddArgs> = {
         default: 'basic' as const,
         describe: 'send as HTTP Basic password or Bearer (git ≥ 2.46)',
       })
-      .option('force', { type: 'boolean', describe: 'replace a token with the same name' })
+      .option('force', { type: 'boolean', describe: 'replace a token with the same name; save one the forge refuses, or with an expiry in the past' })
       .option('token', { type: 'string', hidden: true })
       .option('password', { type: 'string', hidden: true })
-      .option('check', { type: 'boolean', describe: 'ask the forge about it right away: valid? expiry? (see check)' })
-      .example('printf %s "$TOKEN" | $0 add gitlab.example.com/team/* --token-stdin --expires 90d --name ci-runner-7', 'provision a machine in one line')
+      .option('check', {
+        type: 'boolean',
+        describe:
+          'ask the forge about it before saving: valid? expiry? scopes? (default where the forge has a token API: GitLab, GitHub, Gitea; --no-check skips it)',
+      })
+      .example('printf %s "$TOKEN" | $0 add \'gitlab.example.com/team/*\' --token-stdin --expires 90d --name ci-runner-7', 'provision a machine in one line')
+      .example(
+        'printf %s "$TOKEN" | $0 add \'gitlab.example.com/team/*\' --token-stdin --source file:/etc/git-tokens/team',
+        'the same without a keyring: the token goes to that file (mode 600)',
+      )
       .example('$0 add github.com/acme/app --expires 2027-01-31', 'a fine-grained token for one repository (asks for it)') as never,
   handler: withExitCode(async args => {
     const r = await addToken(args)
@@ -70,8 +86,21 @@ export const add: CommandModule<object, AddArgs> = {
   }),
 }
 
-/** What was added, as text; `ok` is false when --check found the token dead or its forge unreachable. */
-export async function addToken(args: AddArgs, now = new Date(), env = process.env): Promise<{ text: string; ok: boolean }> {
+/** What add will save, worked out from the arguments before any question about the token. */
+interface AddPlan {
+  parsed: ParsedScope
+  scopeText: string
+  provider: Provider
+  base: string
+  /** The name as things stand (picked again under the lock). */
+  name: string
+  expires: string | null
+  username: string
+  source: string
+}
+
+/** Every argument checked, and the username asked if needed; nothing saved. */
+async function planAdd(args: AddArgs, existing: readonly TokenRecord[], now: Date, env: NodeJS.ProcessEnv): Promise<AddPlan> {
   // A secret typed as an argument is already in shell history and `ps`; at
   // least do not store it, and do not echo it back.
   if (args.extra?.length || looksLikeToken(args.scope) || args.token !== undefined || args.password !== undefined) {
@@ -80,42 +109,78 @@ export async function addToken(args: AddArgs, now = new Date(), env = process.en
       'tokens are never taken from the command line (ps and shell history would show them); give only the scope, then type the token at the prompt or use --token-stdin',
     )
   }
-  const parsed = scopeArg(args.scope)
-  const scopeText = formatScope(parsed)
+  let parsed = scopeArg(
+    args.scope,
+    existing.map(t => t.scope),
+  )
   const provider = pickProvider(args.provider, parsed.host, originOf(parsed), env)
-  const base = args.name ?? defaultTokenName(parsed.host, hostname(), parsed.path)
-  if (!/^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/.test(base)) {
-    const shown = looksLikeToken(base) || /[\x00-\x1f\x7f]/.test(base) ? '' : ` '${base}'`
-    throw new PatError('USAGE', `--name${shown}: use letters, digits and . _ @ + - (at most 128; no spaces, newlines or control characters)`)
+  const page = repositoryOfPage(parsed, provider)
+  if (page) {
+    say(`note: that is a page of the repository ${formatScope(page)}; the token is for the repository`)
+    parsed = page
   }
-  const expires = args.expires !== undefined ? expiresArg(args.expires, now) : null
+  const scopeText = formatScope(parsed)
+  const base = nameArg(args.name ?? defaultTokenName(parsed.host, hostname(), parsed.path))
+  const expires = args.expires !== undefined ? expiresArg(args.expires, now, { past: args.force ? 'allow' : 'refuse' }) : null
   // Before any question, so nobody types a token for a name that is taken.
-  pickName(readMetadata(statePaths(env).metadata).tokens, args.name, base, scopeText, args.force)
+  const name = pickName(existing, args.name, base, scopeText, args.force)
   const username = checkUsername(
     args.username ?? parsed.username ?? CONVENTIONS[provider].username ?? (await askUsername(provider, parsed.host, args.tokenStdin)),
   )
-  const source = validateSource(args.source)
-  const secret = source === 'keychain' ? await readNewSecret({ tokenStdin: args.tokenStdin, question: `Token for ${scopeText} (input hidden): ` }) : undefined
+  const source = fileSourceArg(validateSource(args.source))
+  return { parsed, scopeText, provider, base, name, expires, username, source }
+}
+
+/** What was added, as text; `ok` is always true (a token the forge refuses throws). */
+export async function addToken(args: AddArgs, now = new Date(), env = process.env): Promise<{ text: string; ok: boolean }> {
+  const paths = statePaths(env)
+  const p = await planAdd(args, readMetadata(paths.metadata).tokens, now, env)
+  if (args.auth === 'bearer') {
+    const w = bearerWarning(gitVersion(env))
+    if (w) say(w)
+  }
+  // A secret is asked for the keychain, or to write a file: source (a machine without a keyring).
+  const asks = p.source === 'keychain' || (p.source.startsWith('file:') && !!args.tokenStdin)
+  if (asks) for (const line of linkLines(p.provider, p.parsed, p.name)) say(line)
+  const secret = asks ? await readNewSecret({ tokenStdin: args.tokenStdin, question: `Token for ${p.scopeText} (input hidden): ` }) : undefined
 
   const record: TokenRecord = {
-    name: base,
-    scope: scopeText,
-    username,
-    provider,
-    expires,
+    name: p.name,
+    scope: p.scopeText,
+    username: p.username,
+    provider: p.provider,
+    expires: p.expires,
     access: args.access,
     description: args.description,
     created: now.toISOString(),
     state: 'active',
-    source,
+    source: p.source,
     origin: 'add',
     auth: args.auth === 'bearer' ? 'bearer' : undefined,
   }
-  const paths = statePaths(env)
-  await updateMetadata(paths.metadata, async meta => {
+  // A secret kept elsewhere (env:, exec:) is read for the forge only when --check asks.
+  const known = secret ?? (args.check && p.source !== 'keychain' ? await readSecret(record, env) : undefined)
+  const checked = known === undefined ? undefined : await checkBeforeSaving(record, known, { check: args.check, force: args.force, env, now })
+  const fileNote = await save(paths.metadata, record, secret, args, p.base)
+
+  const exp = record.expires
+  const lines = [`added token '${record.name}' for ${p.scopeText} (user ${p.username}, ${exp ? `expires ${day(exp)}` : 'expiry unknown'})`]
+  if (fileNote) lines.push(fileNote)
+  if (exp && Date.parse(exp) <= now.getTime()) lines.push(`warning: that expiry is in the past; the token will not be sent`)
+  if (checked) lines.push(checked)
+  const set = p.parsed.path.length ? ensureUseHttpPath(p.parsed, env) : undefined
+  if (set) lines.push(set)
+  return { text: lines.join('\n') + '\n', ok: true }
+}
+
+/** Save the record and its secret under the lock; the line about a written file: source, if any. */
+async function save(file: string, record: TokenRecord, secret: string | undefined, args: AddArgs, base: string): Promise<string | undefined> {
+  let fileNote: string | undefined
+  await updateMetadata(file, async meta => {
     // Again under the lock: another add may have taken the name meanwhile.
-    const name = (record.name = pickName(meta.tokens, args.name, base, scopeText, args.force))
+    const name = (record.name = pickName(meta.tokens, args.name, base, record.scope, args.force))
     const i = meta.tokens.findIndex(t => t.name === name)
+    if (secret !== undefined && record.source !== 'keychain') fileNote = writeFileSource(name, record.source.slice('file:'.length), secret)
     if (secret !== undefined) await writeSecret(record, secret)
     else if (i >= 0 && meta.tokens[i].source === 'keychain') await deleteSecret(name).catch(() => false)
     // The replaced token's refresh token belonged to it, not to the new one.
@@ -123,22 +188,7 @@ export async function addToken(args: AddArgs, now = new Date(), env = process.en
     if (i >= 0) meta.tokens[i] = record
     else meta.tokens.push(record)
   })
-
-  const lines = [`added token '${record.name}' for ${scopeText} (user ${username}, ${expires ? `expires ${day(expires)}` : 'expiry unknown'})`]
-  if (expires && Date.parse(expires) <= now.getTime()) lines.push(`warning: that expiry is in the past; the token will not be sent`)
-  if (parsed.path.length) {
-    // git sends the repository path only with credential.useHttpPath (gitcredentials(7)).
-    const key = `credential.${originOf(parsed)}.useHttpPath`
-    configSet(key, 'true', '--global', env)
-    lines.push(`set ${key}=true in your global git config, so git tells us which repository it is for`)
-  }
-  let ok = true
-  if (args.check) {
-    const checked = await (await import('./check.js')).checkTokens([record.name], { now, env })
-    lines.push(checked.text.trimEnd())
-    ok = checked.ok
-  }
-  return { text: lines.join('\n') + '\n', ok }
+  return fileNote
 }
 
 /**
@@ -158,75 +208,4 @@ export function pickName(tokens: readonly TokenRecord[], explicit: string | unde
   // Replacing is offered only for a token of the same scope.
   const how = taken.scope === scope ? 'choose another --name, or --force to replace it' : 'choose another --name, or leave --name out for a free one'
   throw new PatError('EXISTS', `a token named '${base}' exists for ${taken.scope === scope ? '' : 'another scope, '}${taken.scope}; ${how}`)
-}
-
-/**
- * The scope argument. A bad scope is a usage error (exit 2); one carrying a
- * password is refused, saying so, and the password is never repeated.
- */
-function scopeArg(text: string): ParsedScope {
-  let parsed: ParsedScope
-  try {
-    parsed = parseScope(text)
-  } catch (e) {
-    if (e instanceof PatError && e.code === 'SCOPE') throw new PatError('USAGE', e.message)
-    throw e
-  }
-  if (parsed.hasPassword) {
-    throw new PatError(
-      'USAGE',
-      'the scope carries a password (user:PASSWORD@host), so it was on the command line where ps and shell history see it; nothing was saved: give the scope without it, the token at the prompt or with --token-stdin (and revoke that token if it was a real one)',
-    )
-  }
-  return parsed
-}
-
-/**
- * `--expires` for add and rotate: a usage error (exit 2) when it cannot be
- * read or is a negative duration. A past date is kept (with a warning), as
- * for importing a token known to be expired.
- */
-export function expiresArg(text: string, now: Date): string | null {
-  const shown = looksLikeToken(text) || /[\x00-\x1f\x7f]/.test(text) ? 'that value' : `'${text}'`
-  if (/^\s*-/.test(text)) {
-    throw new PatError('USAGE', `--expires ${shown}: a negative duration is in the past; give a future date (2027-01-31) or a duration (90d, 12w, 6m, 1y)`)
-  }
-  try {
-    return parseExpires(text, now)
-  } catch (e) {
-    if (e instanceof PatError) throw new PatError('USAGE', `--expires ${shown}: give a date (2027-01-31) or a duration (90d, 12w, 6m, 1y)`)
-    throw e
-  }
-}
-
-function pickProvider(flag: string | undefined, host: string, origin: string, env: NodeJS.ProcessEnv): Provider {
-  if (flag) return flag as Provider
-  const configured = configGetUrlmatch('credential.patProvider', origin, env)
-  if (configured) {
-    if (!isProvider(configured)) throw new PatError('USAGE', `git config credential.${origin}.patProvider=${configured} is not one of ${PROVIDERS.join(', ')}`)
-    return configured
-  }
-  return guessProvider(host)
-}
-
-/**
- * Gitea/Forgejo, Launchpad and unknown forges need the account name. Asked on
- * the terminal when the token will be too; a script must pass --username.
- */
-async function askUsername(provider: Provider, host: string, tokenStdin?: boolean): Promise<string> {
-  const who = provider === 'generic' ? `${host}` : `${provider} (${host})`
-  const tty = tokenStdin ? null : openTerminal()
-  if (!tty) throw new PatError('USAGE', `${who} needs your account name as username: add --username NAME`)
-  try {
-    return (await tty.ask(`Username on ${host} (your account name): `)).trim()
-  } finally {
-    tty.close()
-  }
-}
-
-/** git's credential protocol is line-based: a username must be one clean line. */
-function checkUsername(u: string): string {
-  if (!u) throw new PatError('USAGE', 'the username is empty: add --username NAME')
-  if (/[\x00-\x1f\x7f]/.test(u)) throw new PatError('USAGE', 'the username contains control characters')
-  return u
 }

@@ -23,5 +23,8 @@ export const check = (id: string, status: CheckStatus, summary: string, details:
   fix,
 })
 
-/** doctor exits 0 only when all is well: nothing failed or warned. */
+/** All is well: nothing failed or warned (`ok` in doctor --json). */
 export const allWell = (checks: readonly Check[]) => checks.every(c => c.status === 'ok' || c.status === 'skip')
+
+/** doctor's exit status is 0 unless a check failed: a warning is said, not an error (issue 13 item 10). */
+export const noneFailed = (checks: readonly Check[]) => checks.every(c => c.status !== 'fail')

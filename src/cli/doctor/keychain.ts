@@ -1,10 +1,17 @@
-// doctor: is the keychain there, unlocked and quick enough.
+// doctor: is the keychain there, unlocked and quick enough; not a failure
+// when no token keeps its secret there (a server whose tokens all come from
+// env:, file: or exec:).
 import { randomBytes } from 'node:crypto'
 import * as keychain from '../../state/sources/keychain.js'
+import { troubleHint, type Trouble } from '../../errors.js'
 import { check, type Check } from './check.js'
 
-/** Write, read and delete a throwaway item: proves the keyring is there and unlocked. */
-export async function probeKeychain(): Promise<Check> {
+/**
+ * Write, read and delete a throwaway item: proves the keyring is there and
+ * unlocked. `needed`: some token keeps its secret there; if none does, an
+ * unusable keychain is reported as not used.
+ */
+export async function probeKeychain(needed = true): Promise<Check> {
   // '#' cannot start a token name, so the probe never collides with one.
   const account = `#doctor-probe-${process.pid}-${randomBytes(4).toString('hex')}`
   const value = randomBytes(16).toString('hex')
@@ -24,7 +31,9 @@ export async function probeKeychain(): Promise<Check> {
     }
   } catch (e) {
     await keychain.deleteRaw(account).catch(() => false)
-    return check('keychain', 'fail', `keychain not usable: ${(e as Error).message}`, [], keychainFix())
+    const trouble = (e as { trouble?: Trouble }).trouble
+    if (!needed) return check('keychain', 'skip', `not used: no token keeps its secret there (and it is not usable here: ${(e as Error).message})`)
+    return check('keychain', 'fail', `keychain not usable: ${(e as Error).message}`, [], keychainFix(trouble))
   }
   const ms = Date.now() - started
   if (ms > 2000)
@@ -38,11 +47,7 @@ export async function probeKeychain(): Promise<Check> {
   return check('keychain', 'ok', `keychain reachable and unlocked (write, read and delete in ${ms} ms)`)
 }
 
-export function keychainFix(): string[] {
-  if (process.platform === 'darwin') return ['unlock the login keychain (Keychain Access, or: security unlock-keychain)']
-  if (process.platform === 'win32') return ['check that Windows Credential Manager is available to your account']
-  return [
-    'start and unlock a Secret Service: GNOME Keyring, KWallet or KeePassXC (in a session without a desktop: eval $(echo -n PASSWORD | gnome-keyring-daemon --unlock --components=secrets) inside dbus-run-session)',
-    'or keep tokens elsewhere: git-credential-pat add … --source env:VAR | file:PATH | exec:COMMAND',
-  ]
+/** How to fix an unusable keychain: the hint its error carries (errors.ts), as every command says it. */
+export function keychainFix(trouble: Trouble = 'keychain-refused'): string[] {
+  return [troubleHint(trouble)]
 }

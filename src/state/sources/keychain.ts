@@ -6,7 +6,7 @@
 // call). keytar is loaded on first use only.
 import { createRequire } from 'node:module'
 import { readdirSync, readlinkSync } from 'node:fs'
-import { PatError } from '../../errors.js'
+import { PatError, type Trouble } from '../../errors.js'
 import { onExit } from '../../runtime/exit-hooks.js'
 import { accountFor, rebindStore, storeId } from '../keychain-account.js'
 
@@ -57,10 +57,7 @@ async function bounded<T>(what: string, call: (k: Keytar) => Promise<T>): Promis
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, rej) => {
     timer = setTimeout(() => {
-      unanswered ??= new PatError(
-        'KEYCHAIN',
-        `the keyring is not answering (${what} took over ${ms / 1000} s); is its daemon frozen or waiting for an unlock prompt? (or keep tokens elsewhere: --source env:VAR, file:PATH or exec:COMMAND)`,
-      )
+      unanswered ??= new PatError('KEYCHAIN', `the keyring is not answering (${what} took over ${ms / 1000} s)`, 'keychain-frozen')
       rej(unanswered)
     }, ms)
     timer.unref()
@@ -71,13 +68,25 @@ async function bounded<T>(what: string, call: (k: Keytar) => Promise<T>): Promis
     return await Promise.race([work, timeout])
   } catch (e) {
     if (e instanceof PatError) throw e
-    throw new PatError(
-      'KEYCHAIN',
-      `the keyring refused ${what}: ${(e as Error).message} (or keep tokens elsewhere: --source env:VAR, file:PATH or exec:COMMAND)`,
-    )
+    const msg = (e as Error).message
+    throw new PatError('KEYCHAIN', `the keyring refused ${what}: ${msg}`, troubleOf(msg))
   } finally {
     clearTimeout(timer)
   }
+}
+
+/**
+ * What libsecret's message says went wrong (the fix is in errors.ts). No
+ * bus: GDBus's "Cannot autolaunch D-Bus without X11 $DISPLAY" (the variable
+ * unset) or "Could not connect" (nobody listens); a bus but no keyring:
+ * "…was not provided by any .service files". A locked or missing login
+ * collection needs a prompt: "Object does not exist at path …/collection/login",
+ * "Cannot create an item in a locked collection", a dismissed prompt.
+ */
+export function troubleOf(message: string): Trouble {
+  if (/autolaunch|could not connect|not provided by any|ServiceUnknown|NoServer|connection refused/i.test(message)) return 'keychain-absent'
+  if (/locked|Object does not exist at path|prompt|dismissed|cancell?ed/i.test(message)) return 'keychain-locked'
+  return 'keychain-refused'
 }
 
 // ---- raw accounts (migration, doctor) ----------------------------------------

@@ -66,6 +66,8 @@ export function sandbox(name = 'e2e'): Sandbox {
     // Token names repeat across tests that share the session keyring.
     GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE: `git-credential-pat-test-${basename(dir)}`,
     GIT_TERMINAL_PROMPT: '0',
+    // add asks no forge unless a test says so (--check, or this unset): tests reach only loopback servers.
+    GIT_CREDENTIAL_PAT_ADD_CHECK: '0',
     PATH: `${join(root, 'bin')}:${process.env.PATH}`,
   }
   delete env.GIT_ASKPASS

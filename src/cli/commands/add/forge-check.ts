@@ -1,0 +1,64 @@
+// add asks the forge about the token before saving it (issue 13 item 2),
+// as `check` does afterwards: what it learns (expiry, scopes, login) is
+// recorded, a token the forge refuses is not saved (unless --force), and
+// an unreachable forge only warns. Bounded to 5 s: add is interactive.
+import { PatError } from '../../../errors.js'
+import type { TokenRecord } from '../../../state/tokens.js'
+import { hasTokenApi } from '../../../forge/api.js'
+import { askForge } from '../../../forge/ask.js'
+import { recordReport } from '../../../forge/record.js'
+import { DEAD } from '../../../forge/report.js'
+import { checkTimeoutMs } from '../../../forge/timeouts.js'
+import { repoAccessWarning } from '../../../forge/repo-access.js'
+import { say } from '../../../log/stderr.js'
+
+export const ADD_CHECK_MAX_MS = 5000
+
+export interface AddCheckOptions {
+  /** --check (true), --no-check (false), or neither. */
+  check?: boolean
+  force?: boolean
+  env: NodeJS.ProcessEnv
+  now: Date
+}
+
+/**
+ * Whether add asks the forge: not with --no-check, nor for a forge without a
+ * token API; by default unless GIT_CREDENTIAL_PAT_ADD_CHECK=0 (the test
+ * sandboxes, which must not reach real forges).
+ */
+export function wantsCheck(t: Pick<TokenRecord, 'provider'>, o: Pick<AddCheckOptions, 'check' | 'env'>): boolean {
+  if (o.check === false || !hasTokenApi(t)) return false
+  return o.check === true || o.env.GIT_CREDENTIAL_PAT_ADD_CHECK !== '0'
+}
+
+/**
+ * Ask the forge about `t` (not yet saved) with its secret; what it learns is
+ * written on `t`. Returns the line add prints; throws when the forge refuses
+ * the token and --force was not given.
+ */
+export async function checkBeforeSaving(t: TokenRecord, secret: string, o: AddCheckOptions): Promise<string | undefined> {
+  if (!wantsCheck(t, o)) {
+    return o.check && !hasTokenApi(t) ? `not checked: the forge does not say (${t.provider} has no token API we ask)` : undefined
+  }
+  const r = await askForge(t, secret, { env: o.env, timeoutMs: Math.min(ADD_CHECK_MAX_MS, checkTimeoutMs(o.env)), details: true, now: o.now })
+  if (DEAD.includes(r.verdict)) {
+    if (!o.force) throw new PatError('INPUT', `${r.message}; nothing was saved (was the whole token pasted? --force saves it anyway)`)
+    recordReport(t, r, o.now)
+    say(`warning: ${r.message}; saved anyway (--force)`)
+    return undefined
+  }
+  if (r.verdict === 'unreachable') {
+    say(`warning: the token was not checked: ${r.message}; saved anyway (git-credential-pat check ${t.name} tries again)`)
+    return undefined
+  }
+  if (r.verdict === 'unknown') {
+    say(`warning: the token was not checked: ${r.message}`)
+    return undefined
+  }
+  recordReport(t, r, o.now)
+  const warning = repoAccessWarning(t.provider, r.scopes, t.access)
+  if (warning) say(`warning: ${warning}`)
+  const scopes = r.scopes ? `; scopes ${r.scopes.join(', ') || 'none'}` : ''
+  return `checked: ${r.message}${scopes}`
+}
