@@ -13,6 +13,10 @@
 //     200 {login, id, …} + GitHub-Authentication-Token-Expiration: 2027-01-31 12:00:00 UTC
 //         (absent when the token does not expire) + X-OAuth-Scopes for classic tokens
 //     401 {"message":"Bad credentials","documentation_url":"https://docs.github.com/rest","status":"401"}
+// Gitea (https://docs.gitea.com/development/api-usage#authentication):
+//   GET /api/v1/user, Authorization: token X (or Basic) → 200 {id, login, …}; no expiry
+//     401 for a token it does not know; 403 "token does not have at least one of
+//     required scope(s): [read:user]" for a token without read:user (noReadUser)
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 
@@ -31,7 +35,7 @@ export interface ForgeToken {
   expired?: boolean
   /** Never answer (the client's timeout must fire). */
   hang?: boolean
-  /** GitLab: the token may not read /user (403 insufficient_scope). */
+  /** GitLab: the token may not read /user (403 insufficient_scope); Gitea: no read:user (403). */
   noReadUser?: boolean
 }
 
@@ -57,6 +61,7 @@ export interface ForgeServer {
 
 const GITLAB_SELF = '/api/v4/personal_access_tokens/self'
 const GITLAB_USER = '/api/v4/user'
+const GITEA_USER = '/api/v1/user'
 
 /** `2027-01-31T12:00:00.000Z` → `2027-01-31 12:00:00 UTC`, as GitHub writes it. */
 export function githubExpiration(iso: string): string {
@@ -136,7 +141,18 @@ export async function startForgeServer(tokens: ForgeToken[] = []): Promise<Forge
       if (t.scopes) headers['X-OAuth-Scopes'] = t.scopes.join(', ')
       return send(res, rec, 200, { login: t.login ?? 'octocat', id: 1, type: 'User' }, headers)
     }
+    if (path === GITEA_USER) return gitea(req, res, rec)
     send(res, rec, 404, { message: 'Not Found' })
+  }
+
+  /** Gitea's GET /api/v1/user: `Authorization: token X` (or Bearer, or Basic with the token as password). */
+  function gitea(req: IncomingMessage, res: ServerResponse, rec: ForgeRequest) {
+    const basic = /^Basic\s+(.+)$/i.exec(req.headers.authorization ?? '')
+    const secret = basic ? Buffer.from(basic[1], 'base64').toString('utf8').split(':').slice(1).join(':') : rec.token
+    const t = secret ? table.get(secret) : undefined
+    if (!t || t.revoked || t.expired) return send(res, rec, 401, { message: 'user does not exist [uid: 0, name: ]', url: 'https://gitea.example/api/swagger' })
+    if (t.noReadUser) return send(res, rec, 403, { message: 'token does not have at least one of required scope(s): [read:user]', url: '' })
+    send(res, rec, 200, { id: 3, login: t.login ?? 'gitea-user', full_name: '', email: 'someone@example.invalid', is_admin: false })
   }
 
   const server = http.createServer(handle)
