@@ -38,8 +38,9 @@ export async function get(cred: Credential, deps: GetDeps = {}): Promise<string>
     }
     const answer = await answerWith(c, cred, env, said)
     if (answer !== null) {
-      // Expiry warning (SPEC §6); git config and the state file only when near.
-      if (nearExpiry(c.token, now)) await (await import('../state/warn-state.js')).warnOnGet(c.token, now, env)
+      // Expiry warning (SPEC §6), or a renewal started in the background
+      // (credential.pat.autoRotate, issue 14); git config and the state file only when near.
+      if (nearExpiry(c.token, now)) await (await import('../forge/auto-rotate.js')).nearExpiryOnGet(c.token, now, env)
       return answer
     }
   }

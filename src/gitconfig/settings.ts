@@ -88,3 +88,12 @@ export function parseBool(v: string | undefined): boolean | undefined {
   const n = /^-?\d+$/.test(s) ? Number(s) : NaN
   return Number.isNaN(n) ? undefined : n !== 0
 }
+
+/**
+ * Whether `get` renews a GitLab token near expiry through the forge (issue
+ * 14): `credential.<url>.patAutoRotate` for the token's URL, else
+ * `credential.pat.autoRotate`; default off.
+ */
+export function autoRotateFor(url: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  return parseBool(credentialSetting('patAutoRotate', url, env)) ?? parseBool(setting('credential.pat.autoRotate', env)) ?? false
+}

@@ -56,6 +56,24 @@ export interface TokenRecord {
   checked?: { at: string; active?: boolean; scopes?: string[]; login?: string; note?: string; result?: string; apiUrl?: string }
   /** The last 401 after which the forge still vouched for the token: it was about that repository (erase). */
   denied?: { at: string; url: string }
+  /** The last renewal through the forge's API (rotate --api, credential.pat.autoRotate; forge/rotate.ts). */
+  rotation?: RotationMark
+}
+
+/**
+ * `started` while the request is out (a stale one reads as `unknown`);
+ * `unknown`: the request was sent and no answer came, so the old secret may
+ * be revoked (never retried with it: `check` settles it); `lost`: `check`
+ * found the old secret refused afterwards; `refused`/`failed`: nothing
+ * changed at the forge; `rotated`: done.
+ */
+export interface RotationMark {
+  at: string
+  result: 'started' | 'unknown' | 'lost' | 'refused' | 'failed' | 'rotated'
+  /** The token's expiry when it was tried: autoRotate tries once per expiry. */
+  expires?: string | null
+  auto?: boolean
+  note?: string
 }
 
 export interface Metadata {

@@ -6,7 +6,7 @@
 import type { CommandModule } from 'yargs'
 import { withExitCode } from '../exit-code.js'
 import { readMetadata, updateMetadata, type TokenRecord } from '../../state/tokens.js'
-import { byName as lookUp } from './lookup.js'
+import { byName as lookUp, warnDays } from './lookup.js'
 import { statePaths } from '../../state/paths.js'
 import { readSecret } from '../../state/sources/index.js'
 import { askForge } from '../../forge/ask.js'
@@ -16,6 +16,7 @@ import { recordReport } from '../../forge/record.js'
 import { DEAD, type ForgeReport, type Verdict } from '../../forge/report.js'
 import { renderTable, type Cell, type Tone } from '../table.js'
 import { expiryCell } from '../../core/describe.js'
+import { expiryChange, selfRotation, settleRotation } from '../../forge/rotate-settle.js'
 
 interface CheckArgs {
   names?: string[]
@@ -39,6 +40,8 @@ export const check: CommandModule<object, CheckArgs> = {
   handler: withExitCode(async args => {
     const r = await checkTokens(args.names ?? [], { json: !!args.json })
     process.stdout.write(r.text)
+    // With --json, stdout is the JSON alone; what changed goes to stderr.
+    if (args.json) for (const n of r.notes) process.stderr.write(`git-credential-pat: ${n}\n`)
     return r.ok ? 0 : 1
   }),
 }
@@ -57,6 +60,8 @@ export interface CheckResult {
   scopes?: string[]
   login?: string
   apiUrl?: string
+  /** GitLab: whether its scopes (api, self_rotate) let it renew itself (rotate --api, autoRotate). */
+  selfRotate?: boolean
   message: string
   checkedAt: string
 }
@@ -67,23 +72,26 @@ export interface CheckOptions {
   env?: NodeJS.ProcessEnv
 }
 
-export async function checkTokens(names: string[], o: CheckOptions = {}): Promise<{ text: string; ok: boolean; results: CheckResult[] }> {
+export async function checkTokens(names: string[], o: CheckOptions = {}): Promise<{ text: string; ok: boolean; results: CheckResult[]; notes: string[] }> {
   const now = o.now ?? new Date()
   const env = o.env ?? process.env
   const file = statePaths(env).metadata
   const meta = readMetadata(file)
   const wanted = names.length ? [...new Set(names)].map(n => lookUp(meta, n)) : meta.tokens
-  if (!wanted.length) return { text: o.json ? '[]\n' : 'no tokens to check; add one with: git-credential-pat add HOST\n', ok: true, results: [] }
+  if (!wanted.length) return { text: o.json ? '[]\n' : 'no tokens to check; add one with: git-credential-pat add HOST\n', ok: true, results: [], notes: [] }
 
   const timeoutMs = wanted.some(hasTokenApi) ? checkTimeoutMs(env) : 0
   const reports = new Map<string, ForgeReport>(await Promise.all(wanted.map(async t => [t.name, await ask(t, env, timeoutMs, now)] as const)))
 
+  const notes: string[] = []
   const after = await updateMetadata(file, m => {
     const out: TokenRecord[] = []
     for (const t of m.tokens) {
       const r = reports.get(t.name)
       if (!r) continue
+      const before = t.expires
       recordReport(t, r, now)
+      for (const n of [expiryChange(t, before), settleRotation(t, r, now)]) if (n) notes.push(n)
       if (DEAD.includes(r.verdict) && t.state === 'active') {
         t.state = 'rejected'
         t.rejected = { at: now.toISOString(), url: r.apiUrl ?? t.scope }
@@ -110,13 +118,14 @@ export async function checkTokens(names: string[], o: CheckOptions = {}): Promis
       scopes: r.scopes,
       login: r.login,
       apiUrl: r.apiUrl,
+      selfRotate: selfRotation(t, r),
       message: r.message,
       checkedAt: now.toISOString(),
     })
   }
   const ok = results.every(r => !DEAD.includes(r.result) && r.result !== 'unreachable')
-  if (o.json) return { text: JSON.stringify(results, null, 2) + '\n', ok, results }
-  return { text: table(results, byName, now), ok, results }
+  if (o.json) return { text: JSON.stringify(results, null, 2) + '\n', ok, results, notes }
+  return { text: table(results, byName, now, warnDays(env)) + notes.map(n => n + '\n').join(''), ok, results, notes }
 }
 
 async function ask(t: TokenRecord, env: NodeJS.ProcessEnv, timeoutMs: number, now: Date): Promise<ForgeReport> {
@@ -133,7 +142,7 @@ async function ask(t: TokenRecord, env: NodeJS.ProcessEnv, timeoutMs: number, no
 
 const TONE: Record<Verdict, Tone> = { valid: undefined, revoked: 'red', expired: 'red', invalid: 'red', unknown: 'dim', unreachable: 'yellow' }
 
-function table(results: CheckResult[], tokens: Map<string, TokenRecord>, now: Date): string {
+function table(results: CheckResult[], tokens: Map<string, TokenRecord>, now: Date, days: number): string {
   const rows: Cell[][] = results.map(r => [
     { text: r.name },
     { text: r.result, tone: TONE[r.result] },
@@ -146,6 +155,13 @@ function table(results: CheckResult[], tokens: Map<string, TokenRecord>, now: Da
   for (const r of results) {
     if (DEAD.includes(r.result)) hints.push(`'${r.name}' will not work again; replace it: git-credential-pat rotate ${r.name}`)
     else if (r.result === 'valid' && r.state === 'rejected') hints.push(`the forge accepts '${r.name}'; use it again: git-credential-pat enable ${r.name}`)
+    else if (r.selfRotate !== undefined && r.expires && Date.parse(r.expires) - now.getTime() <= days * 86_400_000) {
+      hints.push(
+        r.selfRotate
+          ? `'${r.name}' can renew itself through GitLab: git-credential-pat rotate ${r.name} --api`
+          : `'${r.name}' cannot renew itself (no api or self_rotate scope): make a new token, then: git-credential-pat rotate ${r.name}`,
+      )
+    }
   }
   return renderTable(['NAME', 'RESULT', 'EXPIRES', 'LOGIN', 'SCOPES', 'NOTE'], rows) + hints.map(h => h + '\n').join('')
 }

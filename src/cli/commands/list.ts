@@ -7,6 +7,17 @@ import { expiryCell, lastUsedCell, stateCell } from '../../core/describe.js'
 import { isExpired } from '../../core/select.js'
 import { warnDays } from './lookup.js'
 import type { TokenRecord } from '../../state/tokens.js'
+import type { Cell } from '../table.js'
+import { rotationText, wouldAutoRotate } from '../../forge/auto-rotate.js'
+import { markResult } from '../../forge/rotate-plan.js'
+
+/** A renewal whose fate is unknown or lost is said where the state is. */
+function withRotation(cell: Cell, t: TokenRecord, now: Date): Cell {
+  const r = markResult(t.rotation, now)
+  return r === 'unknown' || r === 'lost' || r === 'started'
+    ? { text: `${cell.text} (${rotationText(t, now)})`, tone: r === 'started' ? cell.tone : 'yellow' }
+    : cell
+}
 
 export const list: CommandModule<object, { json?: boolean }> = {
   command: 'list',
@@ -25,25 +36,27 @@ export function listTokens(json: boolean, now = new Date(), env = process.env): 
   const days = warnDays(env)
   const mark = (t: TokenRecord) =>
     t.state === 'disabled' ? ' ' : isExpired(t, now) ? '!' : t.expires && Date.parse(t.expires) - now.getTime() <= days * 86_400_000 ? '*' : ' '
-  const marks = tokens.map(mark)
+  // R: credential.pat.autoRotate renews it through the forge (issue 14).
+  const marks = tokens.map(t => mark(t) + (wouldAutoRotate(t, env) ? 'R' : ''))
   const table = renderTable(
     [' ', 'NAME', 'SCOPE', 'USERNAME', 'EXPIRES', 'LAST USED', 'STATE'],
     tokens.map((t, i) => {
       const expiry = expiryCell(t, now, days)
       return [
         { text: marks[i], tone: expiry.tone },
-        { text: t.name, tone: marks[i] !== ' ' ? expiry.tone : undefined },
+        { text: t.name, tone: marks[i][0] !== ' ' ? expiry.tone : undefined },
         { text: t.scope },
         { text: t.username ?? '' },
         expiry,
         lastUsedCell(t, now),
-        stateCell(t, now),
+        withRotation(stateCell(t, now), t, now),
       ]
     }),
   )
   const legend = [
-    marks.includes('!') ? '! expired: never sent; make a new token, then: git-credential-pat rotate NAME --expires …' : '',
-    marks.includes('*') ? `* expires within ${days} days: rotate it soon` : '',
+    marks.some(m => m.endsWith('R')) ? 'R renewed through the forge before it expires (credential.pat.autoRotate)' : '',
+    marks.some(m => m[0] === '!') ? '! expired: never sent; make a new token, then: git-credential-pat rotate NAME --expires …' : '',
+    marks.some(m => m[0] === '*') ? `* expires within ${days} days: rotate it soon` : '',
   ].filter(Boolean)
   return legend.length ? `${table}\n${legend.join('\n')}\n` : table
 }

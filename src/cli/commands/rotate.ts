@@ -1,8 +1,11 @@
 // `rotate NAME`: a new secret for an existing token (SPEC §5). Scope,
 // username and history stay; `rotated` is stamped and a rejection cleared.
+// `--api` has the forge make the new secret (GitLab, forge/rotate.ts);
+// `--background` is how `get` starts it for credential.pat.autoRotate.
 import type { CommandModule } from 'yargs'
 import { PatError } from '../../errors.js'
-import { expiresArg } from './add.js'
+import { withExitCode } from '../exit-code.js'
+import { expiresArg } from './add/args.js'
 import { readMetadata, updateMetadata } from '../../state/tokens.js'
 import { statePaths } from '../../state/paths.js'
 import { readNewSecret } from '../../prompt/secret-input.js'
@@ -10,11 +13,14 @@ import { refreshAccount, writeSecret } from '../../state/sources/index.js'
 import { deleteSecret } from '../../state/sources/keychain.js'
 import { byName } from './lookup.js'
 import { day } from '../../core/expiry.js'
+import { probeKeychainWrite } from '../../state/keychain-probe.js'
 
 interface RotateArgs {
   name: string
   tokenStdin?: boolean
   expires?: string
+  api?: boolean
+  background?: boolean
 }
 
 export const rotate: CommandModule<object, RotateArgs> = {
@@ -24,12 +30,28 @@ export const rotate: CommandModule<object, RotateArgs> = {
     y
       .positional('name', { type: 'string', demandOption: true, describe: 'the token name (see: list)' })
       .option('token-stdin', { type: 'boolean', describe: 'read the new token from stdin instead of a hidden prompt' })
-      .option('expires', { type: 'string', describe: 'new expiry: 2027-01-31, 90d, 12w, 6m or 1y (default: keep it unless it has passed)' })
+      .option('expires', {
+        type: 'string',
+        describe: 'new expiry: 2027-01-31, 90d, 12w, 6m or 1y (default: keep it unless it has passed; with --api: the previous lifetime)',
+      })
+      .option('api', { type: 'boolean', describe: 'have the forge renew the token through its API (GitLab, Heptapod); the old secret is revoked' })
+      .option('background', { type: 'boolean', hidden: true, describe: 'run as credential.pat.autoRotate does: after a pause, output to the log' })
+      .conflicts('api', 'token-stdin')
+      .implies('background', 'api')
       .example('$0 rotate ci-runner-7 --expires 90d', 'asks for the new token without echo')
+      .example('$0 rotate gitlab-laptop --api', 'GitLab makes the new token; nothing to copy')
       .example('printf %s "$NEW" | $0 rotate ci-runner-7 --token-stdin --expires 2027-01-31', 'from a script') as never,
-  handler: async args => {
+  handler: withExitCode(async args => {
+    if (args.background) return (await import('../../forge/auto-rotate-run.js')).rotateInBackground(args.name)
+    if (args.api) {
+      // The name is checked here, with the message that never echoes a pasted secret.
+      byName(readMetadata(statePaths().metadata), args.name)
+      const expires = args.expires !== undefined ? expiresArg(args.expires, new Date(), { past: 'refuse' }) : undefined
+      process.stdout.write(await (await import('../../forge/rotate.js')).rotateThroughForge({ name: args.name, expires }))
+      return
+    }
     process.stdout.write(await rotateToken(args))
-  },
+  }),
 }
 
 export async function rotateToken(args: RotateArgs, now = new Date(), env = process.env): Promise<string> {
@@ -44,6 +66,8 @@ export async function rotateToken(args: RotateArgs, now = new Date(), env = proc
       `token '${before.name}' reads its secret from ${before.source.split(':')[0]}:…; change it there (--token-stdin only applies to keychain tokens)`,
     )
   }
+  // The keychain must take the new secret before the user goes to make one (issue 13 item 6).
+  if (ours) await probeKeychainWrite(before.name, `'${before.name}' was not changed; make the new token once it works`)
   const secret = ours ? await readNewSecret({ tokenStdin: args.tokenStdin, question: `New token for ${before.scope} (input hidden): ` }) : undefined
 
   const notes: string[] = []

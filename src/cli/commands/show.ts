@@ -5,6 +5,7 @@ import { statePaths } from '../../state/paths.js'
 import { renderTable, type Cell } from '../table.js'
 import { expiryCell, lastUsedCell, stateCell } from '../../core/describe.js'
 import { byName, warnDays } from './lookup.js'
+import { rotationText, wouldAutoRotate } from '../../forge/auto-rotate.js'
 
 interface ShowArgs {
   name: string
@@ -28,10 +29,12 @@ export const show: CommandModule<object, ShowArgs> = {
 export function showToken(name: string, json: boolean, now = new Date(), env = process.env): string {
   const t = byName(readMetadata(statePaths(env).metadata), name)
   if (json) return JSON.stringify(t, null, 2) + '\n'
-  return renderFields(t, now, warnDays(env))
+  const auto = wouldAutoRotate(t, env) ? `yes: renewed through the forge within ${warnDays(env)} days of expiry (credential.pat.autoRotate)` : undefined
+  return renderFields(t, now, warnDays(env), undefined, auto)
 }
 
-export function renderFields(t: TokenRecord, now: Date, days: number, colour?: boolean): string {
+/** `autoRotate`: whether credential.pat.autoRotate renews it (the show command passes it; others leave the row out). */
+export function renderFields(t: TokenRecord, now: Date, days: number, colour?: boolean, autoRotate?: string): string {
   const date = (iso?: string) => (iso ? iso.replace(/\.\d{3}Z$/, 'Z') : undefined)
   const rows: [string, Cell | string | undefined][] = [
     ['name', t.name],
@@ -59,6 +62,8 @@ export function renderFields(t: TokenRecord, now: Date, days: number, colour?: b
     ['rejected', t.rejected ? `${date(t.rejected.at)} by ${t.rejected.url}` : undefined],
     ['denied', t.denied ? `${date(t.denied.at)} by ${t.denied.url} (the forge said the token is valid)` : undefined],
     ['checked', t.checked ? describeCheck(t.checked) : undefined],
+    ['rotation', rotationText(t, now)],
+    ['auto-rotate', autoRotate],
   ]
   const cells = rows.filter((r): r is [string, Cell | string] => r[1] !== undefined).map(([k, v]) => [{ text: k }, typeof v === 'string' ? { text: v } : v])
   // renderTable's header line is dropped: a record reads better as key/value.

@@ -8,6 +8,16 @@
 //     401 {"error":"invalid_token","error_description":"Token has expired."}
 //     401 {"message":"401 Unauthorized"} for a token it does not know
 //   GET /api/v4/user → {id, username, …} (403 insufficient_scope without read_user)
+//   POST /api/v4/personal_access_tokens/self/rotate[?expires_at=YYYY-MM-DD] (GitLab ≥ 16.10,
+//   https://docs.gitlab.com/api/personal_access_tokens/#rotate-a-personal-access-token;
+//   expires_at also as a form field)
+//     200 the new token's JSON with `token`; the old token is revoked at once
+//     400 {"message":"400 Bad request - …"} for an expires_at past the maximum lifetime (or in the past)
+//     401 as above for an expired, revoked or unknown token; a token revoked by an
+//         earlier rotation makes GitLab revoke the whole family, the new token
+//         included (https://gitlab.com/gitlab-org/gitlab/-/issues/524639)
+//     403 {"message":"403 Forbidden"} without the api or self_rotate scope
+//     without expires_at: one week from today
 // GitHub (https://docs.github.com/en/rest/users/users#get-the-authenticated-user):
 //   GET /user and /api/v3/user (Enterprise), Authorization: Bearer|token
 //     200 {login, id, …} + GitHub-Authentication-Token-Expiration: 2027-01-31 12:00:00 UTC
@@ -19,6 +29,7 @@
 //     required scope(s): [read:user]" for a token without read:user (noReadUser)
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { randomBytes } from 'node:crypto'
 
 export interface ForgeToken {
   token: string
@@ -37,6 +48,10 @@ export interface ForgeToken {
   hang?: boolean
   /** GitLab: the token may not read /user (403 insufficient_scope); Gitea: no read:user (403). */
   noReadUser?: boolean
+  /** GitLab rotate: drop the connection without answering, after rotating ('after') or before ('before'). */
+  dropRotate?: 'after' | 'before'
+  /** Set by a rotation: the token that replaced this one. */
+  rotatedTo?: string
 }
 
 export interface ForgeRequest {
@@ -47,6 +62,8 @@ export interface ForgeRequest {
   token: string | null
   userAgent: string | null
   status: number
+  /** GitLab rotate: the expires_at asked for (query or form body). */
+  expiresAt?: string
 }
 
 export interface ForgeServer {
@@ -56,12 +73,25 @@ export interface ForgeServer {
   readonly requests: ForgeRequest[]
   setToken(spec: ForgeToken): void
   removeToken(token: string): void
+  /** The table's entry for a secret (rotations add and revoke entries). */
+  token(secret: string): ForgeToken | undefined
   close(): Promise<void>
+}
+
+export interface ForgeOptions {
+  /** GitLab's maximum token lifetime in days (default 365). */
+  maxLifetimeDays?: number
+  /** Told of every rotation (old secret, new secret), e.g. to update a git server's tokens. */
+  onRotate?: (oldToken: string, newToken: string) => void
+  /** Told of every token revoked by a rotation (the old one, or a family on reuse). */
+  onRevoke?: (token: string) => void
 }
 
 const GITLAB_SELF = '/api/v4/personal_access_tokens/self'
 const GITLAB_USER = '/api/v4/user'
 const GITEA_USER = '/api/v1/user'
+const GITLAB_ROTATE = '/api/v4/personal_access_tokens/self/rotate'
+const DAY = 86_400_000
 
 /** `2027-01-31T12:00:00.000Z` → `2027-01-31 12:00:00 UTC`, as GitHub writes it. */
 export function githubExpiration(iso: string): string {
@@ -71,7 +101,7 @@ export function githubExpiration(iso: string): string {
     .replace(/\.\d+Z$/, ' UTC')
 }
 
-export async function startForgeServer(tokens: ForgeToken[] = []): Promise<ForgeServer> {
+export async function startForgeServer(tokens: ForgeToken[] = [], opts: ForgeOptions = {}): Promise<ForgeServer> {
   const table = new Map(tokens.map(t => [t.token, t]))
   const requests: ForgeRequest[] = []
   const sockets = new Set<Socket>()
@@ -95,8 +125,14 @@ export async function startForgeServer(tokens: ForgeToken[] = []): Promise<Forge
       status: 0,
     }
     requests.push(rec)
-    req.resume()
     const t = rec.token === null ? undefined : table.get(rec.token)
+    if (path === GITLAB_ROTATE && req.method === 'POST') {
+      const chunks: Buffer[] = []
+      req.on('data', (c: Buffer) => chunks.push(c))
+      req.on('end', () => rotate(req, res, rec, t, Buffer.concat(chunks).toString('utf8')))
+      return
+    }
+    req.resume()
     if (t?.hang) return // the socket stays open until the client gives up or close()
 
     if (path === GITLAB_SELF || path === GITLAB_USER) {
@@ -155,6 +191,61 @@ export async function startForgeServer(tokens: ForgeToken[] = []): Promise<Forge
     send(res, rec, 200, { id: 3, login: t.login ?? 'gitea-user', full_name: '', email: 'someone@example.invalid', is_admin: false })
   }
 
+  /** Revoke a token and, when it was already rotated, every token that came from it (GitLab's family revocation). */
+  function revokeFamily(secret: string | undefined): void {
+    for (let s = secret; s !== undefined; s = table.get(s)?.rotatedTo) {
+      const e = table.get(s)
+      if (!e || e.revoked) continue
+      e.revoked = true
+      opts.onRevoke?.(s)
+    }
+  }
+
+  function rotate(req: IncomingMessage, res: ServerResponse, rec: ForgeRequest, t: ForgeToken | undefined, body: string) {
+    const query = new URL(req.url ?? '/', 'http://x').searchParams
+    const asked = query.get('expires_at') ?? new URLSearchParams(body).get('expires_at') ?? undefined
+    rec.expiresAt = asked
+    if (t?.hang) return
+    if (!t) return send(res, rec, 401, { message: '401 Unauthorized' })
+    if (t.revoked) {
+      // Reuse of a rotated token: the whole family goes (GitLab #524639).
+      if (t.rotatedTo) revokeFamily(t.rotatedTo)
+      const d = 'Token was revoked. You have to re-authorize from the user.'
+      return send(res, rec, 401, { error: 'invalid_token', error_description: d })
+    }
+    if (t.expired) return send(res, rec, 401, { error: 'invalid_token', error_description: 'Token has expired.' })
+    const scopes = t.scopes ?? ['read_repository', 'write_repository']
+    if (!scopes.includes('api') && !scopes.includes('self_rotate')) return send(res, rec, 403, { message: '403 Forbidden' })
+    const now = Date.now()
+    const max = opts.maxLifetimeDays ?? 365
+    const expires = asked ?? new Date(now + 7 * DAY).toISOString().slice(0, 10)
+    const at = Date.parse(`${expires}T00:00:00Z`)
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(expires) || !(at > now) || at > now + max * DAY) {
+      return send(res, rec, 400, { message: `400 Bad request - Expiration date must be between today and ${max} days from now` })
+    }
+    if (t.dropRotate === 'before') return req.socket.destroy()
+    const fresh = `glpat-rotated-${randomBytes(10).toString('hex')}`
+    table.set(fresh, { token: fresh, expiresAt: expires, scopes, login: t.login })
+    t.revoked = true
+    t.rotatedTo = fresh
+    opts.onRevoke?.(rec.token!)
+    opts.onRotate?.(rec.token!, fresh)
+    if (t.dropRotate === 'after') return req.socket.destroy()
+    send(res, rec, 200, {
+      id: 8,
+      name: 'git-credential-pat test',
+      revoked: false,
+      created_at: new Date(now).toISOString(),
+      description: '',
+      scopes,
+      user_id: 42,
+      last_used_at: null,
+      active: true,
+      expires_at: expires,
+      token: fresh,
+    })
+  }
+
   const server = http.createServer(handle)
   server.on('connection', s => {
     sockets.add(s)
@@ -171,6 +262,7 @@ export async function startForgeServer(tokens: ForgeToken[] = []): Promise<Forge
     requests,
     setToken: spec => void table.set(spec.token, spec),
     removeToken: token => void table.delete(token),
+    token: secret => table.get(secret),
     close: () =>
       new Promise<void>(resolve => {
         for (const s of sockets) s.destroy()

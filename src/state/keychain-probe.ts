@@ -1,0 +1,22 @@
+// Before a secret we cannot get back is asked for or made (rotate: a new
+// token typed in vain; rotate --api: the forge revokes the old token as it
+// answers), prove the keychain takes a write: one throwaway item written and
+// deleted, each call bounded by keychain.ts (GIT_CREDENTIAL_PAT_KEYCHAIN_TIMEOUT_MS).
+import { randomBytes } from 'node:crypto'
+import { PatError } from '../errors.js'
+import { deleteSecret, setSecret } from './sources/keychain.js'
+
+/** The probe item's name within the store; `#` keeps it apart from token names. */
+export const probeName = (name: string) => `${name}#write-probe`
+
+/** Throws a KEYCHAIN error saying nothing was changed when the keychain cannot be written. */
+export async function probeKeychainWrite(name: string, what: string): Promise<void> {
+  try {
+    await setSecret(probeName(name), `probe-${randomBytes(6).toString('hex')}`)
+    await deleteSecret(probeName(name))
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e)
+    // The keychain's own error may say how to fix it (its trouble): kept.
+    throw Object.assign(new PatError('KEYCHAIN', `the keychain cannot be written, so ${what}: ${why}`), { trouble: (e as { trouble?: unknown }).trouble })
+  }
+}
