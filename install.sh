@@ -2,36 +2,117 @@
 # Install git-credential-pat from this checkout. Idempotent: run it again at
 # any time. Steps:
 #   1. Debian packages needed at run time and by the tests (as root or via sudo)
-#   2. npm ci (which builds through `prepare`)
-#   3. link git-credential-pat into $PREFIX/bin
+#   2. npm ci (which builds through `prepare`: dist/, the man page, completions)
+#   3. link git-credential-pat into $PREFIX/bin, its man page into
+#      $PREFIX/share/man/man1 and the bash and zsh completions
 #   4. git config --global credential.helper pat   (skip with --no-git-config)
+# --uninstall undoes 3 and 4 and stops the daemon; --purge also deletes the
+# tokens (keychain items and state directories).
 set -euo pipefail
 cd "$(dirname "$0")"
 here=$(pwd)
+bin="$here/bin/git-credential-pat"
 
-git_config=1
+git_config=1 build=1 uninstall=0 purge=0 yes=0
 for arg in "$@"; do
   case "$arg" in
     --no-git-config) git_config=0 ;;
+    --no-build) build=0 ;;
+    --uninstall) uninstall=1 ;;
+    --purge) purge=1 ;;
+    --yes|-y) yes=1 ;;
     -h|--help)
       cat <<'USAGE'
-Usage: ./install.sh [--no-git-config]
+Usage: ./install.sh [--no-git-config] [--no-build]
+       ./install.sh --uninstall [--purge [--yes]] [--no-git-config]
 Installs git-credential-pat from this checkout, and can be run again at any time:
-Debian packages it needs (libsecret, a Secret Service for the tests, git),
-npm ci (which builds dist/), git-credential-pat on PATH, and
+Debian packages it needs (libsecret, a Secret Service for the tests, git, man-db),
+npm ci (which builds dist/, the man page and the completions), git-credential-pat
+on PATH ($PREFIX/bin; default /usr/local as root, else ~/.local), its man page
+and bash/zsh completions under $PREFIX/share, and
 `git config --global credential.helper pat` (not with --no-git-config).
+  --no-build      skip the packages and npm ci: link what dist/ holds (npm run build)
+  --uninstall     stop the daemon, git-credential-pat setup --unset (not with
+                  --no-git-config), remove the links, man page and completions;
+                  the tokens stay
+  --purge         with --uninstall: also delete the tokens' keychain items and
+                  the state directories (asks first; --yes to not ask)
 USAGE
       exit 0 ;;
     *) echo "install.sh: unknown option $arg" >&2; exit 2 ;;
   esac
 done
 say() { printf 'install.sh: %s\n' "$*"; }
+if [ "$purge" = 1 ] && [ "$uninstall" = 0 ]; then echo "install.sh: --purge goes with --uninstall" >&2; exit 2; fi
 
+# Where the links go: $PREFIX, else /usr/local as root, else ~/.local. man
+# finds $PREFIX/share/man through PATH's $PREFIX/bin (manpath(5)).
+if [ -n "${PREFIX:-}" ]; then prefix=$PREFIX
+elif [ "$(id -u)" = 0 ]; then prefix=/usr/local
+else prefix="$HOME/.local"; fi
+bindir="$prefix/bin"
+links=(
+  "$bindir/git-credential-pat=$here/bin/git-credential-pat"
+  "$prefix/share/man/man1/git-credential-pat.1=$here/dist/man/git-credential-pat.1"
+  "$prefix/share/bash-completion/completions/git-credential-pat=$here/dist/completion/git-credential-pat"
+  "$prefix/share/zsh/site-functions/_git-credential-pat=$here/dist/completion/_git-credential-pat"
+)
+
+if [ "$uninstall" = 1 ]; then
+  # Refused before anything changes: a purge deletes tokens nobody can get back.
+  if [ "$purge" = 1 ] && [ "$yes" = 0 ]; then
+    if [ ! -t 0 ]; then echo "install.sh: --purge deletes your tokens; run it at a terminal to confirm, or add --yes" >&2; exit 2; fi
+    read -r -p "Delete every token's secret from the keychain and git-credential-pat's state directories? [y/N] " answer
+    case "$answer" in [yY]*) ;; *) say "nothing changed"; exit 1 ;; esac
+  fi
+  runnable=0
+  [ -f "$here/dist/bundle/main.js" ] && runnable=1
+  if [ "$runnable" = 1 ]; then
+    "$bin" daemon stop >/dev/null 2>&1 || true
+    say "stopped the daemon (if it ran)"
+    if [ "$git_config" = 1 ]; then "$bin" setup --unset --global || say "setup --unset failed (see above)" >&2; fi
+  else
+    say "dist/ is not built: run git-credential-pat setup --unset yourself, or remove credential.helper pat from your git config" >&2
+  fi
+  # Only links into this checkout: another install's files are not ours to remove.
+  for l in "${links[@]}"; do
+    link=${l%%=*} target=${l#*=}
+    if [ -L "$link" ] && [ "$(readlink "$link")" = "$target" ]; then rm -f "$link"; say "removed $link"
+    elif [ -e "$link" ] || [ -L "$link" ]; then say "left $link: it is not a link to this checkout"; fi
+  done
+  if [ "$purge" = 1 ]; then
+    [ "$runnable" = 1 ] || { say "dist/ is not built: cannot purge (npm run build first)" >&2; exit 1; }
+    # remove deletes only this store's keychain items (state/keychain-account.ts).
+    names=$("$bin" list --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const t of JSON.parse(s))console.log(t.name)})')
+    if [ -n "$names" ]; then mapfile -t name_list <<<"$names"; "$bin" remove --yes "${name_list[@]}"; fi
+    # The state directories, as the program computes them (state/paths.ts).
+    node --input-type=module -e '
+      const { statePaths } = await import(process.argv[1] + "/dist/state/paths.js")
+      const { dirname } = await import("node:path")
+      const p = statePaths()
+      console.log([p.data, dirname(p.log), dirname(p.warnState), p.runtime, p.pending].join("\n"))' "$here" | sort -u |
+      while read -r d; do
+        [ -e "$d" ] || continue
+        if [ -n "${GIT_CREDENTIAL_PAT_HOME:-}" ] && [ "$d" = "$GIT_CREDENTIAL_PAT_HOME" ]; then
+          # A directory the user chose: only what the program keeps there.
+          rm -rf "$d"/tokens.json "$d"/tokens.json.* "$d"/warned.json "$d"/warned.json.* "$d"/rotating-*.lock "$d"/log "$d"/run "$d"/pending
+          rmdir "$d" 2>/dev/null && say "removed $d" || say "left $d: it holds other files"
+        elif [ "$(basename "$d")" = git-credential-pat ] || [ "$(basename "$(dirname "$d")")" = git-credential-pat ]; then
+          rm -rf "$d"; say "removed $d"
+        fi
+      done
+  fi
+  say "uninstalled; the checkout ($here) stays: delete it yourself"
+  exit 0
+fi
+
+if [ "$build" = 1 ]; then
 # 1. Debian packages: libsecret for keytar at run time; dbus, gnome-keyring
 #    for the tests' private Secret Service; git; tmux and util-linux (script)
-#    for the terminal-prompt tests; pass and gnupg for the exec: source tests
-#    (a manifest token read from pass).
-packages=(libsecret-1-0 libsecret-tools gnome-keyring dbus dbus-bin git tmux util-linux procps pass gnupg)
+#    for the terminal-prompt tests; man-db so `git credential-pat --help`
+#    (git runs `man git-credential-pat`) finds the page on slim images;
+#    pass and gnupg for the exec: source tests (a manifest token from pass).
+packages=(libsecret-1-0 libsecret-tools gnome-keyring dbus dbus-bin git tmux util-linux procps man-db pass gnupg)
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()
   for p in "${packages[@]}"; do
@@ -60,25 +141,28 @@ major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$major" -ge 20 ] || { say "node >= 20 is required (found $(node --version))" >&2; exit 1; }
 say "npm ci"
 npm ci --no-audit --no-fund --loglevel=error # builds dist/ through the prepare script
-[ -f dist/bundle/main.js ] || npm run --silent build
+fi
+# Built once, by npm ci's prepare; again only if something is missing.
+[ -f dist/bundle/main.js ] && [ -f dist/man/git-credential-pat.1 ] && [ -f dist/completion/git-credential-pat ] || npm run --silent build
 say "built dist/"
 
-# 3. Put git-credential-pat on PATH.
-if [ -n "${PREFIX:-}" ]; then bindir="$PREFIX/bin"
-elif [ "$(id -u)" = 0 ]; then bindir=/usr/local/bin
-else bindir="$HOME/.local/bin"; fi
-mkdir -p "$bindir"
-ln -sfn "$here/bin/git-credential-pat" "$bindir/git-credential-pat"
-say "linked $bindir/git-credential-pat -> $here/bin/git-credential-pat"
+# 3. Put git-credential-pat on PATH, its man page and completions beside it.
+for l in "${links[@]}"; do
+  link=${l%%=*} target=${l#*=}
+  mkdir -p "$(dirname "$link")"
+  ln -sfn "$target" "$link"
+done
+say "linked $bindir/git-credential-pat -> $bin, its man page and bash/zsh completions under $prefix/share"
 case ":$PATH:" in
   *":$bindir:"*) ;;
   *) say "note: $bindir is not on your PATH; add it, e.g. export PATH=\"$bindir:\$PATH\"" ;;
 esac
+if [ "$prefix" = "$HOME/.local" ]; then say "zsh: completion needs fpath+=(~/.local/share/zsh/site-functions) before compinit"; fi
 
 # 4. Tell git to use it.
 if [ "$git_config" = 1 ]; then
   # setup puts pat first; it names git's store/cache helpers and, at a terminal, offers to remove them.
-  if "$here/bin/git-credential-pat" setup --global; then
+  if "$bin" setup --global; then
     say "git now asks git-credential-pat first (credential.helper pat)"
   else
     say "setup failed (see above); run it again later: git-credential-pat setup --global" >&2

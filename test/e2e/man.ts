@@ -1,0 +1,99 @@
+// The man page and completions (issue 13 item 9), installed by install.sh
+// into a sandbox PREFIX: `man git-credential-pat` and `git credential-pat
+// --help` (git runs man for it) find a page that has a section for every
+// command of the CLI (COMMAND_NAMES, so a command missing from the page
+// fails here), every setting and environment variable the code reads, and
+// the exit codes; bash completes `git credential-pat ro<TAB>`.
+import t from 'tap'
+import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs'
+import { join } from 'node:path'
+import { root, run } from './lib/env.js'
+import { box } from './lib/cli.js'
+import { COMMAND_NAMES } from '../../src/cli/cli.js'
+
+const sb = box('man')
+const prefix = join(sb.dir, 'prefix')
+// PATH as a user has it after install.sh: the PREFIX link, not the checkout's bin/.
+const env: NodeJS.ProcessEnv = {
+  ...sb.env,
+  PREFIX: prefix,
+  PATH: [join(prefix, 'bin'), ...(process.env.PATH ?? '').split(':').filter(p => p !== join(root, 'bin'))].join(':'),
+  MANPAGER: 'cat',
+  PAGER: 'cat',
+  MANWIDTH: '100',
+}
+delete env.MANPATH
+
+const install = await run(join(root, 'install.sh'), ['--no-build', '--no-git-config'], { env, cwd: sb.dir })
+t.equal(install.code, 0, install.stderr)
+
+/** Every file under src/, for what the code reads. */
+function sources(dir = join(root, 'src')): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap(d =>
+    d.isDirectory() ? sources(join(dir, d.name)) : d.name.endsWith('.ts') ? [readFileSync(join(dir, d.name), 'utf8')] : [],
+  )
+}
+
+t.test('install.sh links the page and completions under PREFIX/share', async t => {
+  t.equal(readlinkSync(join(prefix, 'bin', 'git-credential-pat')), join(root, 'bin', 'git-credential-pat'))
+  t.equal(readlinkSync(join(prefix, 'share/man/man1/git-credential-pat.1')), join(root, 'dist/man/git-credential-pat.1'))
+  t.ok(existsSync(join(prefix, 'share/bash-completion/completions/git-credential-pat')))
+  t.match(readFileSync(join(prefix, 'share/zsh/site-functions/_git-credential-pat'), 'utf8'), /^#compdef git-credential-pat\n/)
+  const again = await run(join(root, 'install.sh'), ['--no-build', '--no-git-config'], { env, cwd: sb.dir })
+  t.equal(again.code, 0, 'idempotent')
+})
+
+t.test('man finds it through PATH; every command, setting, variable and exit code is in it', async t => {
+  const where = await run('man', ['-w', 'git-credential-pat'], { env })
+  t.equal(where.code, 0, where.stderr)
+  t.equal(where.stdout.trim(), realpathSync(join(prefix, 'share/man/man1/git-credential-pat.1')), 'the linked page')
+  const elsewhere = await run('man', ['-w', 'git-credential-pat'], { env: { ...env, PATH: process.env.PATH } })
+  t.not(elsewhere.code, 0, 'found through PREFIX/bin on PATH, not otherwise')
+  const page = await run('man', ['git-credential-pat'], { env })
+  t.equal(page.code, 0, page.stderr)
+  const text = page.stdout
+  for (const name of COMMAND_NAMES.filter(n => n !== 'help')) t.match(text, new RegExp(`^ {3}git-credential-pat ${name}$`, 'm'), `section for ${name}`)
+  t.match(text, /^ {3}git-credential-pat daemon stop$/m, 'subcommands too')
+  t.match(text, /--unset/, "setup's options are the --help text")
+  const src = sources().join('\n')
+  const vars = new Set(src.match(/GIT_CREDENTIAL_PAT_[A-Z_]+/g))
+  const keys = new Set(
+    [...src.matchAll(/credential\.pat\.([A-Za-z]+)|credential\.<url>\.(pat[A-Za-z]+)/g)].map(m =>
+      m[1] ? `credential.pat.${m[1]}` : `credential.<url>.${m[2]}`,
+    ),
+  )
+  t.ok(vars.size > 3 && keys.size > 3, 'found what the code reads')
+  const lower = text.toLowerCase()
+  for (const v of vars) t.match(text, v, `ENVIRONMENT names ${v}`)
+  for (const k of keys) t.ok(lower.includes(k.toLowerCase()), `CONFIGURATION names ${k}`)
+  for (const code of ['0', '1', '2', '130']) t.match(text, new RegExp(`^ {7}${code} {2,}\\S`, 'm'), `exit status ${code}`)
+})
+
+t.test('git credential-pat --help shows the page (git runs man git-credential-pat)', async t => {
+  const r = await run('git', ['credential-pat', '--help'], { env, cwd: sb.dir })
+  t.equal(r.code, 0, r.stderr)
+  t.match(r.stdout, /GIT-CREDENTIAL-PAT\(1\)/)
+  t.match(r.stdout, /^EXIT STATUS$/m)
+})
+
+t.test('bash completes git-credential-pat and git credential-pat', async t => {
+  const gitCompletion = '/usr/share/bash-completion/completions/git'
+  const file = join(prefix, 'share/bash-completion/completions/git-credential-pat')
+  const direct = await run(
+    'bash',
+    ['-c', `source ${file}; COMP_WORDS=(git-credential-pat ro); COMP_CWORD=1; _git-credential-pat_yargs_completions; echo "\${COMPREPLY[*]}"`],
+    { env },
+  )
+  t.equal(direct.stdout.trim(), 'rotate', direct.stderr)
+  // git's own completion ships with Debian's git package (install.sh installs git).
+  t.ok(existsSync(gitCompletion), "git's bash completion is installed")
+  const viaGit = await run(
+    'bash',
+    [
+      '-c',
+      `source ${gitCompletion}; source ${file}; COMP_WORDS=(git credential-pat setup --un); COMP_CWORD=3; COMP_LINE="\${COMP_WORDS[*]}"; COMP_POINT=\${#COMP_LINE}; __git_wrap__git_main; echo "\${COMPREPLY[*]}"`,
+    ],
+    { env },
+  )
+  t.equal(viaGit.stdout.trim(), '--unset', viaGit.stderr)
+})

@@ -1,0 +1,88 @@
+// Leaving (issue 13 item 8), in a sandbox HOME and PREFIX: install.sh links
+// the program and runs setup; add sets useHttpPath for a group token;
+// `setup --unset`, then `install.sh --uninstall`, leave the global git config
+// as the user had it and nothing of ours on PATH, with the tokens kept;
+// `--purge` refuses without a terminal or --yes, and with --yes deletes
+// this store's keychain items and the state directory.
+import t from 'tap'
+import { existsSync, lstatSync } from 'node:fs'
+import { join } from 'node:path'
+import { root, run } from './lib/env.js'
+import { box } from './lib/cli.js'
+
+const sb = box('uninstall')
+const prefix = join(sb.dir, 'prefix')
+const env = { ...sb.env, PREFIX: prefix, PATH: `${join(prefix, 'bin')}:${sb.env.PATH}` }
+const installSh = (...args: string[]) => run(join(root, 'install.sh'), ['--no-build', ...args], { env, cwd: sb.dir })
+const globalList = async () => (await sb.git(['config', '--global', '--list'])).stdout.trim().split('\n')
+const service = sb.env.GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE!
+const secrets = async () => (await run('secret-tool', ['search', '--all', 'service', service], { env })).stdout + ''
+const SECRET = { team: 'uninstall-team-secret-4e1f', host: 'uninstall-host-secret-9c2a' }
+
+// The user's own settings, which leaving must not touch.
+await sb.gitConfig([
+  ['credential.https://dev.azure.com.useHttpPath', 'true'],
+  ['credential.pat.warnDays', '3'],
+  ['credential.helper', 'cache'],
+])
+const mine = await globalList()
+
+t.test('install, add, setup --unset, install.sh --uninstall', async t => {
+  const inst = await installSh()
+  t.equal(inst.code, 0, inst.stderr)
+  t.ok(lstatSync(join(prefix, 'bin', 'git-credential-pat')).isSymbolicLink(), 'linked on PATH')
+  t.ok((await globalList()).includes('credential.helper=pat'), 'setup ran')
+  await sb.addToken('gitlab.example.com/team/*', SECRET.team, ['--provider', 'generic', '--username', 'u', '--name', 'team'])
+  await sb.addToken('other.example.com', SECRET.host, ['--provider', 'generic', '--username', 'u', '--name', 'host'])
+  t.ok((await globalList()).includes('credential.https://gitlab.example.com.usehttppath=true'), 'add set useHttpPath')
+
+  const unset = await run('git-credential-pat', ['setup', '--unset'], { env, cwd: sb.dir })
+  t.equal(unset.code, 0, unset.stderr)
+  t.match(unset.stdout, /removed credential\.helper 'pat'/)
+  t.match(unset.stderr, /kept your own settings in .*credential\.pat\.warndays/)
+  t.same(await globalList(), mine, 'the global config is as the user had it')
+
+  const un = await installSh('--uninstall')
+  t.equal(un.code, 0, un.stderr)
+  for (const f of [
+    'bin/git-credential-pat',
+    'share/man/man1/git-credential-pat.1',
+    'share/bash-completion/completions/git-credential-pat',
+    'share/zsh/site-functions/_git-credential-pat',
+  ])
+    t.notOk(existsSync(join(prefix, f)) || isLink(join(prefix, f)), `${f} is gone`)
+  t.same(await globalList(), mine, 'still nothing of ours')
+  const which = await run('sh', ['-c', 'command -v git-credential-pat || echo none'], { env: { ...env, PATH: `${join(prefix, 'bin')}:/usr/bin:/bin` } })
+  t.equal(which.stdout.trim(), 'none', 'no link on PATH')
+  t.same((await sb.tokens()).map(x => x.name).sort(), ['host', 'team'], 'the tokens stay')
+  t.match(await secrets(), SECRET.team, 'their secrets too')
+})
+
+t.test('--purge without a terminal and without --yes: one line, exit 2, nothing changed', async t => {
+  const r = await installSh('--uninstall', '--purge')
+  t.equal(r.code, 2)
+  t.equal(r.stderr, 'install.sh: --purge deletes your tokens; run it at a terminal to confirm, or add --yes\n')
+  t.equal((await sb.tokens()).length, 2)
+})
+
+t.test("--purge --yes deletes this store's keychain items and the state directory", async t => {
+  // Another store's item under the same service stays (remove only knows ours).
+  const other = await run('sh', ['-c', `printf %s other-store-secret | secret-tool store --label=x service ${service} account someone-else/team`], { env })
+  t.equal(other.code, 0, other.stderr)
+  const r = await installSh('--uninstall', '--purge', '--yes')
+  t.equal(r.code, 0, r.stderr)
+  const left = await secrets()
+  t.notMatch(left, SECRET.team)
+  t.notMatch(left, SECRET.host)
+  t.match(left, 'other-store-secret', "another store's item stays")
+  t.notOk(existsSync(sb.env.GIT_CREDENTIAL_PAT_HOME!), 'the state directory is gone')
+  t.same(await globalList(), mine)
+})
+
+function isLink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink()
+  } catch {
+    return false
+  }
+}
