@@ -82,7 +82,7 @@ export function addChecks(now: Date): EntryChecks {
 export async function importManifest(args: ImportArgs, now = new Date(), env = process.env): Promise<string> {
   const file = args.file!
   const where = file === '-' ? 'the manifest on stdin' : file
-  const entries = parseManifest(readManifest(file), addChecks(now), where)
+  const entries = parseManifest(await readManifest(file), addChecks(now), where)
   const desired = entries.map((e, i) => declaredRecord(e, resolveDefaults(e, i, where, env), now))
   const plan = await applyManifest(entries, desired, { prune: args.prune, dryRun: args.dryRun, env })
   const lines = describePlan(plan, !!args.dryRun)
@@ -103,9 +103,13 @@ export async function importManifest(args: ImportArgs, now = new Date(), env = p
   return lines.join('\n') + '\n'
 }
 
-function readManifest(file: string): string {
+async function readManifest(file: string): Promise<string> {
   try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8')
+    if (file !== '-') return readFileSync(file, 'utf8')
+    // Streamed: readFileSync(0) fails with EAGAIN on a non-blocking pipe (Node).
+    const chunks: Buffer[] = []
+    for await (const c of process.stdin) chunks.push(c as Buffer)
+    return Buffer.concat(chunks).toString('utf8')
   } catch (e) {
     throw new PatError('USAGE', `cannot read ${file === '-' ? 'stdin' : file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`)
   }
