@@ -45,8 +45,10 @@ export interface EntryChecks {
   scope(text: string): string
   /** An ISO timestamp or null (`add --expires`). */
   expires(text: string): string | null
-  /** A valid source (`add --source`). */
+  /** A valid source (`add --source`), as add records it. */
   source(text: string): string
+  /** add's --name check, beyond NAME (optional). */
+  name?(text: string): string
 }
 
 const FIELDS = new Set(['name', 'scope', 'username', 'provider', 'expires', 'access', 'description', 'source', 'secretFrom', 'auth', 'disabled', 'created'])
@@ -109,6 +111,7 @@ function checkEntry(raw: unknown, checks: EntryChecks): ManifestEntry {
   }
   const name = str('name')
   if (!name || !NAME.test(name)) throw new PatError('USAGE', '"name": use letters, digits and . _ @ + - (at most 128)')
+  checks.name?.(name)
   const scopeText = str('scope')
   if (!scopeText) throw new PatError('USAGE', '"scope" is missing')
   const e: ManifestEntry = { name, scope: checks.scope(scopeText), source: checks.source(str('source') ?? 'keychain') }

@@ -7,14 +7,14 @@ import type { CommandModule } from 'yargs'
 import { withExitCode } from '../exit-code.js'
 import { PatError } from '../../errors.js'
 import { formatScope, originOf, parseScope } from '../../core/scope.js'
-import { CONVENTIONS, guessProvider, isProvider, PROVIDERS, type Provider } from '../../core/providers.js'
+import { CONVENTIONS } from '../../core/providers.js'
 import { parseManifest, type EntryChecks, type ManifestEntry } from '../../core/manifest.js'
 import { declaredRecord, describePlan, planChanges } from '../../core/manifest-plan.js'
 import { applyManifest } from '../../state/manifest-apply.js'
 import { validateSource } from '../../state/sources/index.js'
-import { configGetUrlmatch } from '../../gitconfig/run.js'
 import { ensureUseHttpPath } from '../../gitconfig/use-http-path.js'
-import { expiresArg } from './add.js'
+import { checkUsername, expiresArg, nameArg, pickProvider, scopeArg } from './add/args.js'
+import { fileSourceArg } from './add/file-source.js'
 import { importGitCredentials } from './import-git-credentials.js'
 
 export interface ImportArgs {
@@ -60,22 +60,14 @@ export const importCommand: CommandModule<object, ImportArgs> = {
   }),
 }
 
-/** What `add` checks on its flags, for manifest entries. */
+/** What `add` checks on its flags (add/args.ts), for manifest entries. */
 export function addChecks(now: Date): EntryChecks {
   return {
-    scope(text) {
-      let p
-      try {
-        p = parseScope(text)
-      } catch (e) {
-        if (e instanceof PatError && e.code === 'SCOPE') throw new PatError('USAGE', e.message)
-        throw e
-      }
-      if (p.hasPassword) throw new PatError('USAGE', 'the scope carries a password (user:PASSWORD@host): give the scope without it')
-      return formatScope(p)
-    },
+    scope: text => formatScope(scopeArg(text)),
     expires: text => expiresArg(text, now),
-    source: validateSource,
+    // file: paths as add makes them: ~ expanded, relative to the current directory.
+    source: text => validateSource(fileSourceArg(text)),
+    name: nameArg,
   }
 }
 
@@ -122,15 +114,13 @@ async function readManifest(file: string): Promise<string> {
  */
 function resolveDefaults(e: ManifestEntry, i: number, where: string, env: NodeJS.ProcessEnv): { provider: string; username: string } {
   const s = parseScope(e.scope)
-  const fail = (why: string) => new PatError('USAGE', `${where}: entry ${i + 1} ('${e.name}'): ${why}; nothing was changed`)
-  let provider = e.provider as Provider | undefined
-  if (!provider) {
-    const configured = configGetUrlmatch('credential.patProvider', originOf(s), env)
-    if (configured && !isProvider(configured))
-      throw fail(`git config credential.${originOf(s)}.patProvider=${configured} is not one of ${PROVIDERS.join(', ')}`)
-    provider = configured ? (configured as Provider) : guessProvider(s.host)
+  try {
+    const provider = pickProvider(e.provider, s.host, originOf(s), env)
+    const username = e.username ?? CONVENTIONS[provider].username
+    if (!username) throw new PatError('USAGE', `a ${provider} token needs "username" (your account name)`)
+    return { provider, username: checkUsername(username) }
+  } catch (err) {
+    if (err instanceof PatError) throw new PatError('USAGE', `${where}: entry ${i + 1} ('${e.name}'): ${err.message}; nothing was changed`)
+    throw err
   }
-  const username = e.username ?? CONVENTIONS[provider].username
-  if (!username) throw fail(`a ${provider} token needs "username" (your account name)`)
-  return { provider, username }
 }

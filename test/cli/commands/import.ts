@@ -120,4 +120,7 @@ t.test('defaults as add picks them; what add refuses is refused', async t => {
   t.equal(checks.scope('HTTPS://H.example:443/a/b.git'), 'h.example/a/b')
   t.equal(checks.expires('2026-01-01'), '2026-01-01T00:00:00.000Z', 'a past date is kept, as add keeps it')
   t.throws(() => checks.source('vault:x'), { code: 'USAGE' })
+  t.throws(() => checks.scope('team/*'), { code: 'USAGE' }, 'a path without a host, as add refuses it')
+  t.equal(checks.source('file:rel/token'), `file:${process.cwd()}/rel/token`, 'file: paths made absolute, as add makes them')
+  t.equal(checks.name!('ok-name'), 'ok-name')
 })
