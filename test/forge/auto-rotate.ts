@@ -2,6 +2,7 @@
 import t from 'tap'
 import { mayStart, notRenewable, rotationText, wouldAutoRotate } from '../../src/forge/auto-rotate.js'
 import { tokenRecord } from '../lib/token.js'
+import type { RotationMark } from '../../src/state/tokens.js'
 
 const now = new Date('2026-06-01T12:00:00.000Z')
 const ago = (ms: number) => new Date(now.getTime() - ms).toISOString()
@@ -17,7 +18,7 @@ t.test('notRenewable: GitLab keychain tokens whose scopes allow it', async t => 
 })
 
 t.test('mayStart: once per expiry, never after a lost answer', async t => {
-  const tk = (rotation?: Parameters<typeof tokenRecord>[0]['rotation']) => tokenRecord({ expires, rotation })
+  const tk = (rotation?: RotationMark) => tokenRecord({ expires, rotation })
   t.equal(mayStart(tk(), now), true, 'never tried')
   t.equal(mayStart(tk({ at: ago(1000), result: 'rotated', expires }), now), true, 'renewed before: this expiry is new')
   t.equal(mayStart(tk({ at: ago(1000), result: 'started', expires }), now), false, 'under way')
