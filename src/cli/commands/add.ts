@@ -80,9 +80,8 @@ export const add: CommandModule<object, AddArgs> = {
       )
       .example('$0 add github.com/acme/app --expires 2027-01-31', 'a fine-grained token for one repository (asks for it)') as never,
   handler: withExitCode(async args => {
-    const r = await addToken(args)
-    process.stdout.write(r.text)
-    return r.ok ? 0 : 1
+    process.stdout.write((await addToken(args)).text)
+    return 0
   }),
 }
 
@@ -131,8 +130,8 @@ async function planAdd(args: AddArgs, existing: readonly TokenRecord[], now: Dat
   return { parsed, scopeText, provider, base, name, expires, username, source }
 }
 
-/** What was added, as text; `ok` is always true (a token the forge refuses throws). */
-export async function addToken(args: AddArgs, now = new Date(), env = process.env): Promise<{ text: string; ok: boolean }> {
+/** What was added, as text (a token the forge refuses throws, nothing saved). */
+export async function addToken(args: AddArgs, now = new Date(), env = process.env): Promise<{ text: string }> {
   const paths = statePaths(env)
   const p = await planAdd(args, readMetadata(paths.metadata).tokens, now, env)
   if (args.auth === 'bearer') {
@@ -170,7 +169,7 @@ export async function addToken(args: AddArgs, now = new Date(), env = process.en
   if (checked) lines.push(checked)
   const set = p.parsed.path.length ? ensureUseHttpPath(p.parsed, env) : undefined
   if (set) lines.push(set)
-  return { text: lines.join('\n') + '\n', ok: true }
+  return { text: lines.join('\n') + '\n' }
 }
 
 /** Save the record and its secret under the lock; the line about a written file: source, if any. */
