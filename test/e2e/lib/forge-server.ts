@@ -29,7 +29,7 @@
 //     required scope(s): [read:user]" for a token without read:user (noReadUser)
 import http, { type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { randomBytes } from 'node:crypto'
+import { GITLAB_ROTATE, rotate } from './forge-rotate.js'
 
 export interface ForgeToken {
   token: string
@@ -90,8 +90,6 @@ export interface ForgeOptions {
 const GITLAB_SELF = '/api/v4/personal_access_tokens/self'
 const GITLAB_USER = '/api/v4/user'
 const GITEA_USER = '/api/v1/user'
-const GITLAB_ROTATE = '/api/v4/personal_access_tokens/self/rotate'
-const DAY = 86_400_000
 
 /** `2027-01-31T12:00:00.000Z` → `2027-01-31 12:00:00 UTC`, as GitHub writes it. */
 export function githubExpiration(iso: string): string {
@@ -129,7 +127,7 @@ export async function startForgeServer(tokens: ForgeToken[] = [], opts: ForgeOpt
     if (path === GITLAB_ROTATE && req.method === 'POST') {
       const chunks: Buffer[] = []
       req.on('data', (c: Buffer) => chunks.push(c))
-      req.on('end', () => rotate(req, res, rec, t, Buffer.concat(chunks).toString('utf8')))
+      req.on('end', () => rotate({ req, res, rec, t, body: Buffer.concat(chunks).toString('utf8'), table, opts, send }))
       return
     }
     req.resume()
@@ -189,61 +187,6 @@ export async function startForgeServer(tokens: ForgeToken[] = [], opts: ForgeOpt
     if (!t || t.revoked || t.expired) return send(res, rec, 401, { message: 'user does not exist [uid: 0, name: ]', url: 'https://gitea.example/api/swagger' })
     if (t.noReadUser) return send(res, rec, 403, { message: 'token does not have at least one of required scope(s): [read:user]', url: '' })
     send(res, rec, 200, { id: 3, login: t.login ?? 'gitea-user', full_name: '', email: 'someone@example.invalid', is_admin: false })
-  }
-
-  /** Revoke a token and, when it was already rotated, every token that came from it (GitLab's family revocation). */
-  function revokeFamily(secret: string | undefined): void {
-    for (let s = secret; s !== undefined; s = table.get(s)?.rotatedTo) {
-      const e = table.get(s)
-      if (!e || e.revoked) continue
-      e.revoked = true
-      opts.onRevoke?.(s)
-    }
-  }
-
-  function rotate(req: IncomingMessage, res: ServerResponse, rec: ForgeRequest, t: ForgeToken | undefined, body: string) {
-    const query = new URL(req.url ?? '/', 'http://x').searchParams
-    const asked = query.get('expires_at') ?? new URLSearchParams(body).get('expires_at') ?? undefined
-    rec.expiresAt = asked
-    if (t?.hang) return
-    if (!t) return send(res, rec, 401, { message: '401 Unauthorized' })
-    if (t.revoked) {
-      // Reuse of a rotated token: the whole family goes (GitLab #524639).
-      if (t.rotatedTo) revokeFamily(t.rotatedTo)
-      const d = 'Token was revoked. You have to re-authorize from the user.'
-      return send(res, rec, 401, { error: 'invalid_token', error_description: d })
-    }
-    if (t.expired) return send(res, rec, 401, { error: 'invalid_token', error_description: 'Token has expired.' })
-    const scopes = t.scopes ?? ['read_repository', 'write_repository']
-    if (!scopes.includes('api') && !scopes.includes('self_rotate')) return send(res, rec, 403, { message: '403 Forbidden' })
-    const now = Date.now()
-    const max = opts.maxLifetimeDays ?? 365
-    const expires = asked ?? new Date(now + 7 * DAY).toISOString().slice(0, 10)
-    const at = Date.parse(`${expires}T00:00:00Z`)
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(expires) || !(at > now) || at > now + max * DAY) {
-      return send(res, rec, 400, { message: `400 Bad request - Expiration date must be between today and ${max} days from now` })
-    }
-    if (t.dropRotate === 'before') return req.socket.destroy()
-    const fresh = `glpat-rotated-${randomBytes(10).toString('hex')}`
-    table.set(fresh, { token: fresh, expiresAt: expires, scopes, login: t.login })
-    t.revoked = true
-    t.rotatedTo = fresh
-    opts.onRevoke?.(rec.token!)
-    opts.onRotate?.(rec.token!, fresh)
-    if (t.dropRotate === 'after') return req.socket.destroy()
-    send(res, rec, 200, {
-      id: 8,
-      name: 'git-credential-pat test',
-      revoked: false,
-      created_at: new Date(now).toISOString(),
-      description: '',
-      scopes,
-      user_id: 42,
-      last_used_at: null,
-      active: true,
-      expires_at: expires,
-      token: fresh,
-    })
   }
 
   const server = http.createServer(handle)
