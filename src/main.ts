@@ -1,7 +1,10 @@
-// Entry point. git runs `git-credential-pat get|store|erase`; those take the
-// lean path in helper.ts. Everything else is the management CLI (yargs),
+// Entry point. git runs `git-credential-pat get|store|erase`; those go to
+// the daemon when it can answer them whole (git/via-daemon.ts), else take
+// the lean path in helper.ts. Everything else is the management CLI (yargs),
 // loaded only when asked for.
-import { OPERATIONS, runHelper, type Operation } from './git/helper.js'
+import { OPERATIONS, readStdin, type Operation } from './git/input.js'
+import { viaDaemon } from './git/via-daemon.js'
+import { writeAll } from './log/stderr.js'
 import { report } from './errors.js'
 import { runExitHooks } from './runtime/exit-hooks.js'
 
@@ -10,7 +13,16 @@ let streams = false
 
 async function main(argv: string[]): Promise<number> {
   const op = argv[0]
-  if (argv.length === 1 && (OPERATIONS as readonly string[]).includes(op)) return runHelper(op as Operation)
+  if (argv.length === 1 && (OPERATIONS as readonly string[]).includes(op)) {
+    const input = readStdin()
+    // The daemon answers the everyday get and store whole; the rest loads only when it cannot.
+    const answer = await viaDaemon(op as Operation, input)
+    if (answer !== null) {
+      writeAll(1, answer)
+      return 0
+    }
+    return (await import('./git/helper.js')).runHelper(op as Operation, input)
+  }
   streams = true
   // `daemon run` starts without yargs: a client may be waiting for it.
   if (argv.length === 2 && op === 'daemon' && argv[1] === 'run') {

@@ -1,8 +1,8 @@
 // The daemon's secret cache (SPEC §8): secrets read from the keychain or an
 // exec: source, kept for `cacheTimeout` from when they were stored.
 //
-// The daemon never reads the keychain or the metadata itself: clients hand it
-// what they resolved, keyed by token name and a stamp of the token's record
+// The daemon never reads the keychain itself: clients hand it what they
+// resolved, keyed by token name and a stamp of the token's record
 // (everything but lastUsed), so a record changed by rotate/disable/erase in
 // another process no longer matches and the next get reads the source again.
 import { logger } from '../log/log.js'

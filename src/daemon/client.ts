@@ -19,6 +19,14 @@ export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
 
 export type Failure = 'absent' | 'timeout' | 'closed' | 'error' | 'unsafe'
 
+/** Sockets that already timed out or failed this process: not asked again. */
+const failedSockets = new Set<string>()
+
+/** A peer refused by the handshake is not noted: the next client meets it again and reports it, with its fix. */
+export function noteDaemonFailure(socket: string, why: Failure): void {
+  if (why !== 'absent' && why !== 'unsafe') failedSockets.add(socket)
+}
+
 export class DaemonUnavailable extends Error {
   constructor(
     readonly why: Failure,
@@ -172,6 +180,7 @@ export class DaemonClient {
   constructor(readonly env: NodeJS.ProcessEnv = process.env) {
     this.paths = runtimePaths(env)
     this.timeoutMs = requestTimeoutMs(env)
+    this.down = failedSockets.has(this.paths.socket)
   }
 
   /** The reply, or null when no usable daemon answered (see lastFailure). */

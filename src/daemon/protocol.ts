@@ -28,6 +28,22 @@ export type Request =
   | { op: 'session-put'; scope: string; username: string; secret: string; expiresAt?: number }
   | ({ op: 'session-get' } & TargetFields)
   | ({ op: 'session-drop'; secret?: string } & TargetFields)
+  /**
+   * A whole get or store as git sent it (helper-answer.ts), for the home
+   * whose metadata file the client names: answered when the daemon can give
+   * exactly the answer the process itself would, else `handled: false`.
+   */
+  | HelperRequest
+
+export interface HelperRequest {
+  op: 'helper'
+  action: 'get' | 'store'
+  /** What git wrote on the helper's stdin. */
+  input: string
+  /** The client's metadata file (statePaths().metadata) and keychain service: the daemon serves only its own. */
+  metadata: string
+  service?: string
+}
 
 export interface Status {
   pid: number
@@ -47,7 +63,8 @@ export interface SessionAnswer {
   expiresAt?: number
 }
 
-export type Reply = { ok: true; secret?: string; status?: Status; session?: SessionAnswer; dropped?: number } | { ok: false; error: string }
+export type Reply =
+  { ok: true; secret?: string; status?: Status; session?: SessionAnswer; dropped?: number; handled?: boolean; out?: string } | { ok: false; error: string }
 
 export function encodeFrame(msg: unknown): Buffer {
   const body = Buffer.from(JSON.stringify(msg), 'utf8')
@@ -135,6 +152,10 @@ export function invalidRequest(m: unknown): string | null {
       return optStr(r.protocol) && optStr(r.host) && optStr(r.path) && optStr(r.username) && optStr(r.secret)
         ? null
         : `${r.op} takes protocol, host, path, username`
+    case 'helper':
+      return (r.action === 'get' || r.action === 'store') && str(r.input) && str(r.metadata) && optStr(r.service)
+        ? null
+        : 'helper needs action (get or store), input and metadata'
     default:
       return typeof r.op === 'string' ? `unknown operation '${r.op.slice(0, 40)}'` : 'request has no op'
   }

@@ -5,6 +5,7 @@ import type { SecretCache } from './cache.js'
 import type { IdleTimer } from './idle.js'
 import { invalidRequest, type Reply, type Request, type Status } from './protocol.js'
 import type { SessionStore } from './sessions.js'
+import { answerHelper } from './helper-answer.js'
 
 const log = logger('daemon')
 
@@ -58,5 +59,7 @@ export function handleRequest(d: Served, m: unknown): Reply {
     }
     case 'session-drop':
       return { ok: true, dropped: d.sessions.erase(req) }
+    case 'helper':
+      return answerHelper(d, req)
   }
 }

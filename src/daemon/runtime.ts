@@ -3,7 +3,7 @@
 // check_socket_directory), the directory must be ours and closed to others:
 // anyone who can reach the socket can read every cached secret.
 import { lstatSync, mkdirSync, realpathSync, type Stats } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join, resolve } from '../core/path.js'
 import { statePaths } from '../state/paths.js'
 import { PatError } from '../errors.js'
 

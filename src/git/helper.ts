@@ -1,38 +1,12 @@
 // The git side: `git-credential-pat get|store|erase` (SPEC §2). Loads only
 // what these operations need; the management CLI and yargs stay unloaded.
-import { readSync } from 'node:fs'
 import { parseCredential, type Credential } from '../core/protocol.js'
 import { writeAll } from '../log/stderr.js'
 import { get } from './get.js'
 import { PatError, report } from '../errors.js'
 import { logRequest } from '../log/log.js'
 import type { EraseDeps } from './erase.js'
-
-export const OPERATIONS = ['get', 'store', 'erase'] as const
-export type Operation = (typeof OPERATIONS)[number]
-
-/** Read stdin until EOF (git closes it after the blank line). */
-export function readStdin(): Buffer {
-  const chunks: Buffer[] = []
-  const buf = Buffer.alloc(65536)
-  for (;;) {
-    let n: number
-    try {
-      n = readSync(0, buf, 0, buf.length, null)
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code
-      if (code === 'EAGAIN') continue
-      if (code === 'EOF' || code === 'EBADF') break
-      throw e
-    }
-    if (n === 0) break
-    chunks.push(Buffer.from(buf.subarray(0, n)))
-    // A blank line ends the credential; stop reading there (a tty stays open).
-    const all = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)
-    if (all.includes('\n\n') || all.subarray(0, 1).toString() === '\n') break
-  }
-  return Buffer.concat(chunks)
-}
+import { readStdin, type Operation } from './input.js'
 
 /**
  * Write git's answer straight to fd 1: setting up process.stdout (a pipe
@@ -42,13 +16,14 @@ function writeOut(text: string): void {
   writeAll(1, text)
 }
 
-export async function runHelper(op: Operation): Promise<number> {
+/** One request as git sent it on stdin (or as main.ts already read it). */
+export async function runHelper(op: Operation, input?: Buffer): Promise<number> {
   const started = performance.now()
   let outcome = 'done'
   let failure: unknown
   let cred: Credential
   try {
-    cred = parseCredential(readStdin())
+    cred = parseCredential(input ?? readStdin())
   } catch (e) {
     logRequest(op, undefined, started, 'malformed', e)
     return report(e)

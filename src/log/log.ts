@@ -225,15 +225,26 @@ export function logRequest(
   outcome: string,
   err?: unknown,
 ): void {
-  const noted = takeNotes()
-  const fields: Fields = {
+  const fields = requestFields(op, cred, { ...takeNotes(), ms: Math.round((performance.now() - started) * 10) / 10 }, outcome, err)
+  logger('helper')[err !== undefined ? 'error' : 'info'](fields, 'request')
+}
+
+/** The fields of that line; the daemon logs the requests it answers whole with the same ones. */
+export function requestFields(
+  op: string,
+  cred: { protocol?: string; host?: string; path?: string; username?: string } | undefined,
+  noted: Fields,
+  outcome: string,
+  err?: unknown,
+): Fields {
+  const { ms, ...rest } = noted
+  return {
     op,
     url: cred ? `${cred.protocol ?? '?'}://${cred.host ?? ''}${cred.path ? '/' + cred.path : ''}` : undefined,
     username: cred?.username,
-    ...noted,
-    outcome: err !== undefined ? 'error' : (noted.outcome ?? outcome),
+    ...rest,
+    outcome: err !== undefined ? 'error' : (rest.outcome ?? outcome),
     err: err === undefined ? undefined : err instanceof Error ? err.message : String(err),
-    ms: Math.round((performance.now() - started) * 10) / 10,
+    ms,
   }
-  logger('helper')[err !== undefined ? 'error' : 'info'](fields, 'request')
 }

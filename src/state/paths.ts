@@ -1,8 +1,14 @@
-// Where state lives. env-paths gives the platform's usual directories;
-// GIT_CREDENTIAL_PAT_HOME moves everything (metadata, log, runtime socket)
-// under one directory (SPEC §4), which tests and containers rely on.
-import envPaths from 'env-paths'
-import { join } from 'node:path'
+// Where state lives. The platform's usual directories, as env-paths gives
+// them (SPEC §4); GIT_CREDENTIAL_PAT_HOME moves everything (metadata, log,
+// runtime socket) under one directory, which tests and containers rely on.
+//
+// On Linux the XDG directories are worked out here with env-paths' own
+// rules (test/state/paths.ts holds the two to the same answers): importing
+// env-paths costs ~3 ms under Bun, because it loads node:path and node:os
+// and asks for the home directory at load time, and git runs `get` for
+// every request (issue 11). Other platforms load env-paths itself.
+import type EnvPaths from 'env-paths'
+import { join } from '../core/path.js'
 
 export interface StatePaths {
   data: string
@@ -12,6 +18,16 @@ export interface StatePaths {
   runtime: string
   pending: string
 }
+
+interface BaseDirs {
+  data: string
+  cache: string
+  log: string
+}
+
+const NAME = 'git-credential-pat'
+
+const envPaths: typeof EnvPaths | null = process.platform === 'linux' ? null : (await import('env-paths')).default
 
 export function statePaths(env: NodeJS.ProcessEnv = process.env): StatePaths {
   const home = env.GIT_CREDENTIAL_PAT_HOME
@@ -25,7 +41,7 @@ export function statePaths(env: NodeJS.ProcessEnv = process.env): StatePaths {
       pending: join(home, 'pending'),
     }
   }
-  const p = envPaths('git-credential-pat', { suffix: '' })
+  const p = baseDirs()
   // The daemon socket (SPEC §8): $XDG_RUNTIME_DIR is the user's own; else a
   // 0700 directory under the user's cache dir, as git-credential-cache uses
   // ~/.cache/git/credential/. Never env-paths' temp dir (/tmp/<user>/…):
@@ -38,5 +54,21 @@ export function statePaths(env: NodeJS.ProcessEnv = process.env): StatePaths {
     log: join(p.log, 'git-credential-pat.log'),
     runtime: runtimeBase,
     pending: join(p.cache, 'pending'),
+  }
+}
+
+/**
+ * env-paths('git-credential-pat', { suffix: '' }). Like env-paths, the XDG
+ * variables come from process.env and the home directory from os.homedir()
+ * (which is $HOME when set).
+ */
+export function baseDirs(): BaseDirs {
+  if (envPaths) return envPaths(NAME, { suffix: '' })
+  const env = process.env
+  const home = env.HOME || (process.getBuiltinModule('node:os') as typeof import('node:os')).homedir()
+  return {
+    data: join(env.XDG_DATA_HOME || join(home, '.local', 'share'), NAME),
+    cache: join(env.XDG_CACHE_HOME || join(home, '.cache'), NAME),
+    log: join(env.XDG_STATE_HOME || join(home, '.local', 'state'), NAME),
   }
 }

@@ -7,10 +7,12 @@ import type { Credential } from '../core/protocol.js'
 import { formatCredential, sentSecret } from '../core/protocol.js'
 import type { TokenRecord } from './tokens.js'
 import { readSecret, refreshAccount } from './sources/index.js'
-import { storeId } from './keychain-account.js'
 import { note } from '../log/log.js'
 import { say } from '../log/stderr.js'
 import { DaemonClient } from '../daemon/client.js'
+import { cacheable, stampOf } from './stamp.js'
+
+export { stampOf } from './stamp.js'
 
 export type DaemonMode = 'auto' | 'always' | 'never'
 
@@ -49,27 +51,6 @@ function complain(c: DaemonClient): void {
     say(c.refusal)
     c.refusal = undefined
   }
-}
-
-/**
- * Only sources that cost something are cached: the keychain (and its
- * unlock prompts) and exec: commands. env: is per process and free; file:
- * is a stat and a read, and may change under us.
- */
-const cacheable = (t: TokenRecord) => t.source === 'keychain' || t.source.startsWith('exec:')
-
-/**
- * What a cached secret was read for: the record without fields that change
- * on every use. A rotate, re-add, disable or erase by any process changes
- * it, so the daemon's copy no longer matches and the source is read again.
- */
-export function stampOf(t: TokenRecord, env: NodeJS.ProcessEnv = process.env): string {
-  const { lastUsed: _used, checked: _checked, ...rest } = t
-  // Where a keychain secret came from: the service (tests use one per
-  // sandbox) and the store id of the metadata file, which names the account
-  // (keychain-account.ts): a same-named token of another home is another secret.
-  const where = t.source === 'keychain' || t.hasRefreshToken ? [env.GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE ?? '', storeId() ?? ''] : ['', '']
-  return JSON.stringify([rest, ...where])
 }
 
 /** A token's secret: from the daemon when it has it for this record, else from the source. */

@@ -1,0 +1,119 @@
+// A whole `get` or `store` answered by the daemon (issue 11): the client
+// sends what git wrote and gets back git's answer in one round trip, so the
+// process git starts loads neither the metadata code nor the keychain.
+//
+// Only the everyday case is answered here, where the answer is certain to
+// be the one the process would give itself (git/get.ts, git/store.ts):
+// the best token for the URL is usable, its secret is in the cache for this
+// very record, and nothing needs saying on stderr, reading git config,
+// prompting or writing. Anything else (an expired or disabled token ranked
+// first, an expiry warning due, a secret not cached, a typed answer
+// pending, a session token, a token from env:/file:, an authtype) is
+// `handled: false`, and the client does the request itself as before.
+import { readdirSync } from 'node:fs'
+import { formatCredential, parseCredential, sentSecret, type Credential } from '../core/protocol.js'
+import { targetOf, type Target } from '../core/scope.js'
+import { candidates, mayCover, usable } from '../core/select.js'
+import { nearExpiry } from '../core/warn.js'
+import { readTokensFor, type TokenRecord } from '../state/tokens.js'
+import { statePaths } from '../state/paths.js'
+import { cacheable, stampOf } from '../state/stamp.js'
+import { logger, requestFields } from '../log/log.js'
+import type { HelperRequest, Reply } from './protocol.js'
+import type { SecretCache } from './cache.js'
+import type { SessionStore } from './sessions.js'
+
+const NOT_HANDLED: Reply = { ok: true, handled: false }
+
+/** store skips writing a last use recorded this recently (git/store.ts). */
+const LAST_USED_FRESH_MS = 60_000
+
+export interface HelperState {
+  cache: SecretCache
+  sessions: SessionStore
+}
+
+export function answerHelper(d: HelperState, req: HelperRequest, env: NodeJS.ProcessEnv = process.env, now = new Date()): Reply {
+  const started = performance.now()
+  // One daemon serves one home: another metadata file or keychain service is another user's view.
+  const own = statePaths(env)
+  if (req.metadata !== own.metadata || (req.service ?? '') !== (env.GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE ?? '')) return NOT_HANDLED
+  let cred: Credential
+  try {
+    cred = parseCredential(req.input)
+  } catch {
+    return NOT_HANDLED // the process refuses it with its own message
+  }
+  const target = targetOf(cred)
+  if (!target?.protocol || !target.host || !['http', 'https'].includes(target.protocol)) return NOT_HANDLED
+  let tokens: TokenRecord[]
+  try {
+    tokens = readTokensFor(own.metadata, target.host, scope => mayCover(scope, target))
+  } catch {
+    return NOT_HANDLED // unreadable metadata is reported by the process
+  }
+  const done = req.action === 'get' ? get(d, cred, target, tokens, env, now) : store(d, cred, target, tokens, own.pending, env, now)
+  if (!done) return NOT_HANDLED
+  const fields = requestFields(
+    req.action,
+    cred,
+    { name: done.token.name, scope: done.token.scope, via: 'daemon', ms: round(performance.now() - started) },
+    done.outcome,
+  )
+  logger('helper').info({ ...fields, answeredBy: 'daemon' }, 'request')
+  return { ok: true, handled: true, out: done.out }
+}
+
+interface Done {
+  token: TokenRecord
+  outcome: string
+  out: string
+}
+
+function get(d: HelperState, cred: Credential, target: Target, tokens: TokenRecord[], env: NodeJS.ProcessEnv, now: Date): Done | null {
+  // The first candidate decides: an unusable one ranked above it would have been named on stderr.
+  const first = candidates(tokens, target, now)[0]
+  if (!first || first.unusable) return null
+  const t = first.token
+  if (!plain(t) || nearExpiry(t, now)) return null
+  const secret = d.cache.get(t.name, stampOf(t, env))
+  if (secret === undefined) return null
+  const expiry = t.expires === null ? undefined : Math.floor(Date.parse(t.expires) / 1000)
+  const out = formatCredential([
+    ['username', t.username],
+    ['password', secret],
+    ['password_expiry_utc', expiry],
+  ])
+  return { token: t, outcome: 'answered', out }
+}
+
+/** git confirming the token get just gave it, whose last use is fresh: nothing to write. */
+function store(d: HelperState, cred: Credential, target: Target, tokens: TokenRecord[], pendingDir: string, env: NodeJS.ProcessEnv, now: Date): Done | null {
+  const secret = sentSecret(cred)
+  if (cred.ephemeral || cred.authtype || secret === undefined || cred.username === undefined || target.path === null) return null
+  if (hasPending(pendingDir)) return null
+  if (d.sessions.find({ op: 'session-get', protocol: cred.protocol, host: cred.host, path: cred.path, username: cred.username })?.secret === secret) return null
+  for (const c of usable(tokens, target, now)) {
+    const cached = d.cache.get(c.token.name, stampOf(c.token, env))
+    if (cached === undefined || !plain(c.token)) return null // the process would read the source: it cannot be ruled out here
+    if (cached !== secret) continue
+    const fresh = c.token.lastUsed !== undefined && now.getTime() - Date.parse(c.token.lastUsed) < LAST_USED_FRESH_MS
+    return fresh ? { token: c.token, outcome: 'used', out: '' } : null
+  }
+  return null
+}
+
+/** A token answered as username and password from a cached source, as get.ts does for it. */
+function plain(t: TokenRecord): boolean {
+  return cacheable(t) && !t.authtype && t.auth !== 'bearer' && !t.hasRefreshToken
+}
+
+function hasPending(dir: string): boolean {
+  try {
+    return readdirSync(dir).length > 0
+  } catch {
+    return false // none yet
+  }
+}
+
+const round = (ms: number) => Math.round(ms * 10) / 10

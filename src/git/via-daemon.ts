@@ -1,0 +1,46 @@
+// The everyday get and store in one round trip to the daemon (issue 11):
+// git starts this process for every request, and a get that loads the
+// metadata, selection and keychain code costs ~3× git's C libsecret helper
+// under Bun. The daemon holds the secrets already; it answers the request
+// whole when it can be sure its answer is the one this process would give
+// (daemon/helper-answer.ts), and otherwise says so and the process does the
+// request itself. The socket and key checks and the handshake are the same
+// as for every daemon request (daemon/client.ts).
+import { statePaths } from '../state/paths.js'
+import { checkClientPaths, runtimePaths } from '../daemon/runtime.js'
+import { noteDaemonFailure, request, requestTimeoutMs, DaemonUnavailable } from '../daemon/client.js'
+import type { Operation } from './input.js'
+
+/** git's answer when the daemon gave it, else null (the caller runs the request itself). */
+export async function viaDaemon(op: Operation, input: Buffer, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+  if (op === 'erase' || !eligible(env)) return null
+  // Bytes that are not UTF-8 would not survive JSON; the process refuses them itself.
+  const text = input.toString('utf8')
+  if (!Buffer.from(text, 'utf8').equals(input)) return null
+  try {
+    const p = runtimePaths(env)
+    if (!checkClientPaths(p)) return null
+    const reply = await request(
+      p,
+      { op: 'helper', action: op, input: text, metadata: statePaths(env).metadata, service: env.GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE },
+      requestTimeoutMs(env),
+    )
+    return reply.ok && reply.handled ? (reply.out ?? '') : null
+  } catch (e) {
+    // A slow or odd daemon costs this process once: the request goes on without it.
+    if (e instanceof DaemonUnavailable) noteDaemonFailure(runtimePaths(env).socket, e.why)
+    return null
+  }
+}
+
+/**
+ * Only where the process would ask the daemon anyway (credential.pat.daemon
+ * is then read from git config only to decide whether to start one), and
+ * with the default log settings: the daemon logs the request with its own.
+ */
+function eligible(env: NodeJS.ProcessEnv): boolean {
+  if (process.platform === 'win32') return false
+  const mode = env.GIT_CREDENTIAL_PAT_DAEMON?.trim().toLowerCase()
+  if (mode !== undefined && mode !== '' && mode !== 'auto' && mode !== 'always') return false
+  return env.GIT_CREDENTIAL_PAT_TRACE === undefined && env.GIT_CREDENTIAL_PAT_LOG === undefined
+}

@@ -1,0 +1,127 @@
+// The daemon answering a whole get or store (src/daemon/helper-answer.ts):
+// only when its answer is certainly the process's own, else handled: false.
+import t from 'tap'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { answerHelper, type HelperState } from '../../src/daemon/helper-answer.js'
+import { SecretCache } from '../../src/daemon/cache.js'
+import { SessionStore } from '../../src/daemon/sessions.js'
+import { readTokensFor, serialize, SCHEMA_VERSION, type TokenRecord } from '../../src/state/tokens.js'
+import { stampOf } from '../../src/state/stamp.js'
+import type { HelperRequest } from '../../src/daemon/protocol.js'
+
+const NOW = new Date('2026-11-30T12:00:00Z')
+const DAY = 86_400_000
+
+function token(over: Partial<TokenRecord>): TokenRecord {
+  return {
+    name: 'host',
+    scope: 'gitlab.example.com',
+    username: 'oauth2',
+    provider: 'gitlab',
+    expires: new Date(NOW.getTime() + 90 * DAY).toISOString(),
+    access: 'read-write',
+    created: '2026-01-01T00:00:00.000Z',
+    state: 'active',
+    source: 'keychain',
+    origin: 'add',
+    ...over,
+  }
+}
+
+interface Setup {
+  d: HelperState
+  env: NodeJS.ProcessEnv
+  ask(action: 'get' | 'store', input: string, over?: Partial<HelperRequest>): ReturnType<typeof answerHelper>
+  cache(name: string, secret: string): void
+}
+
+function setup(t: { testdir(): string; teardown(f: () => void): void }, tokens: TokenRecord[]): Setup {
+  const home = t.testdir()
+  const env: NodeJS.ProcessEnv = { GIT_CREDENTIAL_PAT_HOME: home, GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE: 'svc-test' }
+  const metadata = join(home, 'tokens.json')
+  writeFileSync(metadata, serialize({ version: SCHEMA_VERSION, id: '0123456789abcdef', tokens }))
+  const d: HelperState = { cache: new SecretCache(60_000, () => {}), sessions: new SessionStore(() => {}) }
+  t.teardown(() => d.cache.forget())
+  return {
+    d,
+    env,
+    ask: (action, input, over = {}) => answerHelper(d, { op: 'helper', action, input, metadata, service: 'svc-test', ...over }, env, NOW),
+    cache: (name, secret) => {
+      // The stamp is taken from the record as the file holds it (scope canonical, store bound).
+      const rec = readTokensFor(metadata, 'gitlab.example.com').find(x => x.name === name)!
+      d.cache.put(name, stampOf(rec, env), secret)
+    },
+  }
+}
+
+const GET = 'protocol=https\nhost=gitlab.example.com\npath=team/app.git\n\n'
+
+t.test('the best token, cached for this very record: answered whole', async t => {
+  const s = setup(t, [token({ name: 'repo', scope: 'gitlab.example.com/team/app' }), token({})])
+  s.cache('repo', 'glpat-REPO')
+  s.cache('host', 'glpat-HOST')
+  const r = s.ask('get', GET)
+  const expiry = Math.floor(Date.parse(token({}).expires!) / 1000)
+  t.same(r, { ok: true, handled: true, out: `username=oauth2\npassword=glpat-REPO\npassword_expiry_utc=${expiry}\n` })
+  t.match(s.ask('get', 'protocol=https\nhost=gitlab.example.com\n\n'), { handled: true, out: /password=glpat-HOST/ }, 'no path: the host token')
+})
+
+t.test('anything the process would do differently is left to it', async t => {
+  const cases: Array<[string, TokenRecord[], (s: Setup) => void, Partial<HelperRequest>?, string?]> = [
+    ['secret not cached', [token({})], () => {}],
+    ['cached for another record (rotated since)', [token({})], s => s.d.cache.put('host', 'old-stamp', 'glpat-OLD')],
+    [
+      'an expired token ranks first (get names it)',
+      [token({ name: 'old', scope: 'gitlab.example.com/team/*', expires: '2026-11-01T00:00:00.000Z' }), token({})],
+      s => s.cache('host', 'x'),
+    ],
+    ['a disabled token ranks first', [token({ name: 'off', scope: 'gitlab.example.com/team/app', state: 'disabled' }), token({})], s => s.cache('host', 'x')],
+    ['a rejected token ranks first', [token({ name: 'bad', scope: 'gitlab.example.com/team/app', state: 'rejected' }), token({})], s => s.cache('host', 'x')],
+    ['expiry warning due', [token({ expires: new Date(NOW.getTime() + 3 * DAY).toISOString() })], s => s.cache('host', 'x')],
+    ['env: source (per process)', [token({ source: 'env:TOKEN' })], () => {}],
+    ['bearer token (authtype answers)', [token({ auth: 'bearer' })], s => s.cache('host', 'x')],
+    ['refresh token kept beside it', [token({ hasRefreshToken: true })], s => s.cache('host', 'x')],
+    ['another home', [token({})], s => s.cache('host', 'x'), { metadata: '/elsewhere/tokens.json' }],
+    ['another keychain service', [token({})], s => s.cache('host', 'x'), { service: 'svc-other' }],
+    ['no token for the host (the prompt is the process’s)', [token({ scope: 'other.example.com' })], () => {}],
+    ['not http', [token({})], s => s.cache('host', 'x'), {}, 'protocol=ssh\nhost=gitlab.example.com\n\n'],
+    ['malformed input', [token({})], s => s.cache('host', 'x'), {}, 'protocol=https\nhost\n\n'],
+  ]
+  for (const [why, tokens, prepare, over, input] of cases) {
+    const s = setup(t, tokens)
+    prepare(s)
+    t.same(s.ask('get', input ?? GET, over), { ok: true, handled: false }, why)
+  }
+})
+
+t.test('store: git confirming the token just given, last use fresh: nothing to do', async t => {
+  const fresh = new Date(NOW.getTime() - 10_000).toISOString()
+  const stale = new Date(NOW.getTime() - 120_000).toISOString()
+  const store = (secret: string, user = 'oauth2') => `protocol=https\nhost=gitlab.example.com\nusername=${user}\npassword=${secret}\n\n`
+
+  const s = setup(t, [token({ lastUsed: fresh })])
+  s.cache('host', 'glpat-HOST')
+  t.same(s.ask('store', store('glpat-HOST')), { ok: true, handled: true, out: '' }, 'ours, fresh')
+  t.same(s.ask('store', store('glpat-OTHER')), { ok: true, handled: false }, 'another secret: maybe a new token to save')
+  t.same(s.ask('store', store('glpat-HOST', 'someone')), { ok: true, handled: false }, 'another username')
+
+  const old = setup(t, [token({ lastUsed: stale })])
+  old.cache('host', 'glpat-HOST')
+  t.same(old.ask('store', store('glpat-HOST')), { ok: true, handled: false }, 'last use to record: the process writes it')
+
+  const pending = setup(t, [token({ lastUsed: fresh })])
+  pending.cache('host', 'glpat-HOST')
+  mkdirSync(join(pending.env.GIT_CREDENTIAL_PAT_HOME!, 'pending'))
+  writeFileSync(join(pending.env.GIT_CREDENTIAL_PAT_HOME!, 'pending', 'x.json'), '{}')
+  t.same(pending.ask('store', store('glpat-HOST')), { ok: true, handled: false }, 'a typed answer is pending: the process settles it')
+
+  const session = setup(t, [token({ lastUsed: fresh })])
+  session.cache('host', 'glpat-HOST')
+  session.d.sessions.put('gitlab.example.com', 'oauth2', 'glpat-HOST')
+  t.same(session.ask('store', store('glpat-HOST')), { ok: true, handled: false }, 'a session token: the process keeps it unsaved')
+
+  const uncached = setup(t, [token({ lastUsed: fresh, name: 'a' }), token({ lastUsed: fresh, name: 'b' })])
+  uncached.cache('b', 'glpat-HOST')
+  t.same(uncached.ask('store', store('glpat-HOST')), { ok: true, handled: false }, 'a usable token whose secret is not cached cannot be ruled out')
+})
