@@ -120,7 +120,7 @@ t.test('the last 24 hours: every git command warns', async t => {
 
 t.test('an expired token never reaches the server', async t => {
   const sb = await patSandbox('expired')
-  const add = await sb.addToken(origin, T.expired, ['--username', 'ci', '--name', 'old', '--expires', '2020-01-01'])
+  const add = await sb.addToken(origin, T.expired, ['--username', 'ci', '--name', 'old', '--expires', '2020-01-01', '--force'])
   t.match(add.stdout, /in the past/)
   let from = srv.requests.length
   const r = await sb.git(['clone', srv.url('other/d'), 'd'])
@@ -131,7 +131,7 @@ t.test('an expired token never reaches the server', async t => {
 
   // A repository token that expired, and a host token behind it: falls through.
   const sb2 = await patSandbox('expired-fallthrough')
-  await sb2.addToken(`${origin}/other/d`, T.expired, ['--username', 'ci', '--name', 'old-repo', '--expires', '2020-01-01'])
+  await sb2.addToken(`${origin}/other/d`, T.expired, ['--username', 'ci', '--name', 'old-repo', '--expires', '2020-01-01', '--force'])
   await sb2.addToken(origin, T.fallback, ['--username', 'ci', '--name', 'host'])
   from = srv.requests.length
   const r2 = await sb2.git(['clone', srv.url('other/d'), 'd2'])

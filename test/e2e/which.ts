@@ -22,7 +22,7 @@ async function setUp(sb: Sandbox): Promise<void> {
     ok(sb, ['add', scope, '--token-stdin', '--username', 'u', '--name', name, ...flags], secret)
   await add('git.test/team/app', 'repo', SECRETS[0], '--expires', '2099-01-01')
   await add('git.test/team/*', 'group', SECRETS[1])
-  await add('git.test/team/*', 'old', SECRETS[2], '--expires', '2020-01-01')
+  await add('git.test/team/*', 'old', SECRETS[2], '--expires', '2020-01-01', '--force')
   await add('git.test', 'off', SECRETS[3])
   await ok(sb, ['disable', 'off'])
   // A scope without http:// is https only.
