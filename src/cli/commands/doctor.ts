@@ -9,7 +9,7 @@ export const doctor: CommandModule<object, { json?: boolean }> = {
   builder: y =>
     y
       .option('json', { type: 'boolean', describe: 'machine-readable output' })
-      .example('$0 doctor', 'exit status 0 when all is well, 1 otherwise')
+      .example('$0 doctor', 'exit status 1 when a check fails; warnings exit 0')
       .example('git credential-pat doctor --json | jq ".checks[] | select(.status != \\"ok\\")"', '') as never,
   handler: withExitCode(async args => {
     const { output, ok } = await runDoctor(Boolean(args.json))
