@@ -201,7 +201,11 @@ t.test('add --check', async t => {
   const bad = seen(await sb.pat(['add', 'gitlab.example.com', '--name', 'dead', '--token-stdin', '--check'], { input: S.glRevoked }))
   t.equal(bad.code, 1, 'the forge says it is revoked: refused')
   t.match(bad.stderr, /GitLab says the token was revoked \(401\); nothing was saved/)
-  t.same((await list(sb)).map(x => x.name), ['fresh'], 'nothing saved')
+  t.same(
+    (await list(sb)).map(x => x.name),
+    ['fresh'],
+    'nothing saved',
+  )
 })
 
 t.test('no secret in any output of check, nor in the metadata', async t => {

@@ -3,74 +3,20 @@
 // the loopback server. Every test stops its daemon; the last one checks that
 // no daemon started here is still alive.
 import t from 'tap'
-import { existsSync, readdirSync, readFileSync, lstatSync, mkdirSync, chmodSync, chownSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, lstatSync, mkdirSync, chmodSync, chownSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { bin, parseCredential, run, sandbox, type RunResult, type Sandbox } from './lib/env.js'
+import { bin, parseCredential, run, type RunResult, type Sandbox } from './lib/env.js'
 import { startGitServer, type GitServer } from './lib/git-server.js'
 import { putSession } from '../../src/state/secrets.js'
+import { cleanup, dsandbox, lastVia, logOf, ours, requests, runDir, sleep, socketOf, start, status, stop } from './lib/daemon.js'
 
 const HOST = 'gitlab.example.com'
 const ASK = `protocol=https\nhost=${HOST}\n\n`
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
-
-const ours: string[] = [] // sandbox directories, for the leftover-daemon check
-
-/** A sandbox whose helper uses the daemon in `mode`, with a short idle exit as a backstop. */
-function dsandbox(name: string, mode: 'auto' | 'always' | 'never' = 'auto'): Sandbox {
-  const sb = sandbox(`d-${name}`)
-  Object.assign(sb.env, { GIT_CREDENTIAL_PAT_DAEMON: mode, GIT_CREDENTIAL_PAT_DAEMON_IDLE: '60' })
-  delete sb.env.GIT_CREDENTIAL_PAT_TRACE
-  delete sb.env.GIT_CREDENTIAL_PAT_CACHE_TIMEOUT
-  ours.push(sb.dir)
-  return sb
-}
-
-const runDir = (sb: Sandbox) => join(sb.env.GIT_CREDENTIAL_PAT_HOME!, 'run')
-const socketOf = (sb: Sandbox) => join(runDir(sb), 'daemon.sock')
-const logOf = (sb: Sandbox) => join(sb.env.GIT_CREDENTIAL_PAT_HOME!, 'log', 'git-credential-pat.log')
-
-async function status(sb: Sandbox): Promise<{ running: boolean; pid?: number; cached?: number; sessions?: number; cacheTimeout?: number }> {
-  const r = await sb.pat(['daemon', 'status', '--json'])
-  return JSON.parse(r.stdout)
-}
-
-/** `daemon start`, and its pid; throws if it did not start. */
-async function start(sb: Sandbox): Promise<number> {
-  const r = await sb.pat(['daemon', 'start'])
-  const st = await status(sb)
-  if (r.code !== 0 || !st.running) throw new Error(`daemon start failed (${r.code}): ${r.stderr}`)
-  return st.pid!
-}
-
-/** After a test: stop its daemon and remove its sandbox (a stray daemon's watchdog sees its socket go). */
-async function cleanup(sb: Sandbox): Promise<void> {
-  await stop(sb)
-  rmSync(sb.dir, { recursive: true, force: true })
-}
-
-/** Stop the sandbox's daemon, waiting for one that is still starting. */
-async function stop(sb: Sandbox): Promise<void> {
-  const starting = join(runDir(sb), 'starting')
-  for (let i = 0; i < 200 && existsSync(starting); i++) await sleep(50)
-  await sb.pat(['daemon', 'stop'])
-}
 
 async function get(sb: Sandbox, env: NodeJS.ProcessEnv = {}): Promise<RunResult & { password?: string }> {
   const r = await sb.pat(['get'], { input: ASK, env })
   return { ...r, password: parseCredential(r.stdout).password }
 }
-
-/** The helper's own request lines from the log. */
-function requests(sb: Sandbox): Array<Record<string, unknown>> {
-  if (!existsSync(logOf(sb))) return []
-  return readFileSync(logOf(sb), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map(l => JSON.parse(l))
-    .filter(r => r.component === 'helper' && r.msg === 'request')
-}
-
-const lastVia = (sb: Sandbox) => requests(sb).at(-1)?.via
 
 /** The keychain service this sandbox's tokens live under (one per sandbox in tests). */
 const service = (sb: Sandbox) => sb.env.GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE ?? 'git-credential-pat'
