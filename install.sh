@@ -51,8 +51,11 @@ if [ -n "${PREFIX:-}" ]; then prefix=$PREFIX
 elif [ "$(id -u)" = 0 ]; then prefix=/usr/local
 else prefix="$HOME/.local"; fi
 bindir="$prefix/bin"
+# The program on PATH: dist/bin/git-credential-pat (Bun from its #! line, no
+# shell: scripts/bundle.sh) where the build made one, else the sh launcher.
+launcher() { if [ -x "$here/dist/bin/git-credential-pat" ]; then echo "$here/dist/bin/git-credential-pat"; else echo "$bin"; fi; }
 links=(
-  "$bindir/git-credential-pat=$here/bin/git-credential-pat"
+  "$bindir/git-credential-pat=$(launcher)"
   "$prefix/share/man/man1/git-credential-pat.1=$here/dist/man/git-credential-pat.1"
   "$prefix/share/bash-completion/completions/git-credential-pat=$here/dist/completion/git-credential-pat"
   "$prefix/share/zsh/site-functions/_git-credential-pat=$here/dist/completion/_git-credential-pat"
@@ -77,6 +80,8 @@ if [ "$uninstall" = 1 ]; then
   # Only links into this checkout: another install's files are not ours to remove.
   for l in "${links[@]}"; do
     link=${l%%=*} target=${l#*=}
+    # The program's link may name either launcher (an install before the build made the #! one).
+    [ "$link" = "$bindir/git-credential-pat" ] && [ "$(readlink "$link" 2>/dev/null)" = "$bin" ] && target=$bin
     if [ -L "$link" ] && [ "$(readlink "$link")" = "$target" ]; then rm -f "$link"; say "removed $link"
     elif [ -e "$link" ] || [ -L "$link" ]; then say "left $link: it is not a link to this checkout"; fi
   done
@@ -145,6 +150,7 @@ fi
 # Built once, by npm ci's prepare; again only if something is missing.
 [ -f dist/bundle/main.js ] && [ -f dist/man/git-credential-pat.1 ] && [ -f dist/completion/git-credential-pat ] || npm run --silent build
 say "built dist/"
+links[0]="$bindir/git-credential-pat=$(launcher)" # the build may have made the #! launcher just now
 
 # 3. Put git-credential-pat on PATH, its man page and completions beside it.
 for l in "${links[@]}"; do
@@ -152,7 +158,7 @@ for l in "${links[@]}"; do
   mkdir -p "$(dirname "$link")"
   ln -sfn "$target" "$link"
 done
-say "linked $bindir/git-credential-pat -> $bin, its man page and bash/zsh completions under $prefix/share"
+say "linked $bindir/git-credential-pat -> $(launcher), its man page and bash/zsh completions under $prefix/share"
 case ":$PATH:" in
   *":$bindir:"*) ;;
   *) say "note: $bindir is not on your PATH; add it, e.g. export PATH=\"$bindir:\$PATH\"" ;;

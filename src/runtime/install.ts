@@ -4,8 +4,19 @@
 // dist/ is computed here and nowhere else.
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { existsSync } from 'node:fs'
 
 export const installRoot = (): string => dirname(dirname(dirname(fileURLToPath(import.meta.url))))
 
-/** bin/git-credential-pat: what git runs, and what starts the daemon. */
+/** bin/git-credential-pat: the portable launcher (sh, and JavaScript for a runtime), which starts the daemon. */
 export const launcherPath = (): string => join(installRoot(), 'bin', 'git-credential-pat')
+
+/**
+ * The launchers git may run for this installation: dist/bin/git-credential-pat
+ * (Bun from its #! line; scripts/bundle.sh writes it where Bun runs, and
+ * install.sh links it onto PATH), first when present, and bin/'s.
+ */
+export function launchers(): string[] {
+  const direct = join(installRoot(), 'dist', 'bin', 'git-credential-pat')
+  return existsSync(direct) ? [direct, launcherPath()] : [launcherPath()]
+}

@@ -3,7 +3,7 @@
 import t, { type Test } from 'tap'
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { root, type Sandbox } from './lib/env.js'
+import { bin, type Sandbox } from './lib/env.js'
 import { keychainOp } from './lib/keyring.js'
 import { box, doctorJson, listJson, ok, type Check } from './lib/cli.js'
 
@@ -17,7 +17,7 @@ t.test('doctor: all well', async t => {
   for (const id of ['binary', 'helper', 'use-http-path', 'keychain', 'metadata', 'missing-secret', 'orphan-secret', 'expiry', 'rejected']) {
     t.equal(d.checks[id]?.status, 'ok', `${id}: ${d.checks[id]?.summary}`)
   }
-  t.match(d.checks.binary.summary, join(root, 'bin', 'git-credential-pat'))
+  t.match(d.checks.binary.summary, bin, 'the launcher on PATH')
   const text = await sb.pat(['doctor'])
   t.equal(text.code, 0)
   t.match(text.stdout, /all is well/)

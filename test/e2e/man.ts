@@ -7,7 +7,7 @@
 import t from 'tap'
 import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs'
 import { join } from 'node:path'
-import { root, run } from './lib/env.js'
+import { bin, root, run } from './lib/env.js'
 import { box } from './lib/cli.js'
 import { COMMAND_NAMES } from '../../src/cli/cli.js'
 
@@ -35,7 +35,7 @@ function sources(dir = join(root, 'src')): string[] {
 }
 
 t.test('install.sh links the page and completions under PREFIX/share', async t => {
-  t.equal(readlinkSync(join(prefix, 'bin', 'git-credential-pat')), join(root, 'bin', 'git-credential-pat'))
+  t.equal(readlinkSync(join(prefix, 'bin', 'git-credential-pat')), bin, 'the #! launcher where the build made one, else bin/')
   t.equal(readlinkSync(join(prefix, 'share/man/man1/git-credential-pat.1')), join(root, 'dist/man/git-credential-pat.1'))
   t.ok(existsSync(join(prefix, 'share/bash-completion/completions/git-credential-pat')))
   t.match(readFileSync(join(prefix, 'share/zsh/site-functions/_git-credential-pat'), 'utf8'), /^#compdef git-credential-pat\n/)

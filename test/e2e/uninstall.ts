@@ -5,9 +5,9 @@
 // `--purge` refuses without a terminal or --yes, and with --yes deletes
 // this store's keychain items and the state directory.
 import t from 'tap'
-import { existsSync, lstatSync } from 'node:fs'
+import { existsSync, lstatSync, readlinkSync } from 'node:fs'
 import { join } from 'node:path'
-import { root, run } from './lib/env.js'
+import { bin, root, run } from './lib/env.js'
 import { box } from './lib/cli.js'
 
 const sb = box('uninstall')
@@ -30,7 +30,7 @@ const mine = await globalList()
 t.test('install, add, setup --unset, install.sh --uninstall', async t => {
   const inst = await installSh()
   t.equal(inst.code, 0, inst.stderr)
-  t.ok(lstatSync(join(prefix, 'bin', 'git-credential-pat')).isSymbolicLink(), 'linked on PATH')
+  t.equal(readlinkSync(join(prefix, 'bin', 'git-credential-pat')), bin, 'linked on PATH: the #! launcher where built')
   t.ok((await globalList()).includes('credential.helper=pat'), 'setup ran')
   await sb.addToken('gitlab.example.com/team/*', SECRET.team, ['--provider', 'generic', '--username', 'u', '--name', 'team'])
   await sb.addToken('other.example.com', SECRET.host, ['--provider', 'generic', '--username', 'u', '--name', 'host'])

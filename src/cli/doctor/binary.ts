@@ -1,12 +1,13 @@
 // doctor: the binary git runs for `git credential-pat`.
 import { accessSync, constants, realpathSync } from 'node:fs'
 import { join, delimiter } from 'node:path'
-import { launcherPath } from '../../runtime/install.js'
+import { launchers } from '../../runtime/install.js'
 import { git } from '../../gitconfig/run.js'
 import { check, type Check } from './check.js'
 
-/** bin/git-credential-pat of this installation. */
-export const OUR_BIN = launcherPath()
+/** This installation's launchers, the one install.sh links first (runtime/install.ts). */
+const OURS = launchers()
+export const OUR_BIN = OURS[0]
 
 export function checkBinary(env: NodeJS.ProcessEnv): Check {
   // `git credential-pat` looks in git's exec-path first, then in PATH.
@@ -31,7 +32,7 @@ export function checkBinary(env: NodeJS.ProcessEnv): Check {
       return f
     }
   }
-  if (real(found) !== real(OUR_BIN)) {
+  if (!OURS.some(l => real(l) === real(found!))) {
     return check(
       'binary',
       'fail',
@@ -40,7 +41,7 @@ export function checkBinary(env: NodeJS.ProcessEnv): Check {
       [`remove or relink ${found}, or put ${join(OUR_BIN, '..')} before it in PATH`],
     )
   }
-  return check('binary', 'ok', `\`git credential-pat\` runs ${found}${found === OUR_BIN ? '' : ` (-> ${real(found)}, this installation)`}`)
+  return check('binary', 'ok', `\`git credential-pat\` runs ${found}${OURS.includes(found) ? '' : ` (-> ${real(found)}, this installation)`}`)
 }
 
 /** git's exec-path, where `git credential-pat` looks first; none when git cannot run. */

@@ -1,15 +1,20 @@
 // Helpers for end-to-end tests: every test gets its own state directory and
 // git config so tests can run in parallel, and everything runs the built
-// binary (bin/git-credential-pat) the way git would.
+// binary the way git would: the launcher install.sh puts on PATH
+// (dist/bin/git-credential-pat, Bun from its #! line, where the build made
+// one; else bin/git-credential-pat). test/e2e/runtime.ts runs both.
 import { spawn, type SpawnOptions } from 'node:child_process'
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join, resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { TokenRecord } from '../../../src/state/tokens.js'
 
 export const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
-export const bin = join(root, 'bin', 'git-credential-pat')
+/** The portable sh launcher. */
+export const shBin = join(root, 'bin', 'git-credential-pat')
+/** What install.sh links onto PATH (install.sh `launcher`). */
+export const bin = existsSync(join(root, 'dist', 'bin', 'git-credential-pat')) ? join(root, 'dist', 'bin', 'git-credential-pat') : shBin
 
 export interface RunResult {
   code: number | null
@@ -68,7 +73,7 @@ export function sandbox(name = 'e2e'): Sandbox {
     GIT_TERMINAL_PROMPT: '0',
     // add asks no forge unless a test says so (--check, or this unset): tests reach only loopback servers.
     GIT_CREDENTIAL_PAT_ADD_CHECK: '0',
-    PATH: `${join(root, 'bin')}:${process.env.PATH}`,
+    PATH: `${dirname(bin)}:${process.env.PATH}`,
   }
   delete env.GIT_ASKPASS
   delete env.SSH_ASKPASS
