@@ -4,7 +4,7 @@
 // when it failed. A rotation whose request went out may have happened (the
 // forge revokes the old token before it answers), so that case must never be
 // retried with the old token; one refused before sending changed nothing.
-import type { HttpAnswer } from './http.js'
+import { collect, deadline, endpoint, type HttpAnswer } from './http.js'
 
 export class PostFailure extends Error {
   constructor(
@@ -20,11 +20,8 @@ const BEFORE_SENDING = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNRE
 
 /** POST a form body; rejects with a PostFailure. */
 export async function httpPost(url: URL, headers: Record<string, string>, form: Record<string, string>, timeoutMs: number): Promise<HttpAnswer> {
-  const target = new URL(url.href)
-  target.username = ''
-  target.password = ''
+  const { target, mod } = await endpoint(url)
   const body = new URLSearchParams(form).toString()
-  const mod = target.protocol === 'http:' ? await import('node:http') : await import('node:https')
   return new Promise((resolve, reject) => {
     let sent = false
     // Errors that come before a connection exists mean nothing was sent,
@@ -37,15 +34,7 @@ export async function httpPost(url: URL, headers: Record<string, string>, form: 
         headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(Buffer.byteLength(body)) },
       },
       res => {
-        const chunks: Buffer[] = []
-        let size = 0
-        res.on('data', (c: Buffer) => {
-          size += c.length
-          if (size > 1 << 20) req.destroy(Object.assign(new Error('the answer is over 1 MiB'), { code: 'ETOOBIG' }))
-          else chunks.push(c)
-        })
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }))
-        res.on('error', fail)
+        collect(req, res, resolve, fail)
         // A body cut short ends in 'aborted'/'close' without 'end'.
         res.on('close', () => {
           if (!res.complete) fail(Object.assign(new Error('the answer was cut off'), { code: 'ECONNRESET' }))
@@ -54,10 +43,8 @@ export async function httpPost(url: URL, headers: Record<string, string>, form: 
     )
     // 'finish': the whole request is written to the socket.
     req.on('finish', () => (sent = true))
-    const timer = setTimeout(() => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEOUT' })), timeoutMs)
-    timer.unref()
+    deadline(req, timeoutMs)
     req.on('error', fail)
-    req.on('close', () => clearTimeout(timer))
     req.end(body)
   })
 }

@@ -9,25 +9,13 @@ import { SessionStore } from '../../src/daemon/sessions.js'
 import { readTokensFor, serialize, SCHEMA_VERSION, type TokenRecord } from '../../src/state/tokens.js'
 import { stampOf } from '../../src/state/stamp.js'
 import type { HelperRequest } from '../../src/daemon/protocol.js'
+import { tokenRecord } from '../lib/token.js'
 
 const NOW = new Date('2026-11-30T12:00:00Z')
 const DAY = 86_400_000
 
-function token(over: Partial<TokenRecord>): TokenRecord {
-  return {
-    name: 'host',
-    scope: 'gitlab.example.com',
-    username: 'oauth2',
-    provider: 'gitlab',
-    expires: new Date(NOW.getTime() + 90 * DAY).toISOString(),
-    access: 'read-write',
-    created: '2026-01-01T00:00:00.000Z',
-    state: 'active',
-    source: 'keychain',
-    origin: 'add',
-    ...over,
-  }
-}
+const token = (over: Partial<TokenRecord>): TokenRecord =>
+  tokenRecord({ name: 'host', scope: 'gitlab.example.com', expires: new Date(NOW.getTime() + 90 * DAY).toISOString(), ...over })
 
 interface Setup {
   d: HelperState

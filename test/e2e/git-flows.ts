@@ -43,14 +43,7 @@ async function patSandbox(name: string): Promise<Sandbox> {
 }
 
 /** Tokens the server saw (with credentials) for a repo since `from`. */
-const seen = (repo: string, from: number) => [
-  ...new Set(
-    srv.requests
-      .slice(from)
-      .filter(q => q.path === repo && q.token)
-      .map(q => q.token),
-  ),
-]
+const seen = (repo: string, from: number) => srv.tokensSeen(repo, from)
 
 const tokens = (sb: Sandbox) => sb.tokens()
 

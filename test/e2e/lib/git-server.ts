@@ -97,8 +97,8 @@ export interface GitServer {
   denyRepo(repoPath: string): void
   /** Undo denyRepo. */
   allowRepo(repoPath: string): void
-  /** Distinct tokens (Basic passwords) seen so far, in first-seen order; optionally only for one repository. */
-  tokensSeen(repoPath?: string): string[]
+  /** Distinct tokens (Basic passwords) seen so far, in first-seen order; optionally only for one repository, from request number `from`. */
+  tokensSeen(repoPath?: string, from?: number): string[]
   /** Object id a ref resolves to in a hosted bare repository, or null. */
   revParse(repoPath: string, rev?: string): Promise<string | null>
   close(): Promise<void>
@@ -393,11 +393,11 @@ export async function startGitServer(opts: GitServerOptions = {}): Promise<GitSe
     denyRepo: repoPath => void denied.add(normalizeRepoPath(repoPath)),
     allowRepo: repoPath => void denied.delete(normalizeRepoPath(repoPath)),
 
-    tokensSeen(repoPath) {
+    tokensSeen(repoPath, from = 0) {
       const only = repoPath === undefined ? null : normalizeRepoPath(repoPath)
       const seen: string[] = []
-      for (const r of requests) {
-        if (r.token !== null && (only === null || r.path === only) && !seen.includes(r.token)) seen.push(r.token)
+      for (const r of requests.slice(from)) {
+        if (r.token && (only === null || r.path === only) && !seen.includes(r.token)) seen.push(r.token)
       }
       return seen
     },

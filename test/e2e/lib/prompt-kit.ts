@@ -40,14 +40,7 @@ export function promptKit(srv: GitServer) {
   }
 
   /** The tokens the server saw for a repository since request number `from`. */
-  const seen = (repo: string, from: number) => [
-    ...new Set(
-      srv.requests
-        .slice(from)
-        .filter(q => q.path === repo && q.token)
-        .map(q => q.token),
-    ),
-  ]
+  const seen = (repo: string, from: number) => srv.tokensSeen(repo, from)
 
   /** Run `git clone` in a pty; `interact` answers the prompt. */
   async function cloneInPty(sb: Sandbox, repo: string, dest: string, interact: (p: Pty) => Promise<void>, extra: NodeJS.ProcessEnv = {}) {

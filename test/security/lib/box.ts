@@ -19,11 +19,11 @@ export interface Box extends Sandbox {
 export function box(name: string): Box {
   const sb = sandbox(`sec-${name}`)
   Object.assign(sb.env, { GIT_CREDENTIAL_PAT_DAEMON: 'never' })
-  const raw = (args: string[], input: string | Buffer) => runBytes([bin, ...args], sb.env, sb.dir, input)
+  const raw = (args: string[], input: string | Buffer) => runBytes(args, sb.env, sb.dir, input)
   const b: Box = Object.assign(sb, {
     raw,
     pat: (args: string[], o: { input?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}) =>
-      run(process.execPath, [bin, ...args], { cwd: o.cwd ?? sb.dir, env: { ...sb.env, ...o.env }, input: o.input }),
+      run(bin, args, { cwd: o.cwd ?? sb.dir, env: { ...sb.env, ...o.env }, input: o.input }),
     async snapshot() {
       let meta = '(none)'
       try {
@@ -42,7 +42,7 @@ export function box(name: string): Box {
 
 /** Like run(), but stdin may be bytes. */
 function runBytes(args: string[], env: NodeJS.ProcessEnv, cwd: string, input: string | Buffer): Promise<RunResult> {
-  return run(process.execPath, args, { cwd, env, input: input as string })
+  return run(bin, args, { cwd, env, input: input as string })
 }
 
 /** One line on stderr (the message), ending in a newline. */

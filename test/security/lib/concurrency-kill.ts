@@ -26,7 +26,8 @@ export interface Spawned {
 /** Start the built helper with `args`, feeding `input`; bounded by `limitMs`. */
 export function start(sb: Sandbox, args: string[], input: string, limitMs = 30_000): Spawned {
   const t0 = Date.now()
-  const child = spawn(process.execPath, [bin, ...args], { cwd: sb.dir, env: sb.env, stdio: ['pipe', 'ignore', 'pipe'] })
+  // The launcher itself: Bun from its #! line (or sh exec'ing the runtime), so the kill lands on the writer.
+  const child = spawn(bin, args, { cwd: sb.dir, env: sb.env, stdio: ['pipe', 'ignore', 'pipe'] })
   let stderr = ''
   let overran = false
   child.stderr!.setEncoding('utf8').on('data', d => (stderr += d))
