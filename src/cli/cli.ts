@@ -70,6 +70,8 @@ export async function runCli(argv: string[]): Promise<number> {
   try {
     return await parseAndRun(parser, args)
   } catch (e) {
+    // Ctrl-C at any question (prompt/tty.ts Cancelled): leave as an interrupted program does, status 130.
+    if ((e as { interrupted?: unknown })?.interrupted === true) (await import('../prompt/tty.js')).leaveInterrupted()
     // One line, as every error (SPEC §5); usage messages from handlers may quote input.
     return report(e instanceof PatError && e.code === 'USAGE' ? new PatError('USAGE', usageLine(e.message)) : e, { hint: true })
   }

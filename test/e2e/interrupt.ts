@@ -58,6 +58,14 @@ t.test('Ctrl-C at add: exit 130, echo back on, nothing saved', async t => {
   t.same(await listJson(sb), [], 'no token was saved')
 })
 
+t.test('Ctrl-C at any other question (add asking for the username): exit 130, nothing saved', async t => {
+  const sb = box('int-user')
+  const r = await interrupted(sb, ['add', 'example.com', '--provider', 'generic', '--name', 'n'], /Username on example\.com/)
+  t.equal(r.code, 130, 'status 130', { screen: r.screen })
+  t.match(r.screen, /cancelled; nothing was saved/)
+  t.same(await listJson(sb), [], 'no token was saved')
+})
+
 t.test('Ctrl-C at rotate: exit 130, echo back on, the old secret stays', async t => {
   const sb = box('int-rotate')
   await sb.addToken('example.com', 'old-secret-5b2e', ['--provider', 'generic', '--username', 'u', '--name', 'r'])
