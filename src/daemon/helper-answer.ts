@@ -10,10 +10,10 @@
 // first, an expiry warning due, a secret not cached, a typed answer
 // pending, a session token, a token from env:/file:, an authtype) is
 // `handled: false`, and the client does the request itself as before.
-import { readdirSync } from 'node:fs'
+import { readdirSync, statSync } from 'node:fs'
 import { formatCredential, parseCredential, sentSecret, type Credential } from '../core/protocol.js'
 import { targetOf, type Target } from '../core/scope.js'
-import { candidates, mayCover, usable } from '../core/select.js'
+import { candidates, usable } from '../core/select.js'
 import { nearExpiry } from '../core/warn.js'
 import { readTokensFor, type TokenRecord } from '../state/tokens.js'
 import { statePaths } from '../state/paths.js'
@@ -48,7 +48,7 @@ export function answerHelper(d: HelperState, req: HelperRequest, env: NodeJS.Pro
   if (!target?.protocol || !target.host || !['http', 'https'].includes(target.protocol)) return NOT_HANDLED
   let tokens: TokenRecord[]
   try {
-    tokens = readTokensFor(own.metadata, target.host, scope => mayCover(scope, target))
+    tokens = tokensFor(own.metadata, target)
   } catch {
     return NOT_HANDLED // unreadable metadata is reported by the process
   }
@@ -117,3 +117,27 @@ function hasPending(dir: string): boolean {
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10
+
+/**
+ * The host's records as readTokensFor gives them, read again only when the
+ * file changed (every write renames a new file in: another inode). Reading
+ * a 10,000-token file for each of 64 concurrent requests took the daemon's
+ * peak memory from 50 to 86 MB (issue 11). Keyed by host and the target's
+ * scope filter inputs; a few dozen hosts at most are kept.
+ */
+const read = new Map<string, { sig: string; tokens: TokenRecord[] }>()
+const MAX_HOSTS = 64
+
+function tokensFor(file: string, target: Target): TokenRecord[] {
+  const st = statSync(file, { throwIfNoEntry: false })
+  if (!st) return readTokensFor(file, target.host!) // none: readTokensFor says so (or reports why)
+  const sig = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`
+  const key = `${file}\0${target.host}`
+  const hit = read.get(key)
+  if (hit?.sig === sig) return hit.tokens
+  // Every scope of the host: mayCover filters per target below, the cache serves every path.
+  const tokens = readTokensFor(file, target.host!)
+  if (read.size >= MAX_HOSTS) read.clear()
+  read.set(key, { sig, tokens })
+  return tokens
+}

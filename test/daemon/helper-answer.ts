@@ -113,3 +113,12 @@ t.test('store: git confirming the token just given, last use fresh: nothing to d
   uncached.cache('b', 'glpat-HOST')
   t.same(uncached.ask('store', store('glpat-HOST')), { ok: true, handled: false }, 'a usable token whose secret is not cached cannot be ruled out')
 })
+
+t.test('the daemon reads the metadata again once it changed (its read is kept per host until then)', async t => {
+  const s = setup(t, [token({})])
+  s.cache('host', 'glpat-HOST')
+  t.match(s.ask('get', GET), { handled: true, out: /glpat-HOST/ })
+  const file = join(s.env.GIT_CREDENTIAL_PAT_HOME!, 'tokens.json')
+  writeFileSync(file, serialize({ version: SCHEMA_VERSION, id: '0123456789abcdef', tokens: [token({ state: 'disabled' })] }))
+  t.same(s.ask('get', GET), { ok: true, handled: false }, 'disabled by another process: the process names it now')
+})
