@@ -8,12 +8,13 @@
 // very record, and nothing needs saying on stderr, reading git config,
 // prompting or writing. Anything else (an expired or disabled token ranked
 // first, an expiry warning due, a secret not cached, a typed answer
-// pending, a session token, a token from env:/file:, an authtype) is
-// `handled: false`, and the client does the request itself as before.
+// pending, a session token, a token from env:/file:, an authtype, a
+// metadata file over 1 MiB) is `handled: false`, and the client does the
+// request itself as before.
 import { readdirSync, statSync } from 'node:fs'
 import { formatCredential, parseCredential, sentSecret, type Credential } from '../core/protocol.js'
 import { targetOf, type Target } from '../core/scope.js'
-import { candidates, usable } from '../core/select.js'
+import { candidates, mayCover, usable } from '../core/select.js'
 import { nearExpiry } from '../core/warn.js'
 import { readTokensFor, type TokenRecord } from '../state/tokens.js'
 import { statePaths } from '../state/paths.js'
@@ -46,12 +47,13 @@ export function answerHelper(d: HelperState, req: HelperRequest, env: NodeJS.Pro
   }
   const target = targetOf(cred)
   if (!target?.protocol || !target.host || !['http', 'https'].includes(target.protocol)) return NOT_HANDLED
-  let tokens: TokenRecord[]
+  let tokens: TokenRecord[] | null
   try {
     tokens = tokensFor(own.metadata, target)
   } catch {
     return NOT_HANDLED // unreadable metadata is reported by the process
   }
+  if (!tokens) return NOT_HANDLED
   const done = req.action === 'get' ? get(d, cred, target, tokens, env, now) : store(d, cred, target, tokens, own.pending, env, now)
   if (!done) return NOT_HANDLED
   const fields = requestFields(
@@ -120,24 +122,37 @@ const round = (ms: number) => Math.round(ms * 10) / 10
 
 /**
  * The host's records as readTokensFor gives them, read again only when the
- * file changed (every write renames a new file in: another inode). Reading
- * a 10,000-token file for each of 64 concurrent requests took the daemon's
- * peak memory from 50 to 86 MB (issue 11). Keyed by host and the target's
- * scope filter inputs; a few dozen hosts at most are kept.
+ * file changed (every write renames a new file in: another inode), and
+ * split once into those that may cover a URL with a path and those that
+ * may cover one without (mayCover, as get.ts filters). Reading and
+ * filtering a 10,000-token file for each of 64 concurrent requests took the
+ * daemon's peak memory from 50 to 86 MB (issue 11). A few dozen hosts at
+ * most are kept.
  */
-const read = new Map<string, { sig: string; tokens: TokenRecord[] }>()
+const read = new Map<string, { sig: string; withPath: TokenRecord[]; noPath: TokenRecord[] }>()
 const MAX_HOSTS = 64
+/**
+ * A larger file (some 4,000 tokens) is left to the process, which reads it
+ * and exits: the daemon, which lives on, keeps its memory flat (issue 11:
+ * ≤ 50 MB with 10,000 tokens).
+ */
+const MAX_METADATA_BYTES = 1 << 20
 
-function tokensFor(file: string, target: Target): TokenRecord[] {
+/** The records that may cover the target, or null when the file is too large to hold here. */
+function tokensFor(file: string, target: Target): TokenRecord[] | null {
+  const host = target.host!
   const st = statSync(file, { throwIfNoEntry: false })
-  if (!st) return readTokensFor(file, target.host!) // none: readTokensFor says so (or reports why)
+  if (!st) return readTokensFor(file, host) // none: readTokensFor says so (or reports why)
+  if (st.size > MAX_METADATA_BYTES) return null
   const sig = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`
-  const key = `${file}\0${target.host}`
-  const hit = read.get(key)
-  if (hit?.sig === sig) return hit.tokens
-  // Every scope of the host: mayCover filters per target below, the cache serves every path.
-  const tokens = readTokensFor(file, target.host!)
-  if (read.size >= MAX_HOSTS) read.clear()
-  read.set(key, { sig, tokens })
-  return tokens
+  const key = `${file}\0${host}`
+  let hit = read.get(key)
+  if (hit?.sig !== sig) {
+    const tokens = readTokensFor(file, host)
+    const withPath = tokens.filter(t => mayCover(t.scope, { host, path: [] }))
+    hit = { sig, withPath, noPath: withPath.filter(t => mayCover(t.scope, { host })) }
+    if (read.size >= MAX_HOSTS) read.clear()
+    read.set(key, hit)
+  }
+  return target.path === undefined ? hit.noPath : hit.withPath
 }

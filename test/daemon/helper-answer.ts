@@ -1,7 +1,7 @@
 // The daemon answering a whole get or store (src/daemon/helper-answer.ts):
 // only when its answer is certainly the process's own, else handled: false.
 import t from 'tap'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { answerHelper, type HelperState } from '../../src/daemon/helper-answer.js'
 import { SecretCache } from '../../src/daemon/cache.js'
@@ -121,4 +121,13 @@ t.test('the daemon reads the metadata again once it changed (its read is kept pe
   const file = join(s.env.GIT_CREDENTIAL_PAT_HOME!, 'tokens.json')
   writeFileSync(file, serialize({ version: SCHEMA_VERSION, id: '0123456789abcdef', tokens: [token({ state: 'disabled' })] }))
   t.same(s.ask('get', GET), { ok: true, handled: false }, 'disabled by another process: the process names it now')
+})
+
+t.test('a metadata file over 1 MiB is left to the process (the daemon keeps its memory flat)', async t => {
+  const many = Array.from({ length: 6000 }, (_, i) => token({ name: `t-${i}`, scope: `host-${i}.example.org/group/repo-${i}`, source: `env:UNUSED_${i}` }))
+  const s = setup(t, [token({}), ...many])
+  s.cache('host', 'glpat-HOST')
+  const size = statSync(join(s.env.GIT_CREDENTIAL_PAT_HOME!, 'tokens.json')).size
+  t.ok(size > 1 << 20, `the file is ${size} bytes`)
+  t.same(s.ask('get', GET), { ok: true, handled: false })
 })
