@@ -20,7 +20,7 @@ import { readTokensFor, type TokenRecord } from '../state/tokens.js'
 import { statePaths } from '../state/paths.js'
 import { cacheable, stampOf } from '../state/stamp.js'
 import { logger, requestFields } from '../log/log.js'
-import type { HelperRequest, Reply } from './protocol.js'
+import { HELPER_MAX_METADATA_BYTES, type HelperRequest, type Reply } from './protocol.js'
 import type { SecretCache } from './cache.js'
 import type { SessionStore } from './sessions.js'
 
@@ -131,19 +131,13 @@ const round = (ms: number) => Math.round(ms * 10) / 10
  */
 const read = new Map<string, { sig: string; withPath: TokenRecord[]; noPath: TokenRecord[] }>()
 const MAX_HOSTS = 64
-/**
- * A larger file (some 4,000 tokens) is left to the process, which reads it
- * and exits: the daemon, which lives on, keeps its memory flat (issue 11:
- * ≤ 50 MB with 10,000 tokens).
- */
-const MAX_METADATA_BYTES = 1 << 20
 
 /** The records that may cover the target, or null when the file is too large to hold here. */
 function tokensFor(file: string, target: Target): TokenRecord[] | null {
   const host = target.host!
   const st = statSync(file, { throwIfNoEntry: false })
   if (!st) return readTokensFor(file, host) // none: readTokensFor says so (or reports why)
-  if (st.size > MAX_METADATA_BYTES) return null
+  if (st.size > HELPER_MAX_METADATA_BYTES) return null
   const sig = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`
   const key = `${file}\0${host}`
   let hit = read.get(key)

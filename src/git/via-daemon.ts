@@ -10,6 +10,8 @@ import { statePaths } from '../state/paths.js'
 import { checkClientPaths, runtimePaths } from '../daemon/runtime.js'
 import { noteDaemonFailure, request, requestTimeoutMs, DaemonUnavailable } from '../daemon/client.js'
 import type { Operation } from './input.js'
+import { HELPER_MAX_METADATA_BYTES } from '../daemon/protocol.js'
+import { statSync } from 'node:fs'
 
 /** git's answer when the daemon gave it, else null (the caller runs the request itself). */
 export async function viaDaemon(op: Operation, input: Buffer, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
@@ -17,14 +19,12 @@ export async function viaDaemon(op: Operation, input: Buffer, env: NodeJS.Proces
   // Bytes that are not UTF-8 would not survive JSON; the process refuses them itself.
   const text = input.toString('utf8')
   if (!Buffer.from(text, 'utf8').equals(input)) return null
+  const metadata = statePaths(env).metadata
+  if ((statSync(metadata, { throwIfNoEntry: false })?.size ?? 0) > HELPER_MAX_METADATA_BYTES) return null
   try {
     const p = runtimePaths(env)
     if (!checkClientPaths(p)) return null
-    const reply = await request(
-      p,
-      { op: 'helper', action: op, input: text, metadata: statePaths(env).metadata, service: env.GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE },
-      requestTimeoutMs(env),
-    )
+    const reply = await request(p, { op: 'helper', action: op, input: text, metadata, service: env.GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE }, requestTimeoutMs(env))
     return reply.ok && reply.handled ? (reply.out ?? '') : null
   } catch (e) {
     // A slow or odd daemon costs this process once: the request goes on without it.
