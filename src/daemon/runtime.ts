@@ -80,22 +80,29 @@ export function checkAncestors(dir: string): void {
   const me = uid()
   if (me < 0) return // no uids to compare (not reached: no daemon on Windows)
   const lexical = resolve(dir)
-  const paths = [lexical]
+  // The resolved path differs only through a link on the way (the directory itself was lstat'ed: not one).
+  if (!walkAncestors(lexical, me)) return
+  let real: string
   try {
-    const real = realpathSync(lexical)
-    if (real !== lexical) paths.push(real)
+    real = realpathSync(lexical)
   } catch {
-    // it went away: the lexical path is still checked
+    return // it went away: the lexical path was checked
   }
-  for (const p of paths) {
-    let below = p
-    for (let d = dirname(p); ; below = d, d = dirname(d)) {
-      const st = lstatSync(d)
-      // A symbolic link: its target is on the resolved path, its directory on this one.
-      if (!st.isSymbolicLink()) checkAncestor(d, st, below, me)
-      if (d === dirname(d)) break
-    }
+  if (real !== lexical) walkAncestors(real, me)
+}
+
+/** Check every directory above `p`; true when one of them is a symbolic link. */
+function walkAncestors(p: string, me: number): boolean {
+  let links = false
+  let below = p
+  for (let d = dirname(p); ; below = d, d = dirname(d)) {
+    const st = lstatSync(d)
+    // A symbolic link: its target is on the resolved path, its directory on this one.
+    if (st.isSymbolicLink()) links = true
+    else checkAncestor(d, st, below, me)
+    if (d === dirname(d)) break
   }
+  return links
 }
 
 function checkAncestor(d: string, st: Stats, below: string, me: number): void {
