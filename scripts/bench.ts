@@ -9,7 +9,7 @@
 // acceptance of issue 11. Timings are never asserted in tests; they are
 // recorded here (bench/results.*) and, with --readme, in the README.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { cpus, getPriority, loadavg, totalmem, tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -19,9 +19,7 @@ import { serialize } from '../src/state/tokens.js'
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const shLauncher = join(root, 'bin', 'git-credential-pat')
 const hashBang = join(root, 'dist', 'bin', 'git-credential-pat')
-const bin = existsSync(hashBang) ? hashBang : shLauncher
-/** git finds `git-credential-pat` for `credential.helper pat` on PATH: this tree's first. */
-const PATH = `${dirname(bin)}:${process.env.PATH}`
+const installed = existsSync(hashBang) ? hashBang : shLauncher
 const bunExe = join(root, 'node_modules', 'bun', 'bin', 'bun.exe')
 const args = process.argv.slice(2)
 const QUICK = args.includes('--quick')
@@ -101,6 +99,17 @@ function version(cmd: string, argv: string[]): string {
 
 const work = mkdtempSync(join(process.env.TMPDIR || tmpdir(), 'gcp-bench-'))
 chmodSync(work, 0o700)
+// Run as install.sh leaves it: through a link on PATH (the sh launcher then
+// has to resolve the link itself; the #! one does not).
+const linkTo = (target: string, dir: string) => {
+  mkdirSync(join(work, dir))
+  symlinkSync(target, join(work, dir, 'git-credential-pat'))
+  return join(work, dir, 'git-credential-pat')
+}
+const bin = linkTo(installed, 'bin')
+const shLink = linkTo(shLauncher, 'bin-sh')
+/** git finds `git-credential-pat` for `credential.helper pat` on PATH: this tree's first. */
+const PATH = `${dirname(bin)}:${process.env.PATH}`
 const SECRET = 'bench-token-0123456789abcdef'
 const HOST = 'bench.example.com'
 const query = `protocol=https\nhost=${HOST}\n\n`
@@ -166,7 +175,7 @@ const C = {
   keychain: 'pat get, keychain (1 token)',
   tenk: 'pat get, keychain (10,000 tokens)',
   daemon: 'pat get, warm daemon',
-  daemonSh: 'pat get, warm daemon, sh launcher (bin/)',
+  daemonSh: 'pat get, warm daemon, sh launcher (bin/, through a link)',
   storeDaemon: 'pat store, warm daemon (git confirming the token)',
   nodeKeychain: 'pat get, Node, keychain',
   nodeDaemon: 'pat get, Node, warm daemon',
@@ -191,7 +200,7 @@ const cases: Case[] = [
   get(C.keychain, env1),
   get(C.tenk, env10k),
   get(C.daemon, envD),
-  { ...get(C.daemonSh, envD), cmd: shLauncher },
+  { ...get(C.daemonSh, envD), cmd: shLink },
   { name: C.storeDaemon, cmd: bin, args: ['store'], input: `protocol=https\nhost=${HOST}\nusername=u\npassword=${SECRET}\n\n`, env: envD },
   get(C.nodeKeychain, { ...env1, GIT_CREDENTIAL_PAT_RUNTIME: 'node' }),
   get(C.nodeDaemon, { ...envD, GIT_CREDENTIAL_PAT_RUNTIME: 'node' }),
@@ -364,7 +373,7 @@ const fmt = (v: number | string | null) => (v === null ? 'n/a' : String(v))
 const md = [
   `Measured ${report.date.slice(0, 16).replace('T', ' ')} UTC on ${m.cpus} × ${m.cpu}, ${m.memoryGiB} GiB; ` +
     `node ${m.node}, bun ${m.bun}, git ${m.git}. Medians of ${RUNS} interleaved rounds (clones: ${CLONE_RUNS}) ` +
-    `after ${WARMUP} warm-up rounds, spawn to exit; load average ${m.loadavg1m.start} → ${m.loadavg1m.end}${m.nice ? ` (run at nice ${m.nice})` : ''}; \`pat\` is the launcher install.sh links onto PATH (${bin === shLauncher ? 'bin/git-credential-pat, sh' : 'dist/bin/git-credential-pat, Bun from its #! line'}; Bun unless it says Node).`,
+    `after ${WARMUP} warm-up rounds, spawn to exit; load average ${m.loadavg1m.start} → ${m.loadavg1m.end}${m.nice ? ` (run at nice ${m.nice})` : ''}; \`pat\` is the launcher install.sh links onto PATH (${installed === shLauncher ? 'bin/git-credential-pat, sh' : 'dist/bin/git-credential-pat, Bun from its #! line'}, through a link; Bun unless it says Node).`,
   '',
   '| case | median ms | fastest ms |',
   '| --- | ---: | ---: |',
