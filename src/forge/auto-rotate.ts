@@ -111,6 +111,13 @@ async function start(t: TokenRecord, env: NodeJS.ProcessEnv): Promise<boolean> {
     env: daemonEnv(env),
   })
   child.on('error', () => {})
+  // Lowest CPU priority at once: on a small machine the renewal's start-up
+  // would otherwise compete with the git command that is still running.
+  try {
+    if (child.pid) (await import('node:os')).setPriority(child.pid, 19)
+  } catch {
+    // it already exited, or renicing is not allowed: it only runs slower or faster
+  }
   child.unref()
   return true
 }
