@@ -2,21 +2,10 @@
 import t from 'tap'
 import { lastUsedCell, expiryCell } from '../../src/core/describe.js'
 import type { TokenRecord } from '../../src/state/tokens.js'
+import { tokenRecord } from '../lib/token.js'
 
 const now = new Date('2026-03-01T12:00:00Z')
-const tok = (over: Partial<TokenRecord>): TokenRecord => ({
-  name: 'x',
-  scope: 'example.com',
-  username: 'u',
-  provider: 'generic',
-  expires: null,
-  access: 'read-write',
-  created: '2026-01-01T00:00:00.000Z',
-  state: 'active',
-  source: 'keychain',
-  origin: 'add',
-  ...over,
-})
+const tok = (over: Partial<TokenRecord>): TokenRecord => tokenRecord({ name: 'x', scope: 'example.com', username: 'u', provider: 'generic', ...over })
 
 t.test('last use in the past reads as "… ago"', async t => {
   t.equal(lastUsedCell(tok({ lastUsed: '2026-02-26T12:00:00.000Z' }), now).text, '3 days ago')
