@@ -47,10 +47,12 @@ t.test('man finds it through PATH; every command, setting, variable and exit cod
   const where = await run('man', ['-w', 'git-credential-pat'], { env })
   t.equal(where.code, 0, where.stderr)
   t.equal(where.stdout.trim(), realpathSync(join(prefix, 'share/man/man1/git-credential-pat.1')), 'the linked page')
-  // Without PREFIX/bin on PATH man does not find PREFIX's page (a system-wide install, as CI's
-  // install.sh makes as root under /usr/local, may still be found).
-  const elsewhere = await run('man', ['-w', 'git-credential-pat'], { env: { ...env, PATH: process.env.PATH } })
-  t.not(elsewhere.stdout.trim(), where.stdout.trim(), 'found through PREFIX/bin on PATH, not otherwise')
+  // man searches PREFIX/share/man because PREFIX/bin is on PATH (manpath(5)), and not otherwise.
+  // (man -w resolves links, so a system-wide install of this checkout, as CI's install.sh makes
+  // as root under /usr/local, names the same file.)
+  const dirs = async (PATH: string | undefined) => (await run('manpath', ['-q'], { env: { ...env, PATH } })).stdout.trim().split(':')
+  t.ok((await dirs(env.PATH)).includes(join(prefix, 'share/man')), 'PREFIX/share/man is searched with PREFIX/bin on PATH')
+  t.notOk((await dirs(process.env.PATH)).includes(join(prefix, 'share/man')), 'and not without it')
   const page = await run('man', ['git-credential-pat'], { env })
   t.equal(page.code, 0, page.stderr)
   const text = page.stdout
