@@ -57,12 +57,16 @@ async function patSandbox(name: string, extra: Array<[string, string]> = []): Pr
   return sb
 }
 
-/** A token added 87 days ago that expires in 3: its lifetime is 90 days. */
+/**
+ * A token that expires in 3 days (at midnight UTC, as `--expires 3d` records
+ * it) and was made exactly 90 days before that: its lifetime is 90 days
+ * whatever the time of day the test runs.
+ */
 async function addAged(sb: Sandbox, name: string, secret: string): Promise<void> {
   await sb.addToken(origin, secret, ['--name', name, '--username', 'oauth2', '--provider', 'gitlab', '--expires', '3d'])
   const file = join(sb.env.GIT_CREDENTIAL_PAT_HOME!, 'tokens.json')
-  const m = JSON.parse(readFileSync(file, 'utf8')) as { tokens: Array<{ name: string; created: string }> }
-  for (const x of m.tokens) if (x.name === name) x.created = new Date(Date.now() - 87 * DAY).toISOString()
+  const m = JSON.parse(readFileSync(file, 'utf8')) as { tokens: Array<{ name: string; created: string; expires: string }> }
+  for (const x of m.tokens) if (x.name === name) x.created = new Date(Date.parse(x.expires) - 90 * DAY).toISOString()
   writeFileSync(file, JSON.stringify(m))
 }
 

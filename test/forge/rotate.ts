@@ -29,7 +29,13 @@ function home(): { env: NodeJS.ProcessEnv; file: string } {
     version: 2,
     id: '0123456789abcdef',
     tokens: [
-      tokenRecord({ name: 'host', scope: origin, expires: `${inDays(3)}T00:00:00.000Z`, created: new Date(now.getTime() - 57 * 86_400_000).toISOString() }),
+      // A lifetime of exactly 60 days, whatever the time of day the test runs.
+      tokenRecord({
+        name: 'host',
+        scope: origin,
+        expires: `${inDays(3)}T00:00:00.000Z`,
+        created: new Date(Date.parse(inDays(3)) - 60 * 86_400_000).toISOString(),
+      }),
       tokenRecord({ name: 'group', scope: `${origin}/g/*`, expires: `${inDays(3)}T00:00:00.000Z` }),
       tokenRecord({ name: 'other', scope: `${origin}/o/*`, expires: `${inDays(3)}T00:00:00.000Z` }),
     ],
