@@ -34,7 +34,9 @@ export function defaultExpiry(t: TokenRecord, now: Date): { date: string; days: 
   const from = Date.parse(t.rotated ?? t.created)
   const to = t.expires ? Date.parse(t.expires) : NaN
   const known = Number.isFinite(from) && Number.isFinite(to) && to > from
-  const span = known ? Math.round((to - from) / DAY) : UNKNOWN_LIFETIME_DAYS
+  // In calendar days (UTC), as forges give expiry dates: a token made in the afternoon of D
+  // that expires on D+90 lived 90 days, not 89.6 rounded to whichever side of noon.
+  const span = known ? Math.floor(to / DAY) - Math.floor(from / DAY) : UNKNOWN_LIFETIME_DAYS
   const days = Math.min(MAX_LIFETIME_DAYS, Math.max(MIN_LIFETIME_DAYS, span))
   return { date: dateAfter(now, days), days, known }
 }

@@ -20,6 +20,9 @@ t.test('defaultExpiry: the previous lifetime, within 30..365 days', async t => {
   t.match(d('2020-01-01T00:00:00.000Z', '2026-06-04T00:00:00.000Z'), { days: 365, date: '2027-06-01' }, 'at most 365 days')
   t.match(d('2026-01-01T00:00:00.000Z', null), { days: 90, known: false }, 'unknown expiry: 90 days')
   t.match(d('2025-01-01T00:00:00.000Z', '2026-07-01T00:00:00.000Z', '2026-05-02T00:00:00.000Z'), { days: 60 }, 'from the last rotation, not the creation')
+  // Made in the afternoon, expiring at midnight 90 days on (as --expires 90d and forges record it).
+  t.match(d('2026-03-03T18:30:00.000Z', '2026-06-01T00:00:00.000Z'), { days: 90 }, 'calendar days, whatever the time of day')
+  t.match(d('2026-03-03T05:00:00.000Z', '2026-06-01T00:00:00.000Z'), { days: 90 }, 'morning too')
 })
 
 t.test('renewPage: the provider page, prefilled, on http for an http forge', async t => {
