@@ -2,12 +2,12 @@
 // daemon that is absent, wedged or killed mid-request costs a get at most
 // that once, after which this process stops asking and reads the source
 // itself. Nothing here writes to stdout.
-import { closeSync, openSync, statSync, unlinkSync } from 'node:fs'
 import { connectUnix } from './connect.js'
 import { FrameError, FrameReader, encodeFrame, type Reply, type Request } from './protocol.js'
 import { checkClientPaths, checkRuntimeDir, runtimePaths, type RuntimePaths } from './runtime.js'
 import { newNonce, nonceFrom, proofOf, verifyProof } from './handshake.js'
 import { cachedKey } from './key-cache.js'
+import { claimMarker, spawnDetached } from '../runtime/detached.js'
 
 export { forgetKeyCache } from './key-cache.js'
 import { PatError } from '../errors.js'
@@ -144,20 +144,6 @@ function unsafeAsPatError(e: unknown): unknown {
 /** A spawned daemon is not kept waiting on these for another spawn. */
 const SPAWN_THROTTLE_MS = 3000
 
-/**
- * What a detached daemon inherits: the user's environment minus what git
- * sets for one repository, so a daemon started from inside a repository
- * does not read that repository's config.
- */
-export function daemonEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const out: NodeJS.ProcessEnv = {}
-  for (const [k, v] of Object.entries(env)) {
-    if (/^GIT_(DIR|WORK_TREE|PREFIX|INDEX_FILE|COMMON_DIR|OBJECT_DIRECTORY|CONFIG_PARAMETERS|CONFIG_COUNT|CONFIG_KEY_\d+|CONFIG_VALUE_\d+)$/.test(k)) continue
-    out[k] = v
-  }
-  return out
-}
-
 export interface CallOptions {
   timeoutMs?: number
   /** Throw unsafe-socket errors (management commands) instead of reporting them and carrying on. */
@@ -220,29 +206,12 @@ export class DaemonClient {
     if (this.lastFailure === 'unsafe') return false
     try {
       checkRuntimeDir(this.paths.dir, true)
-      try {
-        closeSync(openSync(this.paths.starting, 'wx', 0o600))
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') return false
-        if (Date.now() - statSync(this.paths.starting).mtimeMs < SPAWN_THROTTLE_MS) return false
-        unlinkSync(this.paths.starting)
-        closeSync(openSync(this.paths.starting, 'wx', 0o600))
-      }
+      if (!claimMarker(this.paths.starting, SPAWN_THROTTLE_MS)) return false
     } catch (e) {
       if (e instanceof PatError) this.refusal = e.message
       return false
     }
-    // Detached, stdio closed: git waits for EOF on the helper's stdout, so
-    // the daemon must hold none of our descriptors.
-    const { spawn } = await import('node:child_process') // not on the hot path: only when starting one
-    const child = spawn(process.execPath, [(await import('../runtime/install.js')).launcherPath(), 'daemon', 'run'], {
-      detached: true,
-      stdio: 'ignore',
-      cwd: '/',
-      env: daemonEnv(this.env),
-    })
-    child.on('error', () => {})
-    child.unref()
+    await spawnDetached(['daemon', 'run'], this.env)
     return true
   }
 

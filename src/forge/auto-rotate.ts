@@ -6,7 +6,8 @@
 // `started` mark the rotation sets under the metadata lock stops a second
 // process, and an attempt is recorded with the expiry it was for. Tokens
 // whose secret lives in env:, file: or exec: are never renewed here.
-import { closeSync, mkdirSync, openSync, statSync, unlinkSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
+import { claimMarker, spawnDetached } from '../runtime/detached.js'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import type { TokenRecord } from '../state/tokens.js'
@@ -93,32 +94,8 @@ function lastAttempt(t: TokenRecord, now: Date): string {
 async function start(t: TokenRecord, env: NodeJS.ProcessEnv): Promise<boolean> {
   const lock = rotateLockPath(t.name, env)
   mkdirSync(statePaths(env).data, { recursive: true, mode: 0o700 })
-  try {
-    closeSync(openSync(lock, 'wx', 0o600))
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || Date.now() - statSync(lock).mtimeMs < LOCK_STALE_MS) return false
-    unlinkSync(lock)
-    closeSync(openSync(lock, 'wx', 0o600))
-  }
-  // Detached, stdio closed: git waits for EOF on our stdout, so the child holds none of our descriptors.
-  const { spawn } = await import('node:child_process')
-  const { launcherPath } = await import('../runtime/install.js')
-  const { daemonEnv } = await import('../daemon/client.js')
-  const child = spawn(process.execPath, [launcherPath(), 'rotate', t.name, '--api', '--background'], {
-    detached: true,
-    stdio: 'ignore',
-    cwd: '/',
-    env: daemonEnv(env),
-  })
-  child.on('error', () => {})
-  // Lowest CPU priority at once: on a small machine the renewal's start-up
-  // would otherwise compete with the git command that is still running.
-  try {
-    if (child.pid) (await import('node:os')).setPriority(child.pid, 19)
-  } catch {
-    // it already exited, or renicing is not allowed: it only runs slower or faster
-  }
-  child.unref()
+  if (!claimMarker(lock, LOCK_STALE_MS)) return false
+  await spawnDetached(['rotate', t.name, '--api', '--background'], env, { background: true })
   return true
 }
 

@@ -4,7 +4,7 @@
 import t from 'tap'
 import net from 'node:net'
 import { chmodSync, chownSync, mkdirSync, rmSync } from 'node:fs'
-import { DaemonClient, daemonEnv, request } from '../../src/daemon/client.js'
+import { DaemonClient, request } from '../../src/daemon/client.js'
 import { runtimePaths } from '../../src/daemon/runtime.js'
 import { encodeFrame } from '../../src/daemon/protocol.js'
 import { writeKey } from '../../src/daemon/handshake.js'
@@ -91,9 +91,4 @@ t.test('an unsafe socket or directory is refused, reported, and not retried', as
   await t.rejects(new DaemonClient(d.env).call({ op: 'ping' }, { strict: true }), { message: /open to other users \(mode 750\)/ })
   chmodSync(d.paths.dir, 0o700)
   t.same(await new DaemonClient(d.env).call({ op: 'ping' }), { ok: true })
-})
-
-t.test('a spawned daemon gets no repository-specific git environment', async t => {
-  const env = daemonEnv({ HOME: '/h', GIT_DIR: '/r/.git', GIT_CONFIG_PARAMETERS: "'a.b'='c'", GIT_CONFIG_GLOBAL: '/g', GIT_CREDENTIAL_PAT_HOME: '/p' })
-  t.same(env, { HOME: '/h', GIT_CONFIG_GLOBAL: '/g', GIT_CREDENTIAL_PAT_HOME: '/p' })
 })
