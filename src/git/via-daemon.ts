@@ -8,7 +8,7 @@
 // as for every daemon request (daemon/client.ts).
 import { statePaths } from '../state/paths.js'
 import { checkClientPaths, runtimePaths } from '../daemon/runtime.js'
-import { noteDaemonFailure, request, requestTimeoutMs, DaemonUnavailable } from '../daemon/client.js'
+import { daemonAsked, noteDaemonFailure, request, requestTimeoutMs, DaemonUnavailable } from '../daemon/client.js'
 import type { Operation } from './input.js'
 import { HELPER_MAX_METADATA_BYTES } from '../daemon/protocol.js'
 import { statSync } from 'node:fs'
@@ -21,26 +21,19 @@ export async function viaDaemon(op: Operation, input: Buffer, env: NodeJS.Proces
   if (!Buffer.from(text, 'utf8').equals(input)) return null
   const metadata = statePaths(env).metadata
   if ((statSync(metadata, { throwIfNoEntry: false })?.size ?? 0) > HELPER_MAX_METADATA_BYTES) return null
+  const p = runtimePaths(env)
   try {
-    const p = runtimePaths(env)
     if (!checkClientPaths(p)) return null
     const reply = await request(p, { op: 'helper', action: op, input: text, metadata, service: env.GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE }, requestTimeoutMs(env))
     return reply.ok && reply.handled ? (reply.out ?? '') : null
   } catch (e) {
     // A slow or odd daemon costs this process once: the request goes on without it.
-    if (e instanceof DaemonUnavailable) noteDaemonFailure(runtimePaths(env).socket, e.why)
+    if (e instanceof DaemonUnavailable) noteDaemonFailure(p.socket, e.why)
     return null
   }
 }
 
-/**
- * Only where the process would ask the daemon anyway (credential.pat.daemon
- * is then read from git config only to decide whether to start one), and
- * with the default log settings: the daemon logs the request with its own.
- */
+/** Only where the process would ask the daemon anyway, and with the default log settings: the daemon logs the request with its own. */
 function eligible(env: NodeJS.ProcessEnv): boolean {
-  if (process.platform === 'win32') return false
-  const mode = env.GIT_CREDENTIAL_PAT_DAEMON?.trim().toLowerCase()
-  if (mode !== undefined && mode !== '' && mode !== 'auto' && mode !== 'always') return false
-  return env.GIT_CREDENTIAL_PAT_TRACE === undefined && env.GIT_CREDENTIAL_PAT_LOG === undefined
+  return daemonAsked(env) && env.GIT_CREDENTIAL_PAT_TRACE === undefined && env.GIT_CREDENTIAL_PAT_LOG === undefined
 }

@@ -9,12 +9,12 @@ import type { TokenRecord } from './tokens.js'
 import { readSecret, refreshAccount } from './sources/index.js'
 import { note } from '../log/log.js'
 import { say } from '../log/stderr.js'
-import { DaemonClient } from '../daemon/client.js'
+import { DaemonClient, daemonAsked, daemonModeOf, type DaemonMode } from '../daemon/client.js'
 import { cacheable, stampOf } from './stamp.js'
 
 export { stampOf } from './stamp.js'
 
-export type DaemonMode = 'auto' | 'always' | 'never'
+export type { DaemonMode } from '../daemon/client.js'
 
 /**
  * `GIT_CREDENTIAL_PAT_DAEMON`, else git config `credential.pat.daemon`:
@@ -25,19 +25,14 @@ export async function daemonMode(env: NodeJS.ProcessEnv = process.env): Promise<
   if (process.platform === 'win32') return 'never' // no Unix sockets to keep it private
   let v = env.GIT_CREDENTIAL_PAT_DAEMON
   if (v === undefined) v = (await import('../gitconfig/settings.js')).setting('credential.pat.daemon', env)
-  const s = (v ?? '').trim().toLowerCase()
-  if (s === 'always') return 'always'
-  if (['never', 'false', 'no', 'off', '0'].includes(s)) return 'never'
-  return 'auto'
+  return daemonModeOf(v)
 }
 
 const clients = new WeakMap<NodeJS.ProcessEnv, DaemonClient>()
 
 /** The daemon client for this env, or null when the env says never (no config read on that path). */
 async function client(env: NodeJS.ProcessEnv): Promise<DaemonClient | null> {
-  if (process.platform === 'win32') return null
-  const v = env.GIT_CREDENTIAL_PAT_DAEMON?.trim().toLowerCase()
-  if (v !== undefined && (await daemonMode(env)) === 'never') return null
+  if (!daemonAsked(env)) return null
   let c = clients.get(env)
   if (!c) {
     clients.set(env, (c = new DaemonClient(env)))

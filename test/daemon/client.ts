@@ -92,3 +92,13 @@ t.test('an unsafe socket or directory is refused, reported, and not retried', as
   chmodSync(d.paths.dir, 0o700)
   t.same(await new DaemonClient(d.env).call({ op: 'ping' }), { ok: true })
 })
+
+t.test('credential.pat.daemon values, and whether a process asks the daemon at all', async t => {
+  const { daemonAsked, daemonModeOf } = await import('../../src/daemon/client.js')
+  for (const v of ['never', 'False', ' no ', 'off', '0']) t.equal(daemonModeOf(v), 'never', v)
+  t.equal(daemonModeOf('Always'), 'always')
+  for (const v of [undefined, '', 'auto', 'yes', 'true']) t.equal(daemonModeOf(v), 'auto', String(v))
+  t.equal(daemonAsked({}), true, 'unset: asked (git config decides only whether to start one)')
+  t.equal(daemonAsked({ GIT_CREDENTIAL_PAT_DAEMON: 'always' }), true)
+  t.equal(daemonAsked({ GIT_CREDENTIAL_PAT_DAEMON: 'off' }), false)
+})
