@@ -5,6 +5,7 @@
 // everything read before it, as git's credential_from_url() does.
 import { PatError } from '../errors.js'
 import { redactWords } from './redact.js'
+import type { TokenRecord } from '../state/tokens.js'
 
 export interface Credential {
   protocol?: string
@@ -197,4 +198,19 @@ export function formatCredential(attrs: Array<[string, string | number | undefin
     out += `${key}=${v}\n`
   }
   return out
+}
+
+/** A token's expiry as git's `password_expiry_utc` (seconds since the epoch), if known. */
+export function expiryUtc(t: Pick<TokenRecord, 'expires'>): number | undefined {
+  return t.expires === null ? undefined : Math.floor(Date.parse(t.expires) / 1000)
+}
+
+/** get's answer with a token as username and password (git-credential(1), "INPUT/OUTPUT FORMAT"). */
+export function passwordAnswer(t: Pick<TokenRecord, 'username' | 'expires'>, secret: string, refreshToken?: string): string {
+  return formatCredential([
+    ['username', t.username],
+    ['password', secret],
+    ['password_expiry_utc', expiryUtc(t)],
+    ['oauth_refresh_token', refreshToken],
+  ])
 }

@@ -12,11 +12,11 @@
 // metadata file over 1 MiB) is `handled: false`, and the client does the
 // request itself as before.
 import { readdirSync, statSync } from 'node:fs'
-import { formatCredential, parseCredential, sentSecret, type Credential } from '../core/protocol.js'
+import { parseCredential, passwordAnswer, sentSecret, type Credential } from '../core/protocol.js'
 import { targetOf, type Target } from '../core/scope.js'
 import { candidates, mayCover, usable } from '../core/select.js'
 import { nearExpiry } from '../core/warn.js'
-import { readTokensFor, type TokenRecord } from '../state/tokens.js'
+import { LAST_USED_FRESH_MS, readTokensFor, type TokenRecord } from '../state/tokens.js'
 import { statePaths } from '../state/paths.js'
 import { cacheable, stampOf } from '../state/stamp.js'
 import { logger, requestFields } from '../log/log.js'
@@ -25,9 +25,6 @@ import type { SecretCache } from './cache.js'
 import type { SessionStore } from './sessions.js'
 
 const NOT_HANDLED: Reply = { ok: true, handled: false }
-
-/** store skips writing a last use recorded this recently (git/store.ts). */
-const LAST_USED_FRESH_MS = 60_000
 
 export interface HelperState {
   cache: SecretCache
@@ -80,13 +77,7 @@ function get(d: HelperState, cred: Credential, target: Target, tokens: TokenReco
   if (!plain(t) || nearExpiry(t, now)) return null
   const secret = d.cache.get(t.name, stampOf(t, env))
   if (secret === undefined) return null
-  const expiry = t.expires === null ? undefined : Math.floor(Date.parse(t.expires) / 1000)
-  const out = formatCredential([
-    ['username', t.username],
-    ['password', secret],
-    ['password_expiry_utc', expiry],
-  ])
-  return { token: t, outcome: 'answered', out }
+  return { token: t, outcome: 'answered', out: passwordAnswer(t, secret) }
 }
 
 /** git confirming the token get just gave it, whose last use is fresh: nothing to write. */

@@ -1,10 +1,10 @@
 // `get`: answer git with the best usable token for the URL, or nothing
 // (SPEC §2, §3). Expired, rejected and disabled tokens are never sent.
 import type { Credential } from '../core/protocol.js'
-import { formatCredential } from '../core/protocol.js'
+import { expiryUtc, formatCredential, passwordAnswer } from '../core/protocol.js'
 import { targetOf } from '../core/scope.js'
 import { candidates, mayCover, type Candidate } from '../core/select.js'
-import { readTokensFor, type TokenRecord } from '../state/tokens.js'
+import { readTokensFor } from '../state/tokens.js'
 import { statePaths } from '../state/paths.js'
 import { resolveRefreshToken, resolveSecret, sessionAnswer } from '../state/secrets.js'
 import { say } from '../log/stderr.js'
@@ -70,23 +70,13 @@ async function answerWith(c: Candidate, cred: Credential, env: NodeJS.ProcessEnv
     }
     throw e
   }
-  const expiry = expiryUtc(t)
   if (authtype && canAuthtype) {
     return formatCredential([
       ['capability[]', 'authtype'],
       ['authtype', authtype],
       ['credential', secret],
-      ['password_expiry_utc', expiry],
+      ['password_expiry_utc', expiryUtc(t)],
     ])
   }
-  return formatCredential([
-    ['username', t.username],
-    ['password', secret],
-    ['password_expiry_utc', expiry],
-    ['oauth_refresh_token', t.hasRefreshToken ? await resolveRefreshToken(t, env) : undefined],
-  ])
-}
-
-export function expiryUtc(t: TokenRecord): number | undefined {
-  return t.expires === null ? undefined : Math.floor(Date.parse(t.expires) / 1000)
+  return passwordAnswer(t, secret, t.hasRefreshToken ? await resolveRefreshToken(t, env) : undefined)
 }

@@ -4,7 +4,7 @@
 import { sentSecret, type Credential } from '../core/protocol.js'
 import { formatScope, normalisePath, targetOf, type Scope, type Target } from '../core/scope.js'
 import { isExpired, scopeOf, usable } from '../core/select.js'
-import { readTokensFor, updateMetadata, type Metadata, type TokenRecord } from '../state/tokens.js'
+import { LAST_USED_FRESH_MS, readTokensFor, updateMetadata, type Metadata, type TokenRecord } from '../state/tokens.js'
 import { statePaths } from '../state/paths.js'
 import { writeSecret, refreshAccount } from '../state/sources/index.js'
 import { isSessionCredential, resolveSecret } from '../state/secrets.js'
@@ -43,7 +43,7 @@ export async function store(cred: Credential, deps: StoreDeps = {}): Promise<voi
   // Nearly every store is git confirming the token `get` just gave it. Find
   // it without the lock; a last use recorded within the minute needs no write.
   const ours = await findOurs(readTokensFor(file, target.host!), target, secret, now, env)
-  if (ours && ours.lastUsed && now.getTime() - Date.parse(ours.lastUsed) < 60_000) {
+  if (ours && ours.lastUsed && now.getTime() - Date.parse(ours.lastUsed) < LAST_USED_FRESH_MS) {
     return void note({ outcome: 'used', name: ours.name, scope: ours.scope })
   }
   await updateMetadata(file, async meta => {

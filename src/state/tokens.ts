@@ -17,6 +17,9 @@ const cjs = (id: string): unknown => createRequire(import.meta.url)(id)
 
 export const SCHEMA_VERSION = 2
 
+/** store does not write a last use again within this long (git/store.ts; the daemon's whole answer relies on it). */
+export const LAST_USED_FRESH_MS = 60_000
+
 export type TokenState = 'active' | 'disabled' | 'rejected'
 export type Access = 'read' | 'read-write'
 
@@ -31,6 +34,7 @@ export interface TokenRecord {
   access: Access
   description?: string
   created: string
+  /** Written by store at most once per LAST_USED_FRESH_MS. */
   lastUsed?: string
   rotated?: string
   state: TokenState

@@ -313,3 +313,12 @@ t.test('formatCredential', async t => {
     'round trip',
   )
 })
+
+t.test("passwordAnswer: get's username/password answer, with the expiry git understands", async t => {
+  const { passwordAnswer, expiryUtc } = await import('../../src/core/protocol.js')
+  t.equal(expiryUtc({ expires: null }), undefined)
+  t.equal(expiryUtc({ expires: '2027-01-31T00:00:00.000Z' }), 1801353600)
+  t.equal(passwordAnswer({ username: 'u', expires: '2027-01-31T00:00:00.000Z' }, 's3'), 'username=u\npassword=s3\npassword_expiry_utc=1801353600\n')
+  t.equal(passwordAnswer({ username: 'u', expires: null }, 's3', 'r1'), 'username=u\npassword=s3\noauth_refresh_token=r1\n')
+  t.throws(() => passwordAnswer({ username: 'u', expires: null }, 'a\nb'), { code: 'PROTOCOL' }, 'a secret with a line break is refused, not smuggled')
+})
