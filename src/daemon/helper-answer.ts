@@ -11,7 +11,8 @@
 // pending, a session token, a token from env:/file:, an authtype, a
 // metadata file over 1 MiB) is `handled: false`, and the client does the
 // request itself as before.
-import { readdirSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
+import { anyPending } from '../state/pending.js'
 import { parseCredential, passwordAnswer, sentSecret, type Credential } from '../core/protocol.js'
 import { targetOf, type Target } from '../core/scope.js'
 import { candidates, mayCover, usable } from '../core/select.js'
@@ -84,7 +85,7 @@ function get(d: HelperState, cred: Credential, target: Target, tokens: TokenReco
 function store(d: HelperState, cred: Credential, target: Target, tokens: TokenRecord[], pendingDir: string, env: NodeJS.ProcessEnv, now: Date): Done | null {
   const secret = sentSecret(cred)
   if (cred.ephemeral || cred.authtype || secret === undefined || cred.username === undefined || target.path === null) return null
-  if (hasPending(pendingDir)) return null
+  if (anyPending(pendingDir)) return null
   if (d.sessions.find({ op: 'session-get', protocol: cred.protocol, host: cred.host, path: cred.path, username: cred.username })?.secret === secret) return null
   for (const c of usable(tokens, target, now)) {
     const cached = d.cache.get(c.token.name, stampOf(c.token, env))
@@ -99,14 +100,6 @@ function store(d: HelperState, cred: Credential, target: Target, tokens: TokenRe
 /** A token answered as username and password from a cached source, as get.ts does for it. */
 function plain(t: TokenRecord): boolean {
   return cacheable(t) && !t.authtype && t.auth !== 'bearer' && !t.hasRefreshToken
-}
-
-function hasPending(dir: string): boolean {
-  try {
-    return readdirSync(dir).length > 0
-  } catch {
-    return false // none yet
-  }
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10

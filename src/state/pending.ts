@@ -111,6 +111,15 @@ function load(dir: string, now: Date): Loaded[] {
   return out
 }
 
+/** Whether any entry may be waiting, expired or not (a cheap look: nothing is read or swept). */
+export function anyPending(dir: string): boolean {
+  try {
+    return readdirSync(dir).length > 0
+  } catch {
+    return false // none yet
+  }
+}
+
 /** Remove entries older than ten minutes. */
 export function sweep(dir: string, now = new Date()): void {
   load(dir, now)

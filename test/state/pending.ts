@@ -2,8 +2,9 @@
 // saved under its chosen scope and name, or renewing the expired token it
 // replaces in place; one stderr line says which (issue 13).
 import t from 'tap'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { addPending, settlePending, type PendingEntry } from '../../src/state/pending.js'
+import { addPending, anyPending, settlePending, type PendingEntry } from '../../src/state/pending.js'
 import { readMetadata, updateMetadata } from '../../src/state/tokens.js'
 import { readSecret, writeSecret } from '../../src/state/sources/index.js'
 import { errSink } from '../../src/log/stderr.js'
@@ -97,4 +98,12 @@ t.test('a token disabled meanwhile is not renewed: a new one is saved beside it'
       ['gitlab.com-m-2', 'active'],
     ],
   )
+})
+
+t.test('anyPending: a cheap look, no directory is none', async t => {
+  const dir = t.testdir()
+  t.equal(anyPending(join(dir, 'absent')), false)
+  t.equal(anyPending(dir), false)
+  writeFileSync(join(dir, 'x.json'), '{}')
+  t.equal(anyPending(dir), true)
 })
