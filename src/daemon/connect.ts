@@ -21,7 +21,6 @@ export interface ConnEvents {
 interface BunSocket {
   write(d: Uint8Array): number
   end(): void
-  terminate?(): void
 }
 declare const Bun: { connect(o: { unix: string; socket: Record<string, (...a: never[]) => void> }): Promise<BunSocket> } | undefined
 
