@@ -1,11 +1,15 @@
 // git sends the repository path to helpers only with credential.useHttpPath
 // (gitcredentials(7)); a token scoped to a group or repository needs it for
-// its origin. add and setup set it; import does the same for what it adds.
+// its origin. add, edit, setup and import set it, all through this.
 import { originOf, parseScope } from '../core/scope.js'
-import { configGetUrlmatch, configSet } from './run.js'
-import { parseBool } from './settings.js'
+import { configSet, git } from './run.js'
 
-/** Set credential.<origin>.useHttpPath=true (global) where a path scope needs it and git does not already send it. Returns what it set. */
+/**
+ * Set credential.<origin>.useHttpPath=true in the global config where a path
+ * scope needs it and the global config does not say so already (for that
+ * origin, or for every URL). A repository's own config does not count: the
+ * token serves every repository. Returns the lines saying what it set.
+ */
 export function ensureUseHttpPath(scopes: readonly string[], env: NodeJS.ProcessEnv = process.env, dryRun = false): string[] {
   const origins = new Set<string>()
   for (const text of scopes) {
@@ -14,7 +18,8 @@ export function ensureUseHttpPath(scopes: readonly string[], env: NodeJS.Process
   }
   const lines: string[] = []
   for (const origin of [...origins].sort()) {
-    if (parseBool(configGetUrlmatch('credential.useHttpPath', origin, env))) continue
+    const now = git(['config', '--global', '--type=bool', '--get-urlmatch', 'credential.useHttpPath', origin], env)
+    if (now.status === 0 && now.stdout.trim() === 'true') continue
     const key = `credential.${origin}.useHttpPath`
     if (!dryRun) configSet(key, 'true', '--global', env)
     lines.push(`${dryRun ? 'would set' : 'set'} ${key}=true in your global git config, so git tells us which repository it is for`)

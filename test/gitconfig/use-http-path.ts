@@ -1,4 +1,4 @@
-// import turns on credential.<origin>.useHttpPath where a path scope needs
+// add, edit and import turn on credential.<origin>.useHttpPath where a path scope needs
 // it, as add does; once, and not where git already sends the path.
 import t from 'tap'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -26,4 +26,12 @@ t.test('path scopes get it per origin, once; host scopes do not need it', async 
 
 t.test('a global useHttpPath already covers every origin', async t => {
   t.same(ensureUseHttpPath(['b.example/x'], env('[credential]\n\tuseHttpPath = true\n')), [])
+})
+
+t.test("a repository's own config does not count (the token serves every repository); yes/1 count as true", async t => {
+  const e = env()
+  const repo = mkdtempSync(join(process.env.TMPDIR || tmpdir(), 'gcp-uhp-repo-'))
+  writeFileSync(join(repo, 'config'), '[core]\n\trepositoryformatversion = 0\n[credential]\n\tuseHttpPath = true\n')
+  t.equal(ensureUseHttpPath(['b.example/x'], { ...e, GIT_DIR: repo }, true).length, 1, 'still set globally')
+  t.same(ensureUseHttpPath(['b.example/x'], env('[credential "https://b.example"]\n\tuseHttpPath = yes\n')), [])
 })

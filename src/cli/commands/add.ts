@@ -18,7 +18,8 @@ import { looksLikeToken } from '../../core/redact.js'
 import { say } from '../../log/stderr.js'
 import { askUsername, checkUsername, expiresArg, nameArg, pickProvider, scopeArg } from './add/args.js'
 import { checkBeforeSaving } from './add/forge-check.js'
-import { bearerWarning, ensureUseHttpPath, gitVersion, linkLines } from './add/notes.js'
+import { bearerWarning, gitVersion, linkLines } from './add/notes.js'
+import { ensureUseHttpPath } from '../../gitconfig/use-http-path.js'
 import { fileSourceArg, writeFileSource } from './add/file-source.js'
 
 // For `import` (issue 15), which checks its entries as add does.
@@ -167,8 +168,7 @@ export async function addToken(args: AddArgs, now = new Date(), env = process.en
   if (fileNote) lines.push(fileNote)
   if (exp && Date.parse(exp) <= now.getTime()) lines.push(`warning: that expiry is in the past; the token will not be sent`)
   if (checked) lines.push(checked)
-  const set = p.parsed.path.length ? ensureUseHttpPath(p.parsed, env) : undefined
-  if (set) lines.push(set)
+  lines.push(...ensureUseHttpPath([p.scopeText], env))
   return { text: lines.join('\n') + '\n' }
 }
 

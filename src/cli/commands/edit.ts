@@ -18,7 +18,7 @@ import { say } from '../../log/stderr.js'
 import { redactWords } from '../../core/redact.js'
 import { checkUsername, expiresArg, nameArg, pickProvider, scopeArg } from './add.js'
 import { fileSourceArg } from './add/file-source.js'
-import { ensureUseHttpPath } from './add/notes.js'
+import { ensureUseHttpPath } from '../../gitconfig/use-http-path.js'
 import { byName } from './lookup.js'
 import { keychainHas, moveSecret, forgetKeychainSecret } from './edit-secret.js'
 
@@ -102,9 +102,7 @@ export async function editToken(args: EditArgs, now = new Date(), env = process.
   if (changed.includes('name') && after.was.source === 'keychain') await moveSecret(after.was, after.now.name, 'drop-old')
   if (changed.includes('source')) notes.push(...(await sourceNotes(after.was, after.now, !!args.forgetSecret)))
   if (changed.includes('scope')) {
-    const s = parseScope(after.now.scope)
-    const set = s.path.length ? ensureUseHttpPath(s, env) : undefined
-    if (set) notes.push(set)
+    notes.push(...ensureUseHttpPath([after.now.scope], env))
   }
   const lines = changed.map(f => `changed ${f} of '${after.now.name}': ${shown(f, after.was)} → ${shown(f, after.now)}`)
   return [...lines, ...notes].join('\n') + '\n'

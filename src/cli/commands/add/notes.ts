@@ -1,10 +1,9 @@
-// What add says around saving a token: where to create it, what git will
-// do with it, and the git config it needs.
+// What add says around saving a token: where to create it and what git
+// will do with it (the git config it needs: gitconfig/use-http-path.ts).
 import type { ParsedScope } from '../../../core/scope.js'
-import { originOf } from '../../../core/scope.js'
 import type { Provider } from '../../../core/providers.js'
 import { tokenLinks } from '../../../core/token-links.js'
-import { git, configSet } from '../../../gitconfig/run.js'
+import { git } from '../../../gitconfig/run.js'
 
 /** The lines that say where to create the token (none for a forge without a token page). */
 export function linkLines(provider: Provider, s: ParsedScope, name: string): string[] {
@@ -34,17 +33,4 @@ export function bearerWarning(version: [number, number] | null): string | undefi
   const [major, minor] = version
   if (major > 2 || (major === 2 && minor >= 46)) return undefined
   return `warning: git ${major}.${minor} cannot send a Bearer token (capability[]=authtype came in git 2.46): until git is upgraded it sends this one as Basic`
-}
-
-/**
- * git sends the repository path only with credential.<url>.useHttpPath
- * (gitcredentials(7)); a path scope needs it. Set globally unless the
- * global config says so already; the line to print when it changed.
- */
-export function ensureUseHttpPath(s: ParsedScope, env: NodeJS.ProcessEnv): string | undefined {
-  const key = `credential.${originOf(s)}.useHttpPath`
-  const now = git(['config', '--global', '--type=bool', '--get', key], env)
-  if (now.status === 0 && now.stdout.trim() === 'true') return undefined
-  configSet(key, 'true', '--global', env)
-  return `set ${key}=true in your global git config, so git tells us which repository it is for`
 }
