@@ -1,5 +1,5 @@
-// add, edit and import turn on credential.<origin>.useHttpPath where a path scope needs
-// it, as add does; once, and not where git already sends the path.
+// add, edit and import turn on credential.<origin>.useHttpPath where a path
+// scope needs it; once, and not where the global config already sends the path.
 import t from 'tap'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
