@@ -1,7 +1,8 @@
 // The decisions around a rotation through the forge (issue 14), pure: which
 // expiry to ask for, where the user renews a token by hand, whether a token
 // may rotate itself, and what an earlier attempt left behind.
-import { CONVENTIONS, isProvider } from '../core/providers.js'
+import { tokenLinks } from '../core/token-links.js'
+import { isProvider } from '../core/providers.js'
 import { originOf, parseScope } from '../core/scope.js'
 import type { RotationMark, TokenRecord } from '../state/tokens.js'
 
@@ -49,9 +50,8 @@ export function renewPage(t: TokenRecord): string | undefined {
   try {
     const s = parseScope(t.scope)
     const origin = new URL(originOf(s))
-    const page = CONVENTIONS[t.provider].tokenPage?.(origin.host, t.name, s.path)
     // An http:// forge (a test server, an intranet) has its pages on http too.
-    return page && origin.protocol === 'http:' ? page.replace(/^https:/, 'http:') : page
+    return tokenLinks(t.provider, origin.protocol === 'http:' ? 'http' : 'https', origin.host, t.name, s.path).link
   } catch {
     return undefined
   }

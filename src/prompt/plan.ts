@@ -1,5 +1,6 @@
 // What the prompt will ask, worked out before asking (pure): why we ask,
 // where to create a token, and the scopes the user may remember it for.
+import { tokenLinks } from '../core/token-links.js'
 import type { Credential } from '../core/protocol.js'
 import { formatScope, targetOf, type Scope } from '../core/scope.js'
 import type { Candidate } from '../core/select.js'
@@ -86,9 +87,7 @@ export function makePlan(cred: Credential, found: readonly Candidate[], opts: Pl
   const usual: Choice = ['bitbucket', 'launchpad'].includes(opts.provider) && base.path.length ? 'repo' : 'host'
   const defaultChoice = (renew && choices.find(c => c.scope === renew.scope)?.choice) || usual
   const name = choices.find(c => c.choice === defaultChoice)!.name!
-  const web = (u: string | undefined) => (u && protocol === 'http' ? u.replace(/^https:/, 'http:') : u)
-  const link = web(conv.tokenPage?.(cred.host!, name, base.path))
-  const extraLinks = opts.provider === 'github' ? [`fine-grained: ${web(`https://${cred.host}/settings/personal-access-tokens/new`)}`] : []
+  const { link, extra: extraLinks } = tokenLinks(opts.provider, protocol, cred.host!, name, base.path)
   // A session token covers what the default choice would (the daemon holds it).
   const sessionScope = choices.find(c => c.choice === defaultChoice)?.scope
   choices.push({
