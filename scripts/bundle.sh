@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Bundle the program into dist/bundle/: one ES module graph (esbuild with
-# code splitting), so every module is evaluated once per process whichever
-# path loads it, and what a get does not need (yargs, pino, the prompt, the
-# forge code) stays in chunks loaded by import() only when asked for.
+# code splitting, regrouped by rollup), so every module is evaluated once per
+# process whichever path loads it, what git's get and store need is in one
+# file, and what they do not need (yargs, pino, the prompt, the forge code)
+# stays in chunks loaded by import() only when asked for.
 # Native and CommonJS-heavy packages stay external and load from
 # node_modules. Chunks sit beside main.js, two levels below the root as
 # src/*/ modules do, so import.meta.url finds bin/ alike. Then record the
@@ -17,9 +18,10 @@ cd "$(dirname "$0")/.."
 # launcher (bin/git-credential-pat, which works everywhere) costs ~1-2 ms of
 # a ~10 ms get (issue 11). A #! line takes no spaces and at most 255 bytes;
 # where the path does not fit, install.sh links bin/ instead.
+# It names the bundle by its real directory, not through the dist/bundle
+# link: following the link costs Bun ~0.3 ms (issue 11).
 write_launcher() {
-  local bun=$1 node=$2 main
-  main="$(pwd)/dist/bundle/main.js"
+  local bun=$1 node=$2 main=$3
   case "$bun$main$node" in *[[:space:]\'\"\\]*) rm -f dist/bin/git-credential-pat; return ;; esac
   [ ${#bun} -le 250 ] || { rm -f dist/bin/git-credential-pat; return; }
   mkdir -p dist/bin
@@ -38,23 +40,31 @@ externals=(@github/keytar pino write-file-atomic)
 # starts during a rebuild sees the old bundle or the new one, never none.
 mkdir -p dist
 out=$(mktemp -d dist/bundle.XXXXXX)
+split=$(mktemp -d dist/split.XXXXXX)
+trap 'rm -rf "$split"' EXIT
 npx esbuild src/main.ts --bundle --splitting --platform=node --format=esm --target=node20 \
-  --outdir="$out" --chunk-names='[name]-[hash]' --sourcemap --minify --log-level=warning \
+  --outdir="$split" --chunk-names='[name]-[hash]' --minify --log-level=warning \
   "${externals[@]/#/--external:}"
+# Then main.js takes in git's path (scripts/rechunk.mjs says why).
+node scripts/rechunk.mjs "$split" "$out"
 chmod 755 "$out"
-[ -L dist/bundle ] || rm -rf dist/bundle
-ln -sfn "${out#dist/}" "dist/bundle.link.$$"
-mv -T "dist/bundle.link.$$" dist/bundle
-# Older builds go once nothing can still be loading them (builds may run
-# concurrently: never the one the link names now, never a fresh one).
-live=$(readlink dist/bundle)
-find dist -maxdepth 1 -name 'bundle.??????' -type d -mmin +2 ! -name "$live" -exec rm -rf {} +
 
 bun="$(pwd)/node_modules/bun/bin/bun.exe"
 node -p process.execPath >dist/node
 if [ -x "$bun" ] && "$bun" -e 0 >/dev/null 2>&1; then
   printf '%s\n' "$bun" >dist/bun
-  write_launcher "$bun" "$(cat dist/node)"
+  write_launcher "$bun" "$(cat dist/node)" "$(pwd)/$out/main.js"
 else
   rm -f dist/bun dist/bin/git-credential-pat # no Bun binary for this platform: the launcher uses Node
 fi
+
+prev=$(readlink dist/bundle 2>/dev/null || true)
+[ -L dist/bundle ] || rm -rf dist/bundle
+ln -sfn "${out#dist/}" "dist/bundle.link.$$"
+mv -T "dist/bundle.link.$$" dist/bundle
+# Older builds go once nothing can still be loading them: builds may run
+# concurrently, and a helper started just before the swap may still load a
+# chunk from the build it started with. So never the one the link names
+# now, nor the one it named before, nor a fresh one.
+live=$(readlink dist/bundle)
+find dist -maxdepth 1 -name 'bundle.??????' -type d -mmin +2 ! -name "$live" ! -name "${prev:-none}" -exec rm -rf {} +
