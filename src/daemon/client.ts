@@ -118,13 +118,17 @@ export function request(p: Pick<RuntimePaths, 'socket' | 'key'>, req: Request, t
       }
       if (reader.broken) finish(new DaemonUnavailable('error', reader.broken.message))
     }
-    const sock = connectUnix(p.socket, {
-      connect: () => sock.write(encodeFrame({ op: 'hello', nonce: clientNonce.toString('base64') })),
-      data: onData,
-      // ECONNREFUSED: a socket file left by a daemon that died (kill -9).
-      error: e => finish(new DaemonUnavailable(e.code === 'ENOENT' || e.code === 'ECONNREFUSED' ? 'absent' : 'error', e.message)),
-      close: () => finish(new DaemonUnavailable('closed', 'the daemon closed the connection before answering')),
-    })
+    const sock = connectUnix(
+      p.socket,
+      {
+        connect: () => sock.write(encodeFrame({ op: 'hello', nonce: clientNonce.toString('base64') })),
+        data: onData,
+        // ECONNREFUSED: a socket file left by a daemon that died (kill -9).
+        error: e => finish(new DaemonUnavailable(e.code === 'ENOENT' || e.code === 'ECONNREFUSED' ? 'absent' : 'error', e.message)),
+        close: () => finish(new DaemonUnavailable('closed', 'the daemon closed the connection before answering')),
+      },
+      timeoutMs,
+    )
   })
 }
 

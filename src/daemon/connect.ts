@@ -1,10 +1,15 @@
 // A Unix-socket connection with just what the client needs (write, destroy,
-// and connect/data/error/close events). Under Bun it is Bun.connect, which
-// costs nothing to load; node:net costs ~6 ms under Bun, a third of a get
-// (issue 11), and is loaded only under Node, on first use, so nothing
-// imports it on a path that never talks to the daemon.
-// Bun reports a refused connection (a dead daemon's socket) through
-// `connectError`, not `error`, and may do so before Bun.connect returns.
+// and connect/data/error/close events), by the cheapest means the runtime
+// has, since git pays for it on every get (issue 11):
+// - Bun on Linux: libc's socket calls through bun:ffi (runtime/libc.ts).
+//   Opening Bun.connect's socket machinery costs ~0.9 ms, node:net ~6 ms.
+// - Bun elsewhere: Bun.connect. It reports a refused connection (a dead
+//   daemon's socket) through `connectError`, not `error`, and may do so
+//   before Bun.connect returns.
+// - Node: node:net, loaded on first use.
+// Every backend delivers its events after connectUnix has returned.
+import { libc, POLLIN, POLLOUT, type Libc } from '../runtime/libc.js'
+
 export interface Conn {
   write(data: Uint8Array): void
   destroy(): void
@@ -24,8 +29,88 @@ interface BunSocket {
 }
 declare const Bun: { connect(o: { unix: string; socket: Record<string, (...a: never[]) => void> }): Promise<BunSocket> } | undefined
 
-export function connectUnix(path: string, on: ConnEvents): Conn {
+/** Connect to `path`; `timeoutMs` bounds how long the libc backend may wait for the peer at a time (the caller's timer ends the exchange). */
+export function connectUnix(path: string, on: ConnEvents, timeoutMs: number): Conn {
+  const c = libc()
+  if (c) return libcConnect(c, path, on, Date.now() + timeoutMs)
   return typeof Bun !== 'undefined' ? bunConnect(path, on) : nodeConnect(path, on)
+}
+
+/**
+ * Synchronous calls on a non-blocking socket, as events. After each write
+ * the peer owes an answer: it is waited for in poll(2), up to the deadline,
+ * one read per turn of the event loop (setImmediate), so the caller's timer
+ * still ends an exchange that runs late.
+ */
+function libcConnect(c: Libc, path: string, on: ConnEvents, deadline: number): Conn {
+  let fd = -1
+  let closed = false
+  let scheduled = false
+  const buf = Buffer.allocUnsafe(16384)
+  const shut = () => {
+    closed = true
+    if (fd >= 0) c.close(fd)
+    fd = -1
+  }
+  const fail = (e: unknown) => {
+    if (closed) return
+    shut()
+    on.error(e as NodeJS.ErrnoException)
+    on.close()
+  }
+  const pump = () => {
+    scheduled = false
+    if (closed) return
+    try {
+      // Past the deadline, one last look without waiting; then the caller's timer decides.
+      if (!c.poll(fd, POLLIN, Math.max(0, deadline - Date.now()))) return
+      const n = c.read(fd, buf)
+      if (n === 0) {
+        shut()
+        return on.close()
+      }
+      on.data(Buffer.from(buf.subarray(0, n)))
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') return fail(e)
+    }
+    awaitAnswer()
+  }
+  const awaitAnswer = () => {
+    if (scheduled || closed) return
+    scheduled = true
+    setImmediate(pump)
+  }
+  queueMicrotask(() => {
+    if (closed) return
+    try {
+      fd = c.connectUnix(path)
+    } catch (e) {
+      return fail(e)
+    }
+    on.connect()
+  })
+  return {
+    write: d => {
+      for (let off = 0; !closed && off < d.length;) {
+        try {
+          off += c.write(fd, off ? d.subarray(off) : d, true)
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') return fail(e)
+          let room: boolean
+          try {
+            room = c.poll(fd, POLLOUT, Math.max(0, deadline - Date.now()))
+          } catch (e) {
+            return fail(e)
+          }
+          if (!room) return // no room in time: the caller's timer ends it
+        }
+      }
+      awaitAnswer()
+    },
+    destroy: () => {
+      if (!closed) shut()
+    },
+  }
 }
 
 function nodeConnect(path: string, on: ConnEvents): Conn {

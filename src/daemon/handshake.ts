@@ -18,7 +18,7 @@
 // (nonces and proofs are base64; both labels are 6 bytes and nonces fixed size, so
 // the concatenation is unambiguous.)
 import { equalBytes, hmacSha256, randomBytes } from '../core/crypto.js'
-import { closeSync, constants, fchmodSync, fstatSync, lstatSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs'
+import { close, fstat, nodeFs, openNoFollow, read } from '../runtime/sys.js'
 import { PatError } from '../errors.js'
 
 export const KEY_BYTES = 32
@@ -58,6 +58,7 @@ const uid = () => (typeof process.getuid === 'function' ? process.getuid() : -1)
  * file's inode (the watchdog checks it stays ours).
  */
 export function writeKey(path: string): { key: Buffer; ino: number } {
+  const { closeSync, constants, fchmodSync, lstatSync, openSync, renameSync, unlinkSync, writeSync } = nodeFs()
   const key = randomBytes(KEY_BYTES)
   const tmp = `${path}.${process.pid}.${randomBytes(6).toString('hex')}`
   const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600)
@@ -84,7 +85,7 @@ export function writeKey(path: string): { key: Buffer; ino: number } {
 export function readKey(path: string): Buffer | null {
   let fd: number
   try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK)
+    fd = openNoFollow(path)
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code
     if (code === 'ENOENT') return null
@@ -92,7 +93,7 @@ export function readKey(path: string): Buffer | null {
     throw e
   }
   try {
-    const st = fstatSync(fd)
+    const st = fstat(fd)
     const refuse = (why: string) =>
       new PatError('DAEMON', `daemon key ${path} ${why}; refusing to use the daemon: run git-credential-pat daemon stop, or remove ${path}`)
     if (!st.isFile()) throw refuse('is not a regular file')
@@ -100,9 +101,9 @@ export function readKey(path: string): Buffer | null {
     if ((st.mode & 0o777) !== 0o600) throw refuse(`has mode ${(st.mode & 0o777).toString(8).padStart(3, '0')}, not 600`)
     if (st.size !== KEY_BYTES) throw refuse(`is not a key (${st.size} bytes)`)
     const key = Buffer.alloc(KEY_BYTES)
-    if (readSync(fd, key, 0, KEY_BYTES, 0) !== KEY_BYTES) throw refuse('could not be read whole')
+    if (read(fd, key) !== KEY_BYTES) throw refuse('could not be read whole')
     return key
   } finally {
-    closeSync(fd)
+    close(fd)
   }
 }

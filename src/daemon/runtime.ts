@@ -2,7 +2,7 @@
 // trusting it. Like git's credential-cache daemon (credential-cache--daemon.c
 // check_socket_directory), the directory must be ours and closed to others:
 // anyone who can reach the socket can read every cached secret.
-import { lstatSync, mkdirSync, realpathSync, type Stats } from 'node:fs'
+import { lstat, nodeFs, type StatLike } from '../runtime/sys.js'
 import { dirname, join, resolve } from '../core/path.js'
 import { statePaths } from '../state/paths.js'
 import { PatError } from '../errors.js'
@@ -24,7 +24,7 @@ export function runtimePaths(env: NodeJS.ProcessEnv = process.env): RuntimePaths
 }
 
 const uid = () => (typeof process.getuid === 'function' ? process.getuid() : -1)
-const mode = (st: Stats) => (st.mode & 0o7777).toString(8).padStart(3, '0')
+const mode = (st: StatLike) => (st.mode & 0o7777).toString(8).padStart(3, '0')
 
 /**
  * Create the directory (0700) if asked and absent, then check it and every
@@ -32,14 +32,14 @@ const mode = (st: Stats) => (st.mode & 0o7777).toString(8).padStart(3, '0')
  * to create it).
  */
 export function checkRuntimeDir(dir: string, create: boolean): void {
-  let st: Stats
+  let st: StatLike
   try {
-    st = lstatSync(dir)
+    st = lstat(dir)
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || !create) throw e
     // Missing parents too are made 0700: they are ours alone from the start.
-    mkdirSync(dir, { recursive: true, mode: 0o700 })
-    st = lstatSync(dir)
+    nodeFs().mkdirSync(dir, { recursive: true, mode: 0o700 })
+    st = lstat(dir)
   }
   if (!st.isDirectory()) {
     throw new PatError(
@@ -84,7 +84,7 @@ export function checkAncestors(dir: string): void {
   if (!walkAncestors(lexical, me)) return
   let real: string
   try {
-    real = realpathSync(lexical)
+    real = nodeFs().realpathSync(lexical)
   } catch {
     return // it went away: the lexical path was checked
   }
@@ -96,7 +96,7 @@ function walkAncestors(p: string, me: number): boolean {
   let links = false
   let below = p
   for (let d = dirname(p); ; below = d, d = dirname(d)) {
-    const st = lstatSync(d)
+    const st = lstat(d)
     // A symbolic link: its target is on the resolved path, its directory on this one.
     if (st.isSymbolicLink()) links = true
     else checkAncestor(d, st, below, me)
@@ -105,7 +105,7 @@ function walkAncestors(p: string, me: number): boolean {
   return links
 }
 
-function checkAncestor(d: string, st: Stats, below: string, me: number): void {
+function checkAncestor(d: string, st: StatLike, below: string, me: number): void {
   const fix = 'set XDG_RUNTIME_DIR (or GIT_CREDENTIAL_PAT_HOME) to a directory only you can write'
   if (st.uid !== 0 && st.uid !== me) {
     throw new PatError('DAEMON', `${d} is owned by uid ${st.uid}, not you or root; refusing to keep the daemon socket below it: ${fix}`)
@@ -113,7 +113,7 @@ function checkAncestor(d: string, st: Stats, below: string, me: number): void {
   if ((st.mode & 0o022) === 0) return
   const sticky = (st.mode & 0o1000) !== 0 && st.uid === 0
   if (sticky) {
-    const owner = lstatSync(below).uid
+    const owner = lstat(below).uid
     if (owner === me || owner === 0) return
     throw new PatError('DAEMON', `${below} is owned by uid ${owner}, not you; refusing to keep the daemon socket below it: ${fix}`)
   }
@@ -125,9 +125,9 @@ function checkAncestor(d: string, st: Stats, below: string, me: number): void {
 
 /** Whether the socket exists (false) and, if it does, that it is ours and closed to others; throws DAEMON errors. */
 export function checkSocket(path: string): boolean {
-  let st: Stats
+  let st: StatLike
   try {
-    st = lstatSync(path)
+    st = lstat(path)
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false
     throw e

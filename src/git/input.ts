@@ -1,6 +1,6 @@
 // What git hands a helper: the operation as its one argument and the
 // credential on stdin (git-credential(1), "CUSTOM HELPERS").
-import { readSync } from 'node:fs'
+import { read } from '../runtime/sys.js'
 
 export const OPERATIONS = ['get', 'store', 'erase'] as const
 export type Operation = (typeof OPERATIONS)[number]
@@ -8,11 +8,11 @@ export type Operation = (typeof OPERATIONS)[number]
 /** Read stdin until EOF (git closes it after the blank line). */
 export function readStdin(): Buffer {
   const chunks: Buffer[] = []
-  const buf = Buffer.alloc(65536)
+  const buf = Buffer.allocUnsafe(16384)
   for (;;) {
     let n: number
     try {
-      n = readSync(0, buf, 0, buf.length, null)
+      n = read(0, buf)
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code
       if (code === 'EAGAIN') continue

@@ -11,7 +11,7 @@ import { checkClientPaths, runtimePaths } from '../daemon/runtime.js'
 import { daemonAsked, noteDaemonFailure, request, requestTimeoutMs, DaemonUnavailable } from '../daemon/client.js'
 import type { Operation } from './input.js'
 import { HELPER_MAX_METADATA_BYTES } from '../daemon/protocol.js'
-import { statSync } from 'node:fs'
+import { statIfAny } from '../runtime/sys.js'
 
 /** git's answer when the daemon gave it, else null (the caller runs the request itself). */
 export async function viaDaemon(op: Operation, input: Buffer, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
@@ -20,7 +20,7 @@ export async function viaDaemon(op: Operation, input: Buffer, env: NodeJS.Proces
   const text = input.toString('utf8')
   if (!Buffer.from(text, 'utf8').equals(input)) return null
   const metadata = statePaths(env).metadata
-  if ((statSync(metadata, { throwIfNoEntry: false })?.size ?? 0) > HELPER_MAX_METADATA_BYTES) return null
+  if ((statIfAny(metadata)?.size ?? 0) > HELPER_MAX_METADATA_BYTES) return null
   const p = runtimePaths(env)
   try {
     if (!checkClientPaths(p)) return null

@@ -2,7 +2,7 @@
 // but protocol lines may ever go there from get/store/erase. Written
 // straight to fd 2, synchronously: nothing is left to flush at exit, and
 // the git side never has to create process.stderr (milliseconds under Bun).
-import { writeSync } from 'node:fs'
+import { write } from '../runtime/sys.js'
 
 export function say(message: string): void {
   writeErr(`git-credential-pat: ${message}\n`)
@@ -29,7 +29,7 @@ export function writeAll(fd: number, text: string): void {
   const buf = Buffer.from(text)
   for (let off = 0; off < buf.length;) {
     try {
-      off += writeSync(fd, buf, off)
+      off += write(fd, off ? buf.subarray(off) : buf)
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e
     }

@@ -1,6 +1,6 @@
 // Starting this program in the background, out of git's way: the cache
 // daemon (daemon/client.ts) and a token's renewal (forge/auto-rotate.ts).
-import { closeSync, openSync, statSync, unlinkSync } from 'node:fs'
+import { nodeFs } from './sys.js'
 
 /**
  * What a detached process inherits: the user's environment minus what git
@@ -23,6 +23,7 @@ export function daemonEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
  * cannot be made at all.
  */
 export function claimMarker(path: string, staleMs: number): boolean {
+  const { closeSync, openSync, statSync, unlinkSync } = nodeFs()
   try {
     closeSync(openSync(path, 'wx', 0o600))
   } catch (e) {

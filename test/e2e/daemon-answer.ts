@@ -69,6 +69,21 @@ t.test('every request: the same answer from the daemon as from the process; only
       byDaemon,
       `${why}: ${byDaemon ? 'answered by the daemon' : 'done by the process'}`,
     )
+    // Without the libc bindings (runtime/libc.ts), as Bun runs elsewhere: node:fs and Bun.connect.
+    const before2 = requests(sb).length
+    const plain = await sb.pat(['get'], { input, env: { GIT_CREDENTIAL_PAT_NO_FFI: '1' } })
+    t.same(
+      { code: plain.code, stdout: plain.stdout, stderr: plain.stderr },
+      { code: fast.code, stdout: fast.stdout, stderr: fast.stderr },
+      `${why}: the same without libc`,
+    )
+    t.equal(
+      requests(sb)
+        .slice(before2)
+        .some(r => r.answeredBy === 'daemon'),
+      byDaemon,
+      `${why}: without libc too, ${byDaemon ? 'answered by the daemon' : 'done by the process'}`,
+    )
   }
   t.match((await sb.pat(['get'], { input: ask(HOST, 'team/app.git') })).stdout, `password=${SECRET.repo}`, 'the repository token, not the group one')
 })

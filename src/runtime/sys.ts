@@ -1,0 +1,62 @@
+// The file calls of git's path (stdin, stdout/stderr, the socket checks,
+// the daemon key): libc through bun:ffi where runtime/libc.ts offers it,
+// else node:fs. No module on that path imports node:fs at load time; what
+// else they need from it they take from nodeFs() when they need it, since
+// under Bun the import alone costs ~1.6 ms of a ~10 ms get (issue 11).
+import { libc, type StatLike } from './libc.js'
+
+export type { StatLike } from './libc.js'
+
+/** node:fs, loaded on first use (Node has it loaded already; Bun builds it on demand). */
+export function nodeFs(): typeof import('node:fs') {
+  return process.getBuiltinModule('node:fs') as typeof import('node:fs')
+}
+
+/** lstat(2): a final symbolic link is described, not followed. Throws as node:fs does (code ENOENT…). */
+export function lstat(path: string): StatLike {
+  const c = libc()
+  return c ? c.stat(path, false) : nodeFs().lstatSync(path)
+}
+
+/** stat(2), or undefined when nothing is there. */
+export function statIfAny(path: string): StatLike | undefined {
+  const c = libc()
+  if (!c) return nodeFs().statSync(path, { throwIfNoEntry: false })
+  try {
+    return c.stat(path, true)
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined
+    throw e
+  }
+}
+
+/** Open for reading without following a final symbolic link (ELOOP if it is one), and without blocking on a FIFO. */
+export function openNoFollow(path: string): number {
+  const c = libc()
+  if (c) return c.openNoFollow(path)
+  const fs = nodeFs()
+  return fs.openSync(path, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK)
+}
+
+export function fstat(fd: number): StatLike {
+  const c = libc()
+  return c ? c.stat(fd, true) : nodeFs().fstatSync(fd)
+}
+
+/** Read into buf from the current position; 0 at end of file. */
+export function read(fd: number, buf: Uint8Array): number {
+  const c = libc()
+  return c ? c.read(fd, buf) : nodeFs().readSync(fd, buf, 0, buf.length, null)
+}
+
+/** Write some of buf; how much was written. */
+export function write(fd: number, buf: Uint8Array): number {
+  const c = libc()
+  return c ? c.write(fd, buf) : nodeFs().writeSync(fd, buf)
+}
+
+export function close(fd: number): void {
+  const c = libc()
+  if (c) c.close(fd)
+  else nodeFs().closeSync(fd)
+}
