@@ -3,7 +3,8 @@
 // the lean path in helper.ts. Everything else is the management CLI (yargs),
 // loaded only when asked for.
 import { OPERATIONS, readStdin, type Operation } from './git/input.js'
-import { viaDaemon } from './git/via-daemon.js'
+import { daemonMayAnswer, viaDaemon } from './git/via-daemon.js'
+import { directCalls } from './runtime/sys.js'
 import { writeAll } from './log/stderr.js'
 import { report } from './errors.js'
 import { runExitHooks } from './runtime/exit-hooks.js'
@@ -14,6 +15,7 @@ let streams = false
 async function main(argv: string[]): Promise<number> {
   const op = argv[0]
   if (argv.length === 1 && (OPERATIONS as readonly string[]).includes(op)) {
+    if (daemonMayAnswer(op as Operation)) directCalls()
     const input = readStdin()
     // The daemon answers the everyday get and store whole; the rest loads only when it cannot.
     const answer = await viaDaemon(op as Operation, input)

@@ -1,14 +1,15 @@
 // A Unix-socket connection with just what the client needs (write, destroy,
 // and connect/data/error/close events), by the cheapest means the runtime
 // has, since git pays for it on every get (issue 11):
-// - Bun on Linux: libc's socket calls through bun:ffi (runtime/libc.ts).
+// - Bun on Linux, once git's path loaded runtime/libc.ts: libc's socket
+//   calls through bun:ffi.
 //   Opening Bun.connect's socket machinery costs ~0.9 ms, node:net ~6 ms.
 // - Bun elsewhere: Bun.connect. It reports a refused connection (a dead
 //   daemon's socket) through `connectError`, not `error`, and may do so
 //   before Bun.connect returns.
 // - Node: node:net, loaded on first use.
 // Every backend delivers its events after connectUnix has returned.
-import { libc, POLLIN, POLLOUT, type Libc } from '../runtime/libc.js'
+import { loadedLibc, POLLIN, POLLOUT, type Libc } from '../runtime/libc.js'
 
 export interface Conn {
   write(data: Uint8Array): void
@@ -31,7 +32,7 @@ declare const Bun: { connect(o: { unix: string; socket: Record<string, (...a: ne
 
 /** Connect to `path`; `timeoutMs` bounds how long the libc backend may wait for the peer at a time (the caller's timer ends the exchange). */
 export function connectUnix(path: string, on: ConnEvents, timeoutMs: number): Conn {
-  const c = libc()
+  const c = loadedLibc()
   if (c) return libcConnect(c, path, on, Date.now() + timeoutMs)
   return typeof Bun !== 'undefined' ? bunConnect(path, on) : nodeConnect(path, on)
 }

@@ -13,9 +13,14 @@ import type { Operation } from './input.js'
 import { HELPER_MAX_METADATA_BYTES } from '../daemon/protocol.js'
 import { statIfAny } from '../runtime/sys.js'
 
+/** Whether the daemon may answer this request whole: then stdin is read, and the daemon asked, through libc (runtime/sys.ts). */
+export function daemonMayAnswer(op: Operation, env: NodeJS.ProcessEnv = process.env): boolean {
+  return op !== 'erase' && eligible(env)
+}
+
 /** git's answer when the daemon gave it, else null (the caller runs the request itself). */
 export async function viaDaemon(op: Operation, input: Buffer, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
-  if (op === 'erase' || !eligible(env)) return null
+  if (op === 'erase' || !daemonMayAnswer(op, env)) return null
   // Bytes that are not UTF-8 would not survive JSON; the process refuses them itself.
   const text = input.toString('utf8')
   if (!Buffer.from(text, 'utf8').equals(input)) return null

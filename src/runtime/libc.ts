@@ -99,10 +99,15 @@ function statOf(b: DataView): StatLike {
 
 let loaded: Libc | null | undefined
 
-/** The bindings, or null where they are not to be used (not Bun, not Linux x64/arm64, no glibc). */
+/** The bindings, loaded on first call, or null where they are not to be used (not Bun, not Linux x64/arm64, no glibc). */
 export function libc(): Libc | null {
   if (loaded === undefined) loaded = load()
   return loaded
+}
+
+/** The bindings if something loaded them already, else null: loading them costs ~0.6 ms, wasted on a path that loads node:fs anyway. */
+export function loadedLibc(): Libc | null {
+  return loaded ?? null
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- bun:ffi has no types here */
