@@ -26,12 +26,19 @@ fi
 
 # Inside the private session bus from here on.
 sandbox=$(mktemp -d "${TMPDIR:-/tmp}/gcp-session.XXXXXX")
+# The tests' own temporary directories go in a TMPDIR of this session's,
+# removed with it, so no run leaves hundreds behind in /tmp. Like /tmp it is
+# sticky and open to all: the security tests make directories there as a
+# second uid, and the socket checks judge it as they judge /tmp.
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/gcp-tmp.XXXXXX")
+chmod 1777 "$tmp"
 cleanup() {
   pkill -P $$ gnome-keyring-d 2>/dev/null || true
   [ -n "${keyring_pid:-}" ] && kill "$keyring_pid" 2>/dev/null || true
-  rm -rf "$sandbox"
+  rm -rf "$sandbox" "$tmp"
 }
 trap cleanup EXIT
+export TMPDIR="$tmp"
 
 export HOME="$sandbox/home"
 export XDG_CONFIG_HOME="$HOME/.config" XDG_DATA_HOME="$HOME/.local/share"

@@ -114,12 +114,10 @@ export function loadedLibc(): Libc | null {
 function load(): Libc | null {
   if (typeof Bun === 'undefined' || process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64')) return null
   if (process.env.GIT_CREDENTIAL_PAT_NO_FFI) return null
-  let ffi: any
-  let c: any
   try {
-    ffi = (import.meta as unknown as { require(id: string): unknown }).require('bun:ffi')
+    const ffi: any = (import.meta as unknown as { require(id: string): unknown }).require('bun:ffi')
     const T = ffi.FFIType
-    c = ffi.dlopen('libc.so.6', {
+    const c = ffi.dlopen('libc.so.6', {
       statx: { args: [T.i32, T.ptr, T.i32, T.u32, T.ptr], returns: T.i32 },
       open: { args: [T.ptr, T.i32], returns: T.i32 },
       read: { args: [T.i32, T.ptr, T.u64], returns: T.i64 },
@@ -131,10 +129,14 @@ function load(): Libc | null {
       poll: { args: [T.ptr, T.u64, T.i32], returns: T.i32 },
       __errno_location: { args: [], returns: T.ptr },
     }).symbols
+    return wrap(c, () => ffi.read.i32(c.__errno_location(), 0))
   } catch {
     return null // no bun:ffi, no glibc (musl names its libc otherwise): node:fs and sockets instead
   }
-  const errno = (): number => ffi.read.i32(c.__errno_location(), 0)
+}
+
+/** The Libc calls over the raw symbols: errors as node:fs throws them, EINTR retried. */
+function wrap(c: any, errno: () => number): Libc {
   const O_NOFOLLOW = process.arch === 'arm64' ? 0o100000 : 0o400000
   const O_NONBLOCK = 0o4000
   const O_CLOEXEC = 0o2000000
