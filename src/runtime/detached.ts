@@ -43,8 +43,8 @@ export function claimMarker(path: string, staleMs: number): boolean {
  */
 export async function spawnDetached(args: string[], env: NodeJS.ProcessEnv, opts: { background?: boolean } = {}): Promise<void> {
   const { spawn } = await import('node:child_process') // not on the hot path: only when starting one
-  const { launcherPath } = await import('./install.js')
-  const child = spawn(process.execPath, [launcherPath(), ...args], { detached: true, stdio: 'ignore', cwd: '/', env: daemonEnv(env) })
+  const { launcherPath, runtimeArgs } = await import('./install.js')
+  const child = spawn(process.execPath, [...runtimeArgs(), launcherPath(), ...args], { detached: true, stdio: 'ignore', cwd: '/', env: daemonEnv(env) })
   child.on('error', () => {})
   if (opts.background) {
     try {

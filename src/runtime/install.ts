@@ -11,6 +11,15 @@ export const installRoot = (): string => dirname(dirname(dirname(fileURLToPath(i
 /** bin/git-credential-pat: the portable launcher (sh, and JavaScript for a runtime), which starts the daemon. */
 export const launcherPath = (): string => join(installRoot(), 'bin', 'git-credential-pat')
 
+declare const Bun: unknown
+
+/**
+ * What goes before the script on a command line of this runtime:
+ * under Bun, our own bin/bunfig.toml, so that no bunfig.toml or .env of the
+ * current directory is read (see that file). Node reads neither.
+ */
+export const runtimeArgs = (): string[] => (typeof Bun !== 'undefined' ? [`--config=${join(installRoot(), 'bin', 'bunfig.toml')}`] : [])
+
 /**
  * The launchers git may run for this installation: dist/bin/git-credential-pat
  * (Bun from its #! line; scripts/bundle.sh writes it where Bun runs, and
