@@ -253,9 +253,30 @@ const cloneCase = (name: string, helper: string, env: NodeJS.ProcessEnv, config:
     expect: 'cloned',
   }
 }
-const K = { pat: 'git clone, pat (warm daemon)', patNoDaemon: 'git clone, pat (keychain, no daemon)', store: 'git clone, credential-store' }
+// The floor of any helper that runs on Bun: a script that prints the
+// credential and nothing else (no checks, no daemon, no state), started the
+// way pat is (git runs `git credential-<name>`, found on PATH, Bun from its
+// #! line).
+const floorHelper = join(dirname(bin), 'git-credential-bunfloor')
+writeFileSync(
+  floorHelper,
+  `#!${bunExe} --config=${join(root, 'bin', 'bunfig.toml')}\n` +
+    `if (process.argv[2] === 'get') require('fs').writeSync(1, 'username=u\\npassword=${SECRET}\\n')\n`,
+  { mode: 0o755 },
+)
+const K = {
+  pat: 'git clone, pat (warm daemon)',
+  patNoDaemon: 'git clone, pat (keychain, no daemon)',
+  store: 'git clone, credential-store',
+  floor: 'git clone, minimal Bun helper (prints the credential, nothing else)',
+}
 const cloneMed = await interleaved(
-  [cloneCase(K.pat, 'pat', envD), cloneCase(K.patNoDaemon, 'pat', env1), cloneCase(K.store, `store --file ${cloneStoreFile}`, {})],
+  [
+    cloneCase(K.pat, 'pat', envD),
+    cloneCase(K.patNoDaemon, 'pat', env1),
+    cloneCase(K.store, `store --file ${cloneStoreFile}`, {}),
+    cloneCase(K.floor, 'bunfloor', {}),
+  ],
   CLONE_RUNS,
 )
 for (const [k, v] of Object.entries(cloneMed)) medians[k] = round(v)
@@ -342,6 +363,8 @@ const more: Record<string, number | null> = {
   'pat get, warm daemon − bun -e 0 (ms)': round(med[C.daemon] - med[C.bun]),
   'pat get, keychain − bun -e 0 (ms)': round(med[C.keychain] - med[C.bun]),
   'git clone pat (keychain, no daemon) / git clone credential-store': ratio(cloneMed[K.patNoDaemon], cloneMed[K.store]),
+  'git clone, minimal Bun helper / git clone credential-store (the floor of a Bun helper)': ratio(cloneMed[K.floor], cloneMed[K.store]),
+  'git clone pat / git clone, minimal Bun helper': ratio(cloneMed[K.pat], cloneMed[K.floor]),
   'bun src/main.ts / bundle, warm daemon': ratio(med[C.srcDaemon], med[C.daemon]),
   'bun src/main.ts / bundle, keychain': ratio(med[C.srcKeychain], med[C.keychain]),
   'Node / Bun, keychain': ratio(med[C.nodeKeychain], med[C.keychain]),

@@ -117,7 +117,7 @@ export function readMetadata(file: string): Metadata {
 export function readTokensFor(file: string, host: string, keep: (scope: string) => boolean = () => true): TokenRecord[] {
   let buf: Buffer
   try {
-    buf = readFileSync(file)
+    buf = readBytes(file)
   } catch {
     return readMetadata(file).tokens // ENOENT → none; other errors reported there
   }
@@ -149,6 +149,26 @@ export function readTokensFor(file: string, host: string, keep: (scope: string) 
     }
   }
   return out
+}
+
+declare const Bun: { mmap(path: string, opts: { shared: boolean }): Uint8Array } | undefined
+
+/** Files from this size on are mapped under Bun, not read. */
+const MAP_FROM_BYTES = 64 * 1024
+
+/**
+ * The file's bytes. Under Bun a big file is mapped, not copied: reading
+ * 10,000 tokens (2.6 MB) into a fresh buffer cost ~1.2 ms of page faults,
+ * a third of what they add to a get (issue 11: ≤ 1.1× one token); mapped,
+ * 0.1 ms. Writers replace the file by renaming a new one over it
+ * (write-file-atomic), so the mapped file is never cut short under us.
+ */
+function readBytes(file: string): Buffer {
+  if (typeof Bun !== 'undefined' && statSync(file).size >= MAP_FROM_BYTES) {
+    const m = Bun.mmap(file, { shared: false })
+    return Buffer.from(m.buffer, m.byteOffset, m.byteLength)
+  }
+  return readFileSync(file)
 }
 
 const FOOTER = Buffer.from(']}\n')
