@@ -235,7 +235,7 @@ export class DaemonClient {
       if (e instanceof PatError) this.refusal = e.message
       return false
     }
-    await spawnDetached(['daemon', 'run'], this.env)
+    await spawnDetached(['daemon', 'run'], this.env, { lean: true })
     return true
   }
 

@@ -41,10 +41,15 @@ export function claimMarker(path: string, staleMs: number): boolean {
  * priority at once, so its start-up does not compete with the git command
  * that is still running.
  */
-export async function spawnDetached(args: string[], env: NodeJS.ProcessEnv, opts: { background?: boolean } = {}): Promise<void> {
+export async function spawnDetached(args: string[], env: NodeJS.ProcessEnv, opts: { background?: boolean; lean?: boolean } = {}): Promise<void> {
   const { spawn } = await import('node:child_process') // not on the hot path: only when starting one
   const { launcherPath, runtimeArgs } = await import('./install.js')
-  const child = spawn(process.execPath, [...runtimeArgs(), launcherPath(), ...args], { detached: true, stdio: 'ignore', cwd: '/', env: daemonEnv(env) })
+  const child = spawn(process.execPath, [...runtimeArgs(opts.lean), launcherPath(), ...args], {
+    detached: true,
+    stdio: 'ignore',
+    cwd: '/',
+    env: daemonEnv(env),
+  })
   child.on('error', () => {})
   if (opts.background) {
     try {

@@ -16,9 +16,12 @@ declare const Bun: unknown
 /**
  * What goes before the script on a command line of this runtime:
  * under Bun, our own bin/bunfig.toml, so that no bunfig.toml or .env of the
- * current directory is read (see that file). Node reads neither.
+ * current directory is read (see that file). Node reads neither. `lean`
+ * (the daemon, which idles for minutes holding little): Bun's --smol, a
+ * smaller heap collected more often.
  */
-export const runtimeArgs = (): string[] => (typeof Bun !== 'undefined' ? [`--config=${join(installRoot(), 'bin', 'bunfig.toml')}`] : [])
+export const runtimeArgs = (lean = false): string[] =>
+  typeof Bun !== 'undefined' ? [`--config=${join(installRoot(), 'bin', 'bunfig.toml')}`, ...(lean ? ['--smol'] : [])] : []
 
 /**
  * The launchers git may run for this installation: dist/bin/git-credential-pat
