@@ -254,14 +254,14 @@ const cloneCase = (name: string, helper: string, env: NodeJS.ProcessEnv, config:
   }
 }
 // The floor of any helper that runs on Bun: a script that prints the
-// credential and nothing else (no checks, no daemon, no state), started the
-// way pat is (git runs `git credential-<name>`, found on PATH, Bun from its
-// #! line).
+// credential and nothing else (no checks, no daemon, no state; Bun.write,
+// since loading node:fs alone costs ~2 ms), started the way pat is (git runs
+// `git credential-<name>`, found on PATH, Bun from its #! line).
 const floorHelper = join(dirname(bin), 'git-credential-bunfloor')
 writeFileSync(
   floorHelper,
   `#!${bunExe} --config=${join(root, 'bin', 'bunfig.toml')}\n` +
-    `if (process.argv[2] === 'get') require('fs').writeSync(1, 'username=u\\npassword=${SECRET}\\n')\n`,
+    `if (process.argv[2] === 'get') await Bun.write(Bun.stdout, 'username=u\\npassword=${SECRET}\\n')\n`,
   { mode: 0o755 },
 )
 const K = {
