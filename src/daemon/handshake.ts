@@ -18,7 +18,7 @@
 // (nonces and proofs are base64; both labels are 6 bytes and nonces fixed size, so
 // the concatenation is unambiguous.)
 import { equalBytes, hmacSha256, randomBytes } from '../core/crypto.js'
-import { close, fstat, nodeFs, openNoFollow, read } from '../runtime/sys.js'
+import { close, fstat, nodeFs, openNoFollow, ownUid, read } from '../runtime/sys.js'
 import { PatError } from '../errors.js'
 
 export const KEY_BYTES = 32
@@ -48,8 +48,6 @@ export function nonceFrom(v: unknown): Buffer | null {
   const b = Buffer.from(v, 'base64')
   return b.length === NONCE_BYTES && b.toString('base64') === v ? b : null
 }
-
-const uid = () => (typeof process.getuid === 'function' ? process.getuid() : -1)
 
 /**
  * Write a new key for this daemon: a fresh file made with O_EXCL|O_NOFOLLOW
@@ -97,7 +95,7 @@ export function readKey(path: string): Buffer | null {
     const refuse = (why: string) =>
       new PatError('DAEMON', `daemon key ${path} ${why}; refusing to use the daemon: run git-credential-pat daemon stop, or remove ${path}`)
     if (!st.isFile()) throw refuse('is not a regular file')
-    if (uid() >= 0 && st.uid !== uid()) throw refuse(`is owned by uid ${st.uid}, not you`)
+    if (ownUid() >= 0 && st.uid !== ownUid()) throw refuse(`is owned by uid ${st.uid}, not you`)
     if ((st.mode & 0o777) !== 0o600) throw refuse(`has mode ${(st.mode & 0o777).toString(8).padStart(3, '0')}, not 600`)
     if (st.size !== KEY_BYTES) throw refuse(`is not a key (${st.size} bytes)`)
     const key = Buffer.alloc(KEY_BYTES)

@@ -2,7 +2,7 @@
 // trusting it. Like git's credential-cache daemon (credential-cache--daemon.c
 // check_socket_directory), the directory must be ours and closed to others:
 // anyone who can reach the socket can read every cached secret.
-import { lstat, nodeFs, type StatLike } from '../runtime/sys.js'
+import { lstat, nodeFs, ownUid, type StatLike } from '../runtime/sys.js'
 import { dirname, join, resolve } from '../core/path.js'
 import { statePaths } from '../state/paths.js'
 import { PatError } from '../errors.js'
@@ -23,7 +23,6 @@ export function runtimePaths(env: NodeJS.ProcessEnv = process.env): RuntimePaths
   return { dir, socket: join(dir, 'daemon.sock'), key: join(dir, 'daemon.key'), lock: join(dir, 'daemon.lock'), starting: join(dir, 'starting') }
 }
 
-const uid = () => (typeof process.getuid === 'function' ? process.getuid() : -1)
 const mode = (st: StatLike) => (st.mode & 0o7777).toString(8).padStart(3, '0')
 
 /**
@@ -47,10 +46,10 @@ export function checkRuntimeDir(dir: string, create: boolean): void {
       `${dir} is not a directory${st.isSymbolicLink() ? ' (a symbolic link)' : ''}; refusing to use it for the daemon socket: remove it`,
     )
   }
-  if (uid() >= 0 && st.uid !== uid()) {
+  if (ownUid() >= 0 && st.uid !== ownUid()) {
     throw new PatError(
       'DAEMON',
-      `${dir} is owned by uid ${st.uid}, not you (uid ${uid()}); refusing to use it for the daemon socket: remove it, or set XDG_RUNTIME_DIR to a directory of yours`,
+      `${dir} is owned by uid ${st.uid}, not you (uid ${ownUid()}); refusing to use it for the daemon socket: remove it, or set XDG_RUNTIME_DIR to a directory of yours`,
     )
   }
   if ((st.mode & 0o077) !== 0) {
@@ -77,7 +76,7 @@ export function checkRuntimeDir(dir: string, create: boolean): void {
  * XDG_RUNTIME_DIR or GIT_CREDENTIAL_PAT_HOME.
  */
 export function checkAncestors(dir: string): void {
-  const me = uid()
+  const me = ownUid()
   if (me < 0) return // no uids to compare (not reached: no daemon on Windows)
   const lexical = resolve(dir)
   // The resolved path differs only through a link on the way (the directory itself was lstat'ed: not one).
@@ -133,7 +132,7 @@ export function checkSocket(path: string): boolean {
     throw e
   }
   if (!st.isSocket()) throw new PatError('DAEMON', `${path} is not a socket; refusing to use it: remove it`)
-  if (uid() >= 0 && st.uid !== uid()) {
+  if (ownUid() >= 0 && st.uid !== ownUid()) {
     throw new PatError('DAEMON', `daemon socket ${path} is owned by uid ${st.uid}, not you; refusing to use it: remove it`)
   }
   if ((st.mode & 0o077) !== 0) {

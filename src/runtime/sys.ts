@@ -21,6 +21,9 @@ export function directCalls(): void {
   libc()
 }
 
+/** This process's uid, or -1 where the platform has none (Windows): what the ownership checks compare owners with. */
+export const ownUid = (): number => (typeof process.getuid === 'function' ? process.getuid() : -1)
+
 /** lstat(2): a final symbolic link is described, not followed. Throws as node:fs does (code ENOENT…). */
 export function lstat(path: string): StatLike {
   const c = loaded()
