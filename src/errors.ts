@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'SOURCE' // an env:/file:/exec: source failed
   | 'GIT' // running git failed
   | 'DAEMON' // the daemon or its socket directory is unusable
+  | 'UNSAFE_PATH' // a state, log or secret path that another user could change
   | 'INPUT' // bad input from the user (token, date …)
 
 /**

@@ -6,8 +6,8 @@
 // `started` mark the rotation sets under the metadata lock stops a second
 // process, and an attempt is recorded with the expiry it was for. Tokens
 // whose secret lives in env:, file: or exec: are never renewed here.
-import { mkdirSync } from 'node:fs'
 import { claimMarker, spawnDetached } from '../runtime/detached.js'
+import { makeStateDir } from '../state/trusted-state.js'
 import { createHash } from 'node:crypto'
 import { join } from 'node:path'
 import type { TokenRecord } from '../state/tokens.js'
@@ -93,7 +93,7 @@ function lastAttempt(t: TokenRecord, now: Date): string {
 /** Take the lock file and spawn the renewal; false if another holds the lock or the spawn failed. */
 async function start(t: TokenRecord, env: NodeJS.ProcessEnv): Promise<boolean> {
   const lock = rotateLockPath(t.name, env)
-  mkdirSync(statePaths(env).data, { recursive: true, mode: 0o700 })
+  makeStateDir(statePaths(env).data)
   if (!claimMarker(lock, LOCK_STALE_MS)) return false
   await spawnDetached(['rotate', t.name, '--api', '--background'], env, { background: true })
   return true

@@ -86,10 +86,10 @@ function renewed(t: TokenRecord, expires: string | null | undefined, now: Date, 
 }
 
 async function rescue(env: NodeJS.ProcessEnv, name: string, secret: string): Promise<string> {
-  const { mkdirSync } = await import('node:fs')
   const { default: writeFileAtomic } = await import('write-file-atomic')
+  const { makeStateDir } = await import('../state/trusted-state.js')
   const dir = statePaths(env).data
-  mkdirSync(dir, { recursive: true, mode: 0o700 })
+  makeStateDir(dir)
   const path = join(dir, `rescued-${name.replace(/[^A-Za-z0-9._@+-]/g, '_')}.token`)
   await writeFileAtomic(path, secret + '\n', { mode: 0o600 })
   return path

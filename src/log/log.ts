@@ -7,11 +7,12 @@
 // and the management CLI call it), events are written by a few lines below
 // in exactly pino's format, with the same redaction. Both write whole lines
 // with O_APPEND, so concurrent processes do not interleave.
-import { closeSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs'
+import { closeSync, openSync, renameSync, statSync, writeSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { dirname } from 'node:path'
 import type { Logger as PinoLogger } from 'pino'
 import { statePaths } from '../state/paths.js'
+import { trustDir, trustFile, type PathUse } from '../runtime/trusted-path.js'
 import { redactWords } from '../core/redact.js'
 import { say } from './stderr.js'
 
@@ -86,7 +87,7 @@ export async function usePino(): Promise<void> {
   if (c.level === null || pinoLogger) return
   const { default: pino } = await import('pino')
   try {
-    mkdirSync(dirname(c.file), { recursive: true, mode: 0o700 })
+    logDir(c.file)
     rotateIfLarge(c.file)
     const dest = pino.destination({ dest: c.file, sync: true, mode: 0o600 })
     // Synchronous: a daemon that exits right after logging loses nothing.
@@ -105,6 +106,14 @@ export function pinoOptions(level: LevelName) {
     base: { pid: process.pid, hostname: hostname() },
   }
 }
+
+/** The log's directory, made if missing, and the log itself under the one path rule: nothing is written where another user could read or swap it. */
+function logDir(file: string): void {
+  trustDir(dirname(file), LOG_USE, { create: true })
+  trustFile(file, LOG_USE)
+}
+
+const LOG_USE: PathUse = { code: 'UNSAFE_PATH', purpose: 'write the log there', fix: 'keep the log in a directory of your own' }
 
 function rotateIfLarge(file: string): void {
   try {
@@ -169,7 +178,7 @@ function leanWrite(file: string, level: number, component: string, fields: Field
   host ??= hostname()
   const rec = { level, time: Date.now(), pid: process.pid, hostname: host, component, ...(redactFields(fields) as Fields), msg }
   if (fd === undefined) {
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
+    logDir(file)
     rotateIfLarge(file)
     fd = openSync(file, 'a', 0o600)
   }

@@ -4,7 +4,9 @@
 // or `erase` (dropped, so a typo is never remembered). Entries older than
 // ten minutes are removed on every access. Nothing else ever holds the secret
 // outside the keychain.
-import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync, chmodSync } from 'node:fs'
+import { closeSync, lstatSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs'
+import { trustDir, type PathUse } from '../runtime/trusted-path.js'
+import { STATE } from './trusted-state.js'
 import { join } from 'node:path'
 import type { Credential } from '../core/protocol.js'
 import { statePaths } from './paths.js'
@@ -39,13 +41,12 @@ export interface PendingEntry {
 
 export const PENDING_TTL_MS = 10 * 60_000
 
-/** Create the directory 0700 and refuse one that someone else could read. */
+/** Typed secrets wait here: the directory is ours and closed to everyone else (runtime/trusted-path.ts). */
+const PENDING: PathUse = { ...STATE, purpose: 'keep typed tokens in it' }
+
+/** Create the directory 0700, or refuse one that someone else could read or write. */
 function ensureDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 })
-  const st = lstatSync(dir)
-  if (!st.isDirectory()) throw new Error(`${dir} is not a directory`)
-  if (typeof process.getuid === 'function' && st.uid !== process.getuid()) throw new Error(`${dir} is not owned by you`)
-  if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700)
+  trustDir(dir, PENDING, { private: true, create: true })
 }
 
 /** Hold a typed credential until git reports on it. Returns the file. */
@@ -74,6 +75,8 @@ interface Loaded {
 function load(dir: string, now: Date): Loaded[] {
   let names: string[]
   try {
+    // Not ours alone: nothing there is read (nor deleted).
+    if (!trustDir(dir, PENDING, { private: true })) return []
     names = readdirSync(dir)
   } catch {
     return [] // no directory: nothing pending (the common case)

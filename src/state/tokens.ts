@@ -5,13 +5,14 @@
 // reported and left exactly as it is. Schema 2 adds the store id that names
 // this file's keychain items (keychain-account.ts); schema 1 files are read
 // as they are and get an id, their items moved, on their first write.
-import { readFileSync, mkdirSync, statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { createRequire } from 'node:module'
 import { PatError } from '../errors.js'
 import { formatScope, parseScope } from '../core/scope.js'
 import { bindStore, STORE_ID } from './keychain-account.js'
 import { withLock, type LockOptions } from './lock.js'
+import { makeStateDir, trustStateFile } from './trusted-state.js'
 
 const cjs = (id: string): unknown => createRequire(import.meta.url)(id)
 
@@ -93,8 +94,10 @@ const empty = (): Metadata => ({ version: SCHEMA_VERSION, tokens: [] })
 export function readMetadata(file: string): Metadata {
   let text: string
   try {
+    if (!trustStateFile(file)) throw Object.assign(new Error('absent'), { code: 'ENOENT' })
     text = readFileSync(file, 'utf8')
   } catch (e) {
+    if (e instanceof PatError) throw e
     const err = e as NodeJS.ErrnoException
     if (err.code === 'ENOENT') {
       bindStore(file, null)
@@ -117,8 +120,10 @@ export function readMetadata(file: string): Metadata {
 export function readTokensFor(file: string, host: string, keep: (scope: string) => boolean = () => true): TokenRecord[] {
   let buf: Buffer
   try {
+    if (!trustStateFile(file)) return readMetadata(file).tokens // none (or reported there)
     buf = readBytes(file)
-  } catch {
+  } catch (e) {
+    if (e instanceof PatError) throw e
     return readMetadata(file).tokens // ENOENT → none; other errors reported there
   }
   const strict = () => parseMetadata(buf.toString('utf8'), file).tokens
@@ -224,8 +229,9 @@ const corrupt = (file: string, why: string) =>
  */
 export async function updateMetadata<T>(file: string, change: (m: Metadata) => T | Promise<T>, lock?: LockOptions): Promise<T> {
   try {
-    mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
+    makeStateDir(dirname(file))
   } catch (e) {
+    if (e instanceof PatError) throw e
     throw new PatError('METADATA', `cannot create ${dirname(file)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
   }
   return withLock(

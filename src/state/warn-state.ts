@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs'
 import type { TokenRecord } from './tokens.js'
 import { statePaths } from './paths.js'
+import { makeStateDir, trustStateFile } from './trusted-state.js'
 import { setting } from '../gitconfig/settings.js'
 import { say } from '../log/stderr.js'
 import { nearExpiry, inWarnWindow, shouldWarn, warningText, recordWarning, warnConfig, type WarnState } from '../core/warn.js'
@@ -43,6 +44,7 @@ function gitSettings(env: NodeJS.ProcessEnv): Map<string, string> {
 
 export function readWarnState(file: string): WarnState {
   try {
+    if (!trustStateFile(file)) return {}
     const data: unknown = JSON.parse(readFileSync(file, 'utf8'))
     const warned = (data as { warned?: unknown })?.warned
     return warned && typeof warned === 'object' ? (warned as WarnState) : {}
@@ -52,9 +54,8 @@ export function readWarnState(file: string): WarnState {
 }
 
 async function writeWarnState(file: string, warned: WarnState): Promise<void> {
-  const { mkdirSync } = await import('node:fs')
   const { dirname } = await import('node:path')
   const { default: writeFileAtomic } = await import('write-file-atomic')
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
+  makeStateDir(dirname(file))
   await writeFileAtomic(file, JSON.stringify({ version: 1, warned }) + '\n', { mode: 0o600 })
 }

@@ -32,7 +32,7 @@ t.test('file:PATH, refused unless private to the user', async t => {
   chmodSync(secretFile, 0o644)
   const open = await sb.pat(['get'], { input: q('file.example.com') })
   t.equal(open.stdout, '', 'a file readable by others is not used')
-  t.match(open.stderr, /readable by others \(mode 644\); run: chmod 600/)
+  t.match(open.stderr, /open to other users \(mode 644\).*chmod 600/)
   t.notMatch(open.stderr, S.file)
 })
 

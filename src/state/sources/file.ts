@@ -2,23 +2,24 @@
 // closed to group and others, as ssh does for private keys; written by
 // `add --token-stdin` where there is no keyring.
 import { randomBytes } from 'node:crypto'
-import { closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, fsyncSync, linkSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { PatError } from '../../errors.js'
 import { firstLine } from './first-line.js'
+import { trustDir, trustFile, type PathUse } from '../../runtime/trusted-path.js'
+
+const secretUse = (name: string): PathUse => ({
+  code: 'SOURCE',
+  purpose: `keep token '${name}' there`,
+  fix: 'keep the secret in a file of yours, in a directory only you can write',
+})
 
 export function readSecretFile(name: string, path: string): string {
-  let st
   try {
-    st = statSync(path)
+    if (!trustFile(path, secretUse(name), { private: true })) throw Object.assign(new Error('absent'), { code: 'ENOENT' })
   } catch (e) {
+    if (e instanceof PatError) throw e
     throw new PatError('SOURCE', `token '${name}': cannot read ${path} (${(e as NodeJS.ErrnoException).code})`)
-  }
-  if (typeof process.getuid === 'function' && st.uid !== process.getuid()) {
-    throw new PatError('SOURCE', `token '${name}': ${path} is not owned by you; refusing to read a secret from it`)
-  }
-  if ((st.mode & 0o077) !== 0) {
-    throw new PatError('SOURCE', `token '${name}': ${path} is readable by others (mode ${(st.mode & 0o777).toString(8)}); run: chmod 600 ${path}`)
   }
   const s = firstLine(readFileSync(path, 'utf8'))
   if (!s) throw new PatError('SOURCE', `token '${name}': ${path} is empty`)
@@ -35,7 +36,8 @@ export function readSecretFile(name: string, path: string): string {
 export function writeSecretFile(name: string, path: string, secret: string): 'written' | 'same' {
   if (existsSync(path)) return sameSecret(name, path, secret)
   const dir = dirname(path)
-  if (!existsSync(dir)) throw new PatError('SOURCE', `token '${name}': the directory ${dir} does not exist; create it first (mkdir -m 700 ${dir})`)
+  if (!trustDir(dir, secretUse(name)))
+    throw new PatError('SOURCE', `token '${name}': the directory ${dir} does not exist; create it first (mkdir -m 700 ${dir})`)
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
   try {
     const fd = openSync(tmp, 'wx', 0o600)

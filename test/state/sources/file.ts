@@ -26,7 +26,7 @@ t.test('an existing file is never replaced', async t => {
   t.throws(() => writeSecretFile('n', path, 'other-secret-0003'), { code: 'SOURCE', message: /exists and holds another secret; nothing was saved/ })
   t.equal(readFileSync(path, 'utf8'), 'same-secret-0002\n', 'untouched')
   chmodSync(path, 0o644)
-  t.throws(() => writeSecretFile('n', path, 'same-secret-0002'), { code: 'SOURCE', message: /readable by others/ }, 'nor one open to others')
+  t.throws(() => writeSecretFile('n', path, 'same-secret-0002'), { code: 'SOURCE', message: /open to other users/ }, 'nor one open to others')
 })
 
 t.test('the directory must exist', async t => {
