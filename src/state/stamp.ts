@@ -3,6 +3,7 @@
 // answers whole requests itself (daemon/helper-answer.ts).
 import type { TokenRecord } from './tokens.js'
 import { storeId } from './keychain-account.js'
+import { randomBytes } from '../core/crypto.js'
 
 /**
  * Only sources that cost something are cached: the keychain (and its
@@ -14,7 +15,10 @@ export const cacheable = (t: TokenRecord) => t.source === 'keychain' || t.source
 /**
  * What a cached secret was read for: the record without fields that change
  * on every use. A rotate, re-add, disable or erase by any process changes
- * it, so the daemon's copy no longer matches and the source is read again.
+ * it, and so does every write of the secret (secretRev, below), so the
+ * daemon's copy no longer matches and the source is read again, whether or
+ * not the daemon was told: a daemon too slow to take the `forget` (a loaded
+ * machine) must not answer the old secret once it catches up.
  */
 export function stampOf(t: TokenRecord, env: NodeJS.ProcessEnv = process.env): string {
   const { lastUsed: _used, checked: _checked, ...rest } = t
@@ -23,4 +27,14 @@ export function stampOf(t: TokenRecord, env: NodeJS.ProcessEnv = process.env): s
   // (keychain-account.ts): a same-named token of another home is another secret.
   const where = t.source === 'keychain' || t.hasRefreshToken ? [env.GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE ?? '', storeId() ?? ''] : ['', '']
   return JSON.stringify([rest, ...where])
+}
+
+/**
+ * A record whose secret is being written: a new secretRev, so its stamp
+ * changes. Called before the write, on the record saved with it under the
+ * metadata lock (git's store replacing a password in place changes no
+ * other field the stamp sees).
+ */
+export function secretWritten(t: TokenRecord): void {
+  t.secretRev = randomBytes(6).toString('hex')
 }

@@ -55,6 +55,11 @@ export interface TokenRecord {
   authtype?: string
   /** The secret is the empty string (which the keychain cannot hold). */
   emptySecret?: boolean
+  /**
+   * New with every write of the secret (random, so a replaced record never
+   * repeats an old one): the daemon's cached copy is keyed by it (stamp.ts).
+   */
+  secretRev?: string
   /** A refresh token is kept in the keychain beside the secret. */
   hasRefreshToken?: boolean
   /** What the forge said the last time it was asked (check). */

@@ -11,6 +11,7 @@ import type { TokenRecord } from '../../src/state/tokens.js'
 import { tempHome, testDaemon } from '../daemon/lib/in-process.js'
 import { tokenRecord } from '../lib/token.js'
 import { bindStore } from '../../src/state/keychain-account.js'
+import { writeSecret } from '../../src/state/sources/index.js'
 
 const tok = (extra: Partial<TokenRecord> = {}): TokenRecord => tokenRecord(extra)
 
@@ -24,6 +25,17 @@ t.test('the stamp ignores use, not changes', async t => {
   t.not(stampOf(tok({ state: 'rejected' })), base)
   t.not(stampOf(tok({ source: 'exec:pass show x' })), base)
   t.not(stampOf(tok({ created: '2026-03-01T00:00:00.000Z' })), base)
+})
+
+t.test('every write of the secret changes the stamp, even when nothing else in the record does', async t => {
+  // git's store replacing a password in place changes only the last use, which the stamp leaves out.
+  const rec = tok({ source: 'exec:true' })
+  const stamps = new Set([stampOf(rec)])
+  for (let i = 0; i < 3; i++) {
+    await writeSecret(rec, `same-or-not-${i % 2}`)
+    stamps.add(stampOf(rec))
+  }
+  t.equal(stamps.size, 4, 'a new stamp for each write')
 })
 
 t.test('the stamp names the store: a same-named keychain token of another home is another secret', async t => {

@@ -5,6 +5,7 @@ import { PatError } from '../../errors.js'
 import { firstLine } from './first-line.js'
 import type { TokenRecord } from '../tokens.js'
 import * as keychain from './keychain.js'
+import { secretWritten } from '../stamp.js'
 
 /**
  * The name, within the store, of the keychain item holding a token's OAuth
@@ -49,6 +50,7 @@ export async function readSecret(t: TokenRecord, env: NodeJS.ProcessEnv = proces
 
 /** Only keychain tokens have a secret we own; others are read where they live. */
 export async function writeSecret(t: TokenRecord, secret: string): Promise<void> {
+  secretWritten(t)
   if (t.source === 'keychain') {
     // The Secret Service refuses an empty secret, yet git's credential-store
     // keeps an empty password (t0303 "can store empty username"): an empty
