@@ -48,7 +48,8 @@ export const daemon: CommandModule<object, object> = {
       .demandCommand(1, 'name an action: run, start, stop or status')
       .example('$0 daemon status', '')
       .example('git config --global credential.pat.cacheTimeout 3600', 'keep secrets an hour (default 900 s)')
-      .example('git config --global credential.pat.daemon never', 'never start or use the daemon') as never,
+      .example('git config --global credential.pat.daemon never', 'start no daemon; one running now is still used until it stops:')
+      .example('$0 daemon stop', 'stop it (GIT_CREDENTIAL_PAT_DAEMON=never in the environment also stops asking it)') as never,
   handler: () => {},
 }
 
