@@ -3,8 +3,11 @@
 //
 // The daemon never reads the keychain itself: clients hand it what they
 // resolved, keyed by token name and a stamp of the token's record
-// (everything but lastUsed), so a record changed by rotate/disable/erase in
-// another process no longer matches and the next get reads the source again.
+// (everything but lastUsed, with a revision that every write of the secret
+// renews; state/stamp.ts), so a record changed by rotate/disable/erase or a
+// password replaced by store in another process no longer matches and the
+// next get reads the source again, even when that process could not tell
+// the daemon to forget (a daemon too slow to answer it).
 import { logger } from '../log/log.js'
 import { later, type Later } from './timer.js'
 

@@ -283,7 +283,14 @@ export class DaemonClient {
   }
 }
 
-/** Tell a running daemon that a token's secret changed or went away (rotate, remove, store, erase). */
+/**
+ * Tell a running daemon that a token's secret changed or went away (rotate,
+ * remove, store, erase), so it drops the secret now. Best effort: a daemon
+ * that timed out earlier in this process is not asked again, and one that
+ * misses this deadline never hears it. Correctness does not rest on it: the
+ * record's stamp changed with the write (state/stamp.ts), so the old entry
+ * no longer matches anything a client or the daemon looks up.
+ */
 export async function forgetCached(name: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   await new DaemonClient(env).call(name === undefined ? { op: 'forget' } : { op: 'forget', name }).catch(() => null)
 }
