@@ -28,9 +28,9 @@ async function passStore(t: Test, sb: Sandbox): Promise<NodeJS.ProcessEnv> {
   return env
 }
 
-/** list --json without what git's use of the tokens added (last use is observed, not declared). */
+/** list --json without what git's use of the tokens added and the secret's revision (observed and made here, not declared). */
 const declared = async (sb: Sandbox, env: NodeJS.ProcessEnv) =>
-  (JSON.parse((await sb.pat(['list', '--json'], { env })).stdout) as Record<string, unknown>[]).map(({ lastUsed: _l, ...r }) => r)
+  (JSON.parse((await sb.pat(['list', '--json'], { env })).stdout) as Record<string, unknown>[]).map(({ lastUsed: _l, secretRev: _s, ...r }) => r)
 
 /** The sandbox's own state and config, over the source variables of another environment. */
 const pick = (e: NodeJS.ProcessEnv): NodeJS.ProcessEnv => ({
