@@ -15,7 +15,7 @@ import { cleanup, dsandbox, requests, sleep, start, status } from '../e2e/lib/da
 import { rng } from './lib/concurrency-kill.js'
 
 const GETS = Number(process.env.SOAK_GETS ?? 500)
-const PARALLEL = 3
+const PARALLEL = 4
 const SEED = Number(process.env.SOAK_SEED ?? 0x50a121)
 const HOST = 'soak.example.com'
 
@@ -142,7 +142,7 @@ async function stopAtRandom(sb: Sandbox, rand: () => number, done: () => boolean
   let stoppedMs = 0
   let pid = await daemonPid(sb)
   for (let k = 0; k < 10_000 && !done(); k++) {
-    await sleep(rand() * 300)
+    await sleep(rand() * 1000)
     if (done()) break
     const ms = Math.round(rand() * 1000)
     if (pid === undefined || !signal(sb, pid, 'SIGSTOP')) {
@@ -189,9 +189,10 @@ t.test(`soak: ${GETS} gets while tokens change and the daemon stalls at random`,
   // Judged once every change is recorded: a get may end before the change whose secret it sent.
   const { bad, answered, none } = judge(tokens, gets)
 
+  const took = gets.map(g => g.to - g.from).sort((x, y) => x - y)
   t.comment(
-    `soak: ${GETS} gets (${answered} answered, ${none} none; ${fromDaemon} from the daemon), ${mutations} changes, ` +
-      `${stalls.stops} daemon stops (${stalls.stoppedMs} ms), ${ms} ms wall`,
+    `soak: ${GETS} gets (${answered} answered, ${none} none; ${fromDaemon} from the daemon; median ${took[took.length >> 1]} ms, ` +
+      `slowest ${took.at(-1)} ms), ${mutations} changes, ${stalls.stops} daemon stops (${stalls.stoppedMs} ms), ${ms} ms wall`,
   )
   // The first of each kind (a kind: the message without its secret's label).
   const kinds = new Map(bad.map(b => [b.replace(/secret-\d+/g, 'secret-N'), b]))
