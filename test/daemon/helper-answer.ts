@@ -1,13 +1,14 @@
 // The daemon answering a whole get or store (src/daemon/helper-answer.ts):
 // only when its answer is certainly the process's own, else handled: false.
 import t from 'tap'
-import { mkdirSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { answerHelper, type HelperState } from '../../src/daemon/helper-answer.js'
 import { SecretCache } from '../../src/daemon/cache.js'
 import { SessionStore } from '../../src/daemon/sessions.js'
 import { readTokensFor, serialize, SCHEMA_VERSION, type TokenRecord } from '../../src/state/tokens.js'
 import { stampOf } from '../../src/state/stamp.js'
+import { writeSecret } from '../../src/state/sources/index.js'
 import type { HelperRequest } from '../../src/daemon/protocol.js'
 import { tokenRecord } from '../lib/token.js'
 
@@ -121,6 +122,20 @@ t.test('the daemon reads the metadata again once it changed (its read is kept pe
   const file = join(s.env.GIT_CREDENTIAL_PAT_HOME!, 'tokens.json')
   writeFileSync(file, serialize({ version: SCHEMA_VERSION, id: '0123456789abcdef', tokens: [token({ state: 'disabled' })] }))
   t.same(s.ask('get', GET), { ok: true, handled: false }, 'disabled by another process: the process names it now')
+})
+
+t.test('a secret written since it was cached, and the daemon never told: not answered from the cache', async t => {
+  // git's store replacing a password in place changes only the last use of the record, and the secret.
+  const rec = token({ source: 'exec:true' })
+  const s = setup(t, [rec])
+  s.cache('host', 'glpat-OLD')
+  t.match(s.ask('get', GET), { handled: true, out: /glpat-OLD/ })
+  await writeSecret(rec, 'glpat-NEW')
+  rec.lastUsed = NOW.toISOString()
+  const file = join(s.env.GIT_CREDENTIAL_PAT_HOME!, 'tokens.json')
+  writeFileSync(`${file}.new`, serialize({ version: SCHEMA_VERSION, id: '0123456789abcdef', tokens: [rec] }))
+  renameSync(`${file}.new`, file) // as every writer replaces it
+  t.same(s.ask('get', GET), { ok: true, handled: false }, 'the process reads the source')
 })
 
 t.test('a metadata file over 1 MiB is left to the process (the daemon keeps its memory flat)', async t => {
