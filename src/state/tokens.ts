@@ -55,6 +55,12 @@ export interface TokenRecord {
   authtype?: string
   /** The secret is the empty string (which the keychain cannot hold). */
   emptySecret?: boolean
+  /**
+   * A keychain token recorded without its secret (import on another
+   * machine): never sent; git's prompt offers to renew it, and the first
+   * secret written clears the mark (sources/index.ts).
+   */
+  awaitingSecret?: boolean
   /** A refresh token is kept in the keychain beside the secret. */
   hasRefreshToken?: boolean
   /** What the forge said the last time it was asked (check). */
