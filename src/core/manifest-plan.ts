@@ -6,6 +6,7 @@
 import { day } from './expiry.js'
 import type { ManifestEntry, Manifest } from './manifest.js'
 import { MANIFEST_VERSION } from './manifest.js'
+import { redactWords } from './redact.js'
 import type { TokenRecord } from '../state/tokens.js'
 
 /** A record as the manifest manages it: `secretFrom` rides along (never a secret, only where one is read). */
@@ -171,7 +172,8 @@ const tokens = (n: number) => `${n} token${n === 1 ? '' : 's'}`
 export function describeSecrets(reads: readonly { name: string; from: string }[], awaiting: readonly TokenRecord[], dryRun: boolean): string[] {
   if (dryRun) {
     return [
-      ...reads.map(r => `would read the secret of '${r.name}' from ${r.from}`),
+      // A token pasted into a command line (`exec:echo glpat-…`) is not repeated.
+      ...reads.map(r => `would read the secret of '${r.name}' from ${redactWords(r.from)}`),
       ...awaiting.map(r => `'${r.name}' would await its secret (asked for at a terminal, else at git's first use of it)`),
     ]
   }

@@ -89,6 +89,7 @@ t.test('describeSecrets: where a dry run would read, never what; every token awa
     "'a' would await its secret (asked for at a terminal, else at git's first use of it)",
   ])
   t.same(describeSecrets([{ name: 'x', from: 'env:X' }], [], false), [], 'a real run says what it changed, not what it read')
+  t.same(describeSecrets([{ name: 'y', from: 'exec:echo glpat-abcdefghij0123456789' }], [], true), ["would read the secret of 'y' from exec:echo [redacted]"])
   const two = describeSecrets([], recs, false)
   t.equal(two[0], "2 tokens await a secret: 'a' (h.example/a/*), 'b' (h.example/b/*)")
   t.match(two[1], /git asks for each at its first use at a terminal \(name and scope kept\), or give it now: git-credential-pat rotate NAME/)
