@@ -6,10 +6,14 @@
 import { day } from './expiry.js'
 import type { ManifestEntry, Manifest } from './manifest.js'
 import { MANIFEST_VERSION } from './manifest.js'
+import { redactWords } from './redact.js'
 import type { TokenRecord } from '../state/tokens.js'
 
 /** A record as the manifest manages it: `secretFrom` rides along (never a secret, only where one is read). */
 export type ManagedRecord = TokenRecord & { secretFrom?: string }
+
+/** The change of a token whose keychain secret is missing: it now awaits one. */
+const AWAITING = 'awaiting secret'
 
 /** The declared fields, in the order changes are named. */
 const DECLARED = ['scope', 'username', 'provider', 'expires', 'access', 'description', 'source', 'secretFrom', 'auth', 'state', 'created'] as const
@@ -18,7 +22,10 @@ type Declared = (typeof DECLARED)[number]
 export interface Change {
   before: ManagedRecord
   after: ManagedRecord
-  /** Field names that differ, plus `secret` when a keychain secret from secretFrom differs. */
+  /**
+   * Field names that differ, plus `secret` when a keychain secret read for
+   * it differs, or `awaiting secret` when its keychain secret is missing.
+   */
   fields: string[]
 }
 
@@ -59,20 +66,23 @@ export function declaredRecord(e: ManifestEntry, r: Resolved, now: Date): Manage
  * The plan: new names are added; a name whose declared fields differ (or
  * whose keychain secret differs, `secretChanged`) is changed; with `prune`,
  * names not in the manifest are removed. `created` is compared only where
- * the entry gives it.
+ * the entry gives it. Keychain tokens in `awaiting` get no secret: they are
+ * recorded awaiting one (git's prompt offers to renew them).
  */
 export function planImport(
   existing: readonly TokenRecord[],
   entries: readonly ManifestEntry[],
   desired: readonly ManagedRecord[],
-  o: { prune?: boolean; secretChanged?: ReadonlySet<string> } = {},
+  o: { prune?: boolean; secretChanged?: ReadonlySet<string>; awaiting?: ReadonlySet<string> } = {},
 ): ImportPlan {
   const plan: ImportPlan = { add: [], change: [], remove: [], same: [] }
   desired.forEach((want, i) => {
     const have = existing.find(t => t.name === want.name) as ManagedRecord | undefined
-    if (!have) return plan.add.push(want)
-    const fields = DECLARED.filter(f => f !== 'created' || entries[i].created !== undefined).filter(f => !sameField(f, have, want))
-    if (o.secretChanged?.has(want.name)) fields.push('secret' as Declared)
+    const awaits = want.source === 'keychain' && !!o.awaiting?.has(want.name)
+    if (!have) return plan.add.push(awaits ? { ...want, awaitingSecret: true } : want)
+    const fields: string[] = DECLARED.filter(f => f !== 'created' || entries[i].created !== undefined).filter(f => !sameField(f, have, want))
+    if (o.secretChanged?.has(want.name)) fields.push('secret')
+    if (awaits && !have.awaitingSecret) fields.push(AWAITING)
     if (fields.length) plan.change.push({ before: have, after: merged(have, want, fields), fields })
     else plan.same.push(want.name)
   })
@@ -97,6 +107,9 @@ function merged(have: ManagedRecord, want: ManagedRecord, fields: readonly strin
     if (want[f] === undefined) delete out[f]
     else (out as unknown as Record<string, unknown>)[f] = want[f]
   }
+  if (fields.includes(AWAITING)) out.awaitingSecret = true
+  // Only a keychain token awaits a secret; elsewhere the source holds it.
+  if (out.source !== 'keychain') delete out.awaitingSecret
   if (want.state === 'disabled') out.state = 'disabled'
   else if (have.state === 'disabled') out.state = 'active'
   // A new secret or a new scope: what was observed about the old one no longer holds.
@@ -144,4 +157,29 @@ function exportEntry(t: ManagedRecord): ManifestEntry {
   if (t.state === 'disabled') e.disabled = true
   e.created = t.created
   return e
+}
+
+/** Tokens by name and scope, for one line: `'a' (host/a/*), 'b' (host/b/*)`. */
+export const namedList = (rs: readonly TokenRecord[]) => rs.map(r => `'${r.name}' (${r.scope})`).join(', ')
+
+const tokens = (n: number) => `${n} token${n === 1 ? '' : 's'}`
+
+/**
+ * What import reads, or with dryRun would read, besides the records: the
+ * `secretFrom` sources (where, never what) and the keychain tokens left
+ * awaiting a secret, all in one line so a moved setup's gaps are seen at once.
+ */
+export function describeSecrets(reads: readonly { name: string; from: string }[], awaiting: readonly TokenRecord[], dryRun: boolean): string[] {
+  if (dryRun) {
+    return [
+      // A token pasted into a command line (`exec:echo glpat-…`) is not repeated.
+      ...reads.map(r => `would read the secret of '${r.name}' from ${redactWords(r.from)}`),
+      ...awaiting.map(r => `'${r.name}' would await its secret (asked for at a terminal, else at git's first use of it)`),
+    ]
+  }
+  if (!awaiting.length) return []
+  return [
+    `${tokens(awaiting.length)} ${awaiting.length === 1 ? 'awaits' : 'await'} a secret: ${namedList(awaiting)}`,
+    `  git asks for ${awaiting.length === 1 ? 'it' : 'each'} at its first use at a terminal (name and scope kept), or give it now: git-credential-pat rotate NAME`,
+  ]
 }

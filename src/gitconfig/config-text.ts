@@ -114,3 +114,22 @@ export function quoteValue(v: string): string {
 
 /** A subsection name in a `[section "sub"]` header. */
 export const quoteSub = (s: string) => `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
+
+/** Header lines whose sections had entries removed and have nothing left but blank lines. */
+export function emptiedHeaders(lines: readonly string[], scanned: readonly ScannedEntry[], removed: ReadonlySet<number>): number[] {
+  const inEntry = new Set<number>()
+  for (const e of scanned) for (let l = e.start; l <= e.end; l++) inEntry.add(l)
+  const headers = lines.map((l, n) => (!inEntry.has(n) && /^\s*\[/.test(l) ? n : -1)).filter(n => n >= 0)
+  const out: number[] = []
+  headers.forEach((h, i) => {
+    const end = i + 1 < headers.length ? headers[i + 1] : lines.length
+    let lost = false
+    let left = false
+    for (let n = h + 1; n < end; n++) {
+      if (removed.has(n)) lost = true
+      else if (lines[n].trim()) left = true
+    }
+    if (lost && !left) out.push(h)
+  })
+  return out
+}

@@ -19,7 +19,7 @@
 //   named with the command that puts it back.
 // Section headers left empty by the removal go too.
 import { effectiveHelpers, isOurs, type HelperEntry } from './helper-list.js'
-import { scanConfig, type ScannedEntry } from './config-text.js'
+import { emptiedHeaders, scanConfig, type ScannedEntry } from './config-text.js'
 import { RESET_COMMENT } from './helper-edit.js'
 import { parseBool } from './settings.js'
 import { PatError } from '../errors.js'
@@ -140,25 +140,6 @@ function resetBlock(scanned: readonly ScannedEntry[], lines: readonly string[], 
     copies.every((e, n) => e.section === 'credential' && e.key === 'helper' && e.sub === want[n].url && e.value === want[n].value)
   if (!match) return null
   return { entries: [scanned[k], ...copies], comments: [at, at + 1] }
-}
-
-/** Header lines whose sections had entries removed and have nothing left but blank lines. */
-function emptiedHeaders(lines: readonly string[], scanned: readonly ScannedEntry[], removed: ReadonlySet<number>): number[] {
-  const inEntry = new Set<number>()
-  for (const e of scanned) for (let l = e.start; l <= e.end; l++) inEntry.add(l)
-  const headers = lines.map((l, n) => (!inEntry.has(n) && /^\s*\[/.test(l) ? n : -1)).filter(n => n >= 0)
-  const out: number[] = []
-  headers.forEach((h, i) => {
-    const end = i + 1 < headers.length ? headers[i + 1] : lines.length
-    let lost = false
-    let left = false
-    for (let n = h + 1; n < end; n++) {
-      if (removed.has(n)) lost = true
-      else if (lines[n].trim()) left = true
-    }
-    if (lost && !left) out.push(h)
-  })
-  return out
 }
 
 const manual = (file: string, why: string) =>

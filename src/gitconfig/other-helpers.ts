@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
 import { PatError } from '../errors.js'
 import { readHelperEntries, type HelperEntry } from './helper-list.js'
-import { scanConfig } from './config-text.js'
+import { emptiedHeaders, scanConfig } from './config-text.js'
 import { writeConfigFile } from './config-file.js'
 
 export type OtherKind = 'plaintext' | 'cache'
@@ -51,7 +51,8 @@ export function describeOther(h: OtherHelper): string {
 
 /**
  * Remove the store/cache entries of one config file, edited as text with
- * git's lock protocol like setup's other edits. Returns the values removed.
+ * git's lock protocol like setup's other edits, and the section headers
+ * they leave empty. Returns the values removed.
  */
 export function removeOtherHelpers(file: string): string[] {
   let text: string
@@ -76,12 +77,9 @@ export function removeOtherHelpers(file: string): string[] {
     )
   const removed = new Set<number>()
   for (const e of drop) for (let l = e.start; l <= e.end; l++) removed.add(l)
-  writeConfigFile(
-    file,
-    text
-      .split('\n')
-      .filter((_, n) => !removed.has(n))
-      .join('\n'),
-  )
+  const lines = text.split('\n')
+  // A `[credential]` header with nothing left under it goes too, as setup --unset does.
+  for (const h of emptiedHeaders(lines, entries, removed)) removed.add(h)
+  writeConfigFile(file, lines.filter((_, n) => !removed.has(n)).join('\n'))
   return drop.map(e => e.value!)
 }

@@ -42,6 +42,7 @@ export function reasons(found: readonly Candidate[], url: string, causes: readon
     else if (c.unusable === 'rejected')
       out.push(`token '${t.name}' was rejected by the server on ${t.rejected ? `${day(t.rejected.at)} (${t.rejected.url})` : 'an earlier request'}`)
     else if (c.unusable === 'disabled') out.push(`token '${t.name}' is disabled (git-credential-pat enable ${t.name})`)
+    else if (t.awaitingSecret) out.push(`token '${t.name}' awaits its secret (imported without one)`)
     else out.push(`token '${t.name}' could not be read`)
   }
   const lines = [...out, ...causes.slice(0, 3).map(c => `likely cause: ${c}`)].map(r => `  ${r}`)
@@ -49,14 +50,17 @@ export function reasons(found: readonly Candidate[], url: string, causes: readon
 }
 
 /**
- * The token a new secret renews: the best expired or rejected one, when its
+ * The token a new secret renews: the best expired, rejected or awaiting one, when its
  * secret is ours to replace (keychain). Renewing keeps its name and scope,
  * so the old one stops warning on every fetch (issue 13).
  */
 export function renewable(found: readonly Candidate[]): Candidate | undefined {
-  const c = found.find(c => c.unusable === 'expired' || c.unusable === 'rejected')
+  const c = found.find(mayRenew)
   return c && c.token.source === 'keychain' ? c : undefined
 }
+
+/** Expired, rejected, or recorded without its secret (import's "awaiting secret"): a new secret renews it. */
+export const mayRenew = (c: Candidate): boolean => c.unusable === 'expired' || c.unusable === 'rejected' || (!c.unusable && !!c.token.awaitingSecret)
 
 /** The scope a choice stands for, or null if it needs a path git did not send. */
 export function scopeFor(choice: Choice, base: Scope): Scope | null {

@@ -16,7 +16,7 @@ import { credentialSetting } from '../gitconfig/settings.js'
 import { Cancelled } from './tty.js'
 import { say } from '../log/stderr.js'
 import { openIo, type Io } from './channel.js'
-import { makePlan, type Plan } from './plan.js'
+import { makePlan, mayRenew, type Plan } from './plan.js'
 import { askQuestions, type Answers } from './ask.js'
 import { likelyCauses } from '../core/explain.js'
 import { readTokensFor } from '../state/tokens.js'
@@ -116,7 +116,7 @@ function causesFor(cred: Credential, env: NodeJS.ProcessEnv, now: Date): string[
   }
 }
 
-/** An expired or rejected token with the chosen scope and user: the new secret renews it. */
+/** An expired, rejected or awaiting token with the chosen scope and user: the new secret renews it. */
 function renews(found: readonly Candidate[], a: Answers): string | undefined {
-  return found.find(c => (c.unusable === 'expired' || c.unusable === 'rejected') && c.token.scope === a.scope && c.token.username === a.username)?.token.name
+  return found.find(c => mayRenew(c) && c.token.scope === a.scope && c.token.username === a.username)?.token.name
 }

@@ -121,9 +121,11 @@ export async function migrateCredentials(
 /**
  * Remove lines from the credential file: under git's FILE.lock, re-read (git
  * may have written since), drop exactly these lines, write 0600, fsync,
- * rename. Returns how many lines went.
+ * rename. A file left with nothing in it is removed instead (git's store
+ * helper makes it again when it has something to keep). Returns how many
+ * lines went, and whether the file went with them.
  */
-export function removeStoredLines(file: string, lines: readonly string[]): number {
+export function removeStoredLines(file: string, lines: readonly string[]): { removed: number; fileRemoved: boolean } {
   const lock = `${file}.lock`
   let fd: number
   try {
@@ -139,11 +141,18 @@ export function removeStoredLines(file: string, lines: readonly string[]): numbe
   }
   try {
     const { text, removed } = withoutLines(readFileSync(file, 'utf8'), lines)
+    if (!text.trim()) {
+      // Still under the lock, so git cannot write the file between the two.
+      unlinkSync(file)
+      closeSync(fd)
+      unlinkSync(lock)
+      return { removed, fileRemoved: true }
+    }
     writeSync(fd, text)
     fsyncSync(fd)
     closeSync(fd)
     renameSync(lock, file)
-    return removed
+    return { removed, fileRemoved: false }
   } catch (e) {
     try {
       closeSync(fd)

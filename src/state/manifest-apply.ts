@@ -1,11 +1,13 @@
-// Applying a manifest (issue 15 item 1): read every secret the manifest
-// names first (a keychain token's `secretFrom`, or its item already in this
-// store's keychain), so a source that fails changes nothing; then, under the
-// metadata lock, plan again against the file as it is and apply the plan:
-// keychain secrets written, records added, changed and (with --prune)
-// removed with their keychain items. Only this metadata file's tokens are
-// touched (keychain-account.ts).
-import { PatError } from '../errors.js'
+// Applying a manifest (docs/git-credential-pat.md, "import"): work out
+// which secrets the manifest needs, read them first (a keychain token's
+// `secretFrom`, when the token does not already hold its secret) so a
+// source that fails changes nothing, ask for the ones nothing names (or
+// leave those tokens awaiting a secret), then, under the metadata lock,
+// plan again against the file as it is and apply the plan: keychain secrets
+// written, records added, changed and (with --prune) removed with their
+// keychain items. Only this metadata file's tokens are touched
+// (keychain-account.ts). A dry run reads no secret, runs no command and
+// asks the keychain nothing: it says what it would read.
 import { planImport, type ImportPlan, type ManagedRecord } from '../core/manifest-plan.js'
 import type { ManifestEntry } from '../core/manifest.js'
 import { readMetadata, updateMetadata, type TokenRecord } from './tokens.js'
@@ -17,60 +19,94 @@ import { deleteSecret, getSecret } from './sources/keychain.js'
 export interface ApplyOptions {
   prune?: boolean
   dryRun?: boolean
+  /** Read every `secretFrom` again, even for tokens that hold their secret. */
+  refreshSecrets?: boolean
   env?: NodeJS.ProcessEnv
+  /**
+   * The secrets of keychain tokens that have none and no `secretFrom`
+   * (asked at a terminal); a token left out awaits its secret.
+   */
+  askMissing?: (missing: readonly ManagedRecord[]) => Promise<ReadonlyMap<string, string>>
+}
+
+export interface ApplyResult {
+  plan: ImportPlan
+  /** The `secretFrom` sources read (with dryRun: that would be read). */
+  reads: { name: string; from: string }[]
+  /** Keychain tokens left without a secret (with dryRun: that would be). */
+  awaiting: ManagedRecord[]
 }
 
 /** What import did (or, with dryRun, would do). */
-export async function applyManifest(entries: readonly ManifestEntry[], desired: readonly ManagedRecord[], o: ApplyOptions = {}): Promise<ImportPlan> {
+export async function applyManifest(entries: readonly ManifestEntry[], desired: readonly ManagedRecord[], o: ApplyOptions = {}): Promise<ApplyResult> {
   const env = o.env ?? process.env
   const file = statePaths(env).metadata
   const before = readMetadata(file).tokens
-  const secrets = await gatherSecrets(before, desired, env)
+  const needs = await secretNeeds(before, desired, !!o.refreshSecrets, !!o.dryRun)
+  if (o.dryRun) {
+    const awaiting = new Set(needs.missing.map(d => d.name))
+    return { plan: planImport(before, entries, desired, { prune: o.prune, awaiting }), reads: needs.reads, awaiting: needs.missing }
+  }
+  const secrets = new Map<string, string>()
+  for (const r of needs.reads) {
+    // The source readers name the token and the source, never the secret.
+    const d = desired.find(x => x.name === r.name)!
+    secrets.set(r.name, await readSecret({ ...d, source: r.from }, env))
+  }
+  const asked = needs.missing.length && o.askMissing ? await o.askMissing(needs.missing) : new Map<string, string>()
+  for (const [name, secret] of asked) secrets.set(name, secret)
+  const awaiting = new Set(needs.missing.filter(d => !secrets.has(d.name)).map(d => d.name))
   const changed = await secretsChanged(before, secrets)
-  const plan = planImport(before, entries, desired, { prune: o.prune, secretChanged: changed })
-  if (o.dryRun) return plan
-  return updateMetadata(file, async m => {
+  const plan = await updateMetadata(file, async m => {
     // Another process may have changed the file since: plan against what is there now.
-    const now = planImport(m.tokens, entries, desired, { prune: o.prune, secretChanged: changed })
+    const now = planImport(m.tokens, entries, desired, { prune: o.prune, secretChanged: changed, awaiting })
     await applyPlan(m.tokens, now, secrets)
     return now
   })
+  return { plan, reads: needs.reads, awaiting: desired.filter(d => awaiting.has(d.name)) }
+}
+
+interface Needs {
+  /** `secretFrom` to read, by token. */
+  reads: { name: string; from: string }[]
+  /** Keychain tokens without a secret and nothing that names one. */
+  missing: ManagedRecord[]
 }
 
 /**
- * The secret of every keychain token the manifest declares: read from its
- * `secretFrom`, or else it must already be in this store's keychain. Any
- * failure throws before anything changed.
+ * Which keychain secrets the manifest needs. A token that already holds its
+ * secret in this store's keychain needs none: its `secretFrom` is read only
+ * when it is new, was recorded without its secret, names another source
+ * than before, or with `refresh`. A dry run asks the keychain nothing and
+ * takes a recorded keychain token to hold its secret.
  */
-async function gatherSecrets(existing: readonly TokenRecord[], desired: readonly ManagedRecord[], env: NodeJS.ProcessEnv): Promise<Map<string, string>> {
-  const out = new Map<string, string>()
+async function secretNeeds(existing: readonly TokenRecord[], desired: readonly ManagedRecord[], refresh: boolean, dryRun: boolean): Promise<Needs> {
+  const needs: Needs = { reads: [], missing: [] }
   for (const d of desired) {
     if (d.source !== 'keychain') continue
+    const have = existing.find(t => t.name === d.name) as ManagedRecord | undefined
+    const recorded = have?.source === 'keychain' && !have.awaitingSecret
+    const holds = recorded && (dryRun || (await holdsSecret(have)))
     if (d.secretFrom) {
-      // The source readers name the token and the source, never the secret.
-      out.set(d.name, await readSecret({ ...d, source: d.secretFrom }, env))
-      continue
-    }
-    const have = existing.find(t => t.name === d.name)
-    if (have?.source === 'keychain' && have.emptySecret) continue
-    const present = storeId() !== null && (await getSecret(d.name)) !== null
-    if (!present) {
-      throw new PatError(
-        'SOURCE',
-        `token '${d.name}': its source is keychain, but this store's keychain has no secret under that name; add "secretFrom": "env:VAR" (or file:, exec:) to the entry, or add the token first; nothing was changed`,
-      )
-    }
+      if (refresh || !holds || have?.secretFrom !== d.secretFrom) needs.reads.push({ name: d.name, from: d.secretFrom })
+    } else if (have?.awaitingSecret || (!holds && (have || dryRun || !(await holdsSecret(d))))) needs.missing.push(d)
   }
-  return out
+  return needs
 }
 
-/** Names whose keychain secret would change: the one from secretFrom differs from the one stored. */
+/** Whether this store's keychain has the token's secret (an empty secret is recorded, not kept there). */
+async function holdsSecret(t: TokenRecord): Promise<boolean> {
+  if (t.emptySecret) return true
+  return storeId() !== null && (await getSecret(t.name)) !== null
+}
+
+/** Names whose keychain secret would change: the one read differs from the one stored, or there was none. */
 async function secretsChanged(existing: readonly TokenRecord[], secrets: ReadonlyMap<string, string>): Promise<Set<string>> {
   const changed = new Set<string>()
   for (const [name, secret] of secrets) {
     const have = existing.find(t => t.name === name)
     if (!have || have.source !== 'keychain') continue // added, or its source changes anyway
-    const stored = have.emptySecret ? '' : await getSecret(name)
+    const stored = have.awaitingSecret ? null : have.emptySecret ? '' : await getSecret(name)
     if (stored !== secret) changed.add(name)
   }
   return changed
@@ -86,7 +122,8 @@ async function applyPlan(tokens: TokenRecord[], plan: ImportPlan, secrets: Reado
     const secret = secrets.get(c.after.name)
     if (c.after.source === 'keychain' && secret !== undefined && (c.fields.includes('secret') || c.before.source !== 'keychain')) {
       await writeSecret(c.after, secret)
-      if (c.fields.includes('secret')) c.after.rotated = new Date().toISOString()
+      // A first secret is not a rotation.
+      if (c.fields.includes('secret') && !c.before.awaitingSecret) c.after.rotated = new Date().toISOString()
     } else if (c.before.source === 'keychain' && c.after.source !== 'keychain') {
       // Its secret now lives elsewhere; the keychain copy would be an orphan.
       await deleteSecret(c.after.name).catch(() => false)

@@ -60,6 +60,12 @@ export interface TokenRecord {
    * repeats an old one): the daemon's cached copy is keyed by it (stamp.ts).
    */
   secretRev?: string
+  /**
+   * A keychain token recorded without its secret (import on another
+   * machine): never sent; git's prompt offers to renew it, and the first
+   * secret written clears the mark (sources/index.ts).
+   */
+  awaitingSecret?: boolean
   /** A refresh token is kept in the keychain beside the secret. */
   hasRefreshToken?: boolean
   /** What the forge said the last time it was asked (check). */

@@ -2,7 +2,7 @@
 // with prune, removed; run-time observations kept and not compared; export
 // reads back to the same entries.
 import t from 'tap'
-import { declaredRecord, describePlan, exportManifest, planChanges, planImport, type ManagedRecord } from '../../src/core/manifest-plan.js'
+import { declaredRecord, describePlan, describeSecrets, exportManifest, planChanges, planImport, type ManagedRecord } from '../../src/core/manifest-plan.js'
 import type { ManifestEntry } from '../../src/core/manifest.js'
 import { tokenRecord } from '../lib/token.js'
 
@@ -60,6 +60,39 @@ t.test('a new secret or scope clears what was observed about the old one', async
   t.equal(p.change[0].after.state, 'active')
   t.notOk(p.change[0].after.rejected)
   t.notOk(p.change[0].after.checked)
+})
+
+t.test('awaiting a secret: added so, marked once on a token whose secret is missing, kept until one is given, dropped off the keychain', async t => {
+  const awaiting = new Set(['new', 'lost', 'still'])
+  const p = plan(
+    [tokenRecord({ name: 'lost' }), tokenRecord({ name: 'still', awaitingSecret: true }), tokenRecord({ name: 'moved', awaitingSecret: true })],
+    [entry('new'), entry('lost'), entry('still'), entry('moved', { source: 'env:MOVED' })],
+    { awaiting },
+  )
+  t.match(p.add, [{ name: 'new', awaitingSecret: true }])
+  t.same(
+    p.change.map(c => [c.after.name, c.fields, !!c.after.awaitingSecret]),
+    [
+      ['lost', ['awaiting secret'], true],
+      ['moved', ['source'], false],
+    ],
+  )
+  t.same(p.same, ['still'], 'still awaiting: no change')
+  t.same(describePlan(p, false).slice(1), ["changed 'lost': awaiting secret", "changed 'moved': source"])
+  t.notOk(plan([], [entry('e', { source: 'env:E' })], { awaiting: new Set(['e']) }).add[0].awaitingSecret, 'only a keychain token awaits one')
+})
+
+t.test('describeSecrets: where a dry run would read, never what; every token awaiting a secret in one line', async t => {
+  const recs = [tokenRecord({ name: 'a', scope: 'h.example/a/*' }), tokenRecord({ name: 'b', scope: 'h.example/b/*' })]
+  t.same(describeSecrets([{ name: 'x', from: 'exec:pass show x' }], recs.slice(0, 1), true), [
+    "would read the secret of 'x' from exec:pass show x",
+    "'a' would await its secret (asked for at a terminal, else at git's first use of it)",
+  ])
+  t.same(describeSecrets([{ name: 'x', from: 'env:X' }], [], false), [], 'a real run says what it changed, not what it read')
+  t.same(describeSecrets([{ name: 'y', from: 'exec:echo glpat-abcdefghij0123456789' }], [], true), ["would read the secret of 'y' from exec:echo [redacted]"])
+  const two = describeSecrets([], recs, false)
+  t.equal(two[0], "2 tokens await a secret: 'a' (h.example/a/*), 'b' (h.example/b/*)")
+  t.match(two[1], /git asks for each at its first use at a terminal \(name and scope kept\), or give it now: git-credential-pat rotate NAME/)
 })
 
 t.test('created is compared only when the entry gives it', async t => {

@@ -5,7 +5,7 @@
 // leaves the file and git config as they were); clones still work once
 // `credential.helper store` is gone.
 import t from 'tap'
-import { readFileSync, statSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseCredential } from './lib/env.js'
 import { startGitServer } from './lib/git-server.js'
@@ -78,10 +78,9 @@ t.test('import --from-git-credentials: three lines into the keychain, then the p
   const done = await sb.pat(['import', '--from-git-credentials', '--remove-plaintext', '--remove-other-helpers'])
   t.equal(done.code, 0, done.stderr)
   t.match(done.stdout, /is already in the keychain as/)
-  t.match(done.stdout, /removed 3 lines from .*\.git-credentials/)
+  t.match(done.stdout, /removed 3 lines from .*\.git-credentials, and the file, now empty/)
   t.match(done.stdout, /removed credential helper 'store' from/)
-  t.equal(readFileSync(plaintext, 'utf8').trim(), '', 'the plaintext lines are gone')
-  t.equal(statSync(plaintext).mode & 0o777, 0o600, 'the file stays 0600')
+  t.notOk(existsSync(plaintext), 'the plaintext lines are gone, and the file they left empty')
   t.notMatch(readFileSync(sb.env.GIT_CONFIG_GLOBAL!, 'utf8'), /helper = store/)
   t.same(await listJson(sb).then(l => l.length), 3, 'running again added nothing')
 
@@ -97,7 +96,7 @@ t.test('import --from-git-credentials: three lines into the keychain, then the p
     { username: 'carol@example.com', password: S.plain },
     'git gets the plain-host token from pat',
   )
-  t.equal(readFileSync(plaintext, 'utf8').trim(), '', 'and git wrote nothing back to the plaintext file')
+  t.notOk(existsSync(plaintext), 'and git wrote nothing back to the plaintext file')
 })
 
 t.test('at a terminal: asked before the plaintext lines and the store helper go', async t => {
@@ -117,10 +116,58 @@ t.test('at a terminal: asked before the plaintext lines and the store helper go'
   t.equal(r.code, 0, r.screen)
   t.match(r.screen, /moved tty\.example\.com \(user dora\) into the keychain/)
   t.notMatch(r.screen, /gitcred-tty-secret/, 'the secret is never shown')
-  t.equal(readFileSync(plaintext, 'utf8').trim(), '', 'yes: the line went')
+  t.notOk(existsSync(plaintext), 'yes: the line went, and the file it left empty')
   const config = readFileSync(sb.env.GIT_CONFIG_GLOBAL!, 'utf8')
   t.notMatch(config, /helper = store/, 'yes (the default): the store helper went')
   t.match(config, /helper = pat/, 'and pat asks instead, as no helper of ours was left')
   const fill = await sb.git(['credential', 'fill'], { input: 'url=https://tty.example.com/r.git\n\n' })
   t.equal(parseCredential(fill.stdout).password, 'gitcred-tty-secret-0001')
 })
+
+t.test(
+  '--dry-run lists what would move and go, and changes nothing; then, at a terminal, the list comes before the question and nothing empty is left',
+  async t => {
+    const sb = box('gitcred-dry')
+    await sb.gitConfig([['credential.helper', 'store']])
+    const creds = [
+      'protocol=https\nhost=one.example.com\nusername=erin\npassword=gitcred-dry-secret-0001\n',
+      'protocol=https\nhost=two.example.com\nusername=finn\npassword=gitcred-dry-secret-0002\n',
+    ]
+    for (const input of creds) t.equal((await sb.git(['credential-store', 'store'], { input })).code, 0)
+    const plaintext = join(sb.env.HOME!, '.git-credentials')
+    const original = readFileSync(plaintext, 'utf8')
+    const config = readFileSync(sb.env.GIT_CONFIG_GLOBAL!, 'utf8')
+
+    // No keyring to reach: a dry run must not need it.
+    const noBus = { DBUS_SESSION_BUS_ADDRESS: `unix:path=${join(sb.dir, 'no-such-bus')}` }
+    const dry = await sb.pat(['import', '--from-git-credentials', '--dry-run'], { env: noBus })
+    t.equal(dry.code, 0, dry.stderr)
+    t.match(dry.stdout, 'would move one.example.com (user erin) into the keychain')
+    t.match(dry.stdout, 'would move two.example.com (user finn) into the keychain')
+    t.match(dry.stdout, /would then remove 2 lines from .*\.git-credentials/)
+    t.match(dry.stdout, /dry run: nothing was changed/)
+    t.notMatch(dry.stdout + dry.stderr, /gitcred-dry-secret/)
+    t.equal(readFileSync(plaintext, 'utf8'), original, 'the file is as it was')
+    t.equal(readFileSync(sb.env.GIT_CONFIG_GLOBAL!, 'utf8'), config, 'so is git config')
+    t.same(await listJson(sb), [], 'no token recorded')
+
+    const r = await onTty(
+      sb,
+      ['import', '--from-git-credentials'],
+      [
+        { after: /Remove the 2 moved credentials from .*\.git-credentials \(plaintext\)\? \[Y\/n\]/, text: 'y\r' },
+        { after: /Remove git's store helper from your git config, so git stops writing the file\? \[Y\/n\]/, text: 'y\r' },
+      ],
+    )
+    t.equal(r.code, 0, r.screen)
+    const asked = r.screen.indexOf('Remove the 2 moved')
+    t.ok(asked > r.screen.indexOf('moved one.example.com (user erin)') && asked > r.screen.indexOf('moved two.example.com (user finn)'), r.screen)
+    t.ok(r.screen.indexOf('moved one.example.com') >= 0, 'the moved credentials are listed before the question')
+    t.notOk(existsSync(plaintext), 'the emptied credential file is removed, not left at 0 bytes')
+    const after = readFileSync(sb.env.GIT_CONFIG_GLOBAL!, 'utf8')
+    t.notMatch(after, /helper = store/)
+    t.notMatch(after, /\[credential\]\s*(\[|$)/, `no empty [credential] section:\n${after}`)
+    const fill = await sb.git(['credential', 'fill'], { input: 'url=https://two.example.com/r.git\n\n' })
+    t.equal(parseCredential(fill.stdout).password, 'gitcred-dry-secret-0002')
+  },
+)

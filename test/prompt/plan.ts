@@ -141,6 +141,19 @@ t.test('renewing: the default keeps the expired or rejected token its name and s
   }
 })
 
+t.test('a token awaiting its secret (import) is renewed like an expired one, and the reason says so', async t => {
+  const opts = { provider: 'gitlab' as const, machine: 'box.lan', session: true }
+  const url = 'protocol=https\nhost=gitlab.com\npath=team/sub/app.git'
+  const p = makePlan(cred(url), [cand(tok('team-ci', 'gitlab.com/team/sub/*', { awaitingSecret: true }))], opts)!
+  t.same(p.renew, { name: 'team-ci', scope: 'gitlab.com/team/sub/*' })
+  t.equal(p.defaultChoice, 'group')
+  t.match(p.reasons.join('\n'), "token 'team-ci' awaits its secret (imported without one)")
+  // A token whose secret could not be read for another reason is not renewed by the prompt.
+  const unread = makePlan(cred(url), [cand(tok('team-ci', 'gitlab.com/team/sub/*'))], opts)!
+  t.equal(unread.renew, undefined)
+  t.match(unread.reasons.join('\n'), "token 'team-ci' could not be read")
+})
+
 t.test('names follow the chosen scope, as add names them', async t => {
   const p = makePlan(cred('protocol=https\nhost=gitlab.com:8443\npath=team/app.git'), [], { provider: 'gitlab', machine: 'box.lan', session: false })!
   t.same(

@@ -2,7 +2,7 @@
 // (a token already holding another secret keeps its line), and rewriting
 // the file under git's FILE.lock, 0600, lines git added meanwhile kept.
 import t from 'tap'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
 import { credentialStoreFile, migrateCredentials, removeStoredLines } from '../../src/state/git-credentials.js'
@@ -37,13 +37,17 @@ t.test('removeStoredLines: by content, under FILE.lock, 0600', async t => {
   writeFileSync(file, 'https://a:1@a.example\nhttps://b:2@b.example\nhttps://c:3@c.example\n', { mode: 0o644 })
   // git added a line since we read the file: it stays.
   writeFileSync(file, 'https://new:4@n.example\n' + readFileSync(file, 'utf8'))
-  t.equal(removeStoredLines(file, ['https://a:1@a.example', 'https://c:3@c.example']), 2)
+  t.same(removeStoredLines(file, ['https://a:1@a.example', 'https://c:3@c.example']), { removed: 2, fileRemoved: false })
   t.equal(readFileSync(file, 'utf8'), 'https://new:4@n.example\nhttps://b:2@b.example\n')
   t.equal(statSync(file).mode & 0o777, 0o600, 'the plaintext file ends up 0600')
   t.notOk(existsSync(`${file}.lock`), 'the lock is gone')
   writeFileSync(`${file}.lock`, '')
   t.throws(() => removeStoredLines(file, ['https://b:2@b.example']), { code: 'GIT', message: /creds\.lock exists: git is writing that file/ })
   t.equal(readFileSync(file, 'utf8'), 'https://new:4@n.example\nhttps://b:2@b.example\n', 'unchanged while git holds the lock')
+  unlinkSync(`${file}.lock`)
+  t.same(removeStoredLines(file, ['https://new:4@n.example', 'https://b:2@b.example']), { removed: 2, fileRemoved: true })
+  t.notOk(existsSync(file), 'a file left empty is removed, not left at 0 bytes')
+  t.notOk(existsSync(`${file}.lock`), 'and so is the lock')
 })
 
 t.test('migrateCredentials: written, read back, recorded; run again: already there; another secret: kept', async t => {

@@ -2,15 +2,18 @@
 // helper keeps every token in plaintext. Each of its http(s) lines becomes a
 // keychain token scoped as git stored it; once the keychain holds it (read
 // back), the line may leave the file (--remove-plaintext, or yes at the
-// terminal), and then the `store` helper may leave git config
-// (--remove-other-helpers, or yes), so git stops writing the file again.
+// terminal, asked once the moved ones are listed), and then the `store`
+// helper may leave git config (--remove-other-helpers, or yes), so git
+// stops writing the file again. --dry-run says all this and does none of it.
 import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { PatError } from '../../errors.js'
 import { parseGitCredentials, type StoredCredential } from '../../core/git-credentials.js'
 import { guessProvider, isProvider } from '../../core/providers.js'
 import { credentialStoreFile, migrateCredentials, removeStoredLines, type MigrationResult } from '../../state/git-credentials.js'
-import { findOtherHelpers, removeOtherHelpers, describeOther } from '../../gitconfig/other-helpers.js'
+import { findOtherHelpers, removeOtherHelpers, describeOther, type OtherHelper } from '../../gitconfig/other-helpers.js'
+import { readMetadata } from '../../state/tokens.js'
+import { statePaths } from '../../state/paths.js'
 import { effectiveHelpers, isOurs, readHelperEntries } from '../../gitconfig/helper-list.js'
 import { ensureHelperFirst } from '../../gitconfig/helper-edit.js'
 import { configGetUrlmatch } from '../../gitconfig/run.js'
@@ -21,12 +24,16 @@ import { originOf, parseScope } from '../../core/scope.js'
 
 export interface GitCredentialsArgs {
   file?: string
+  dryRun?: boolean
   removePlaintext?: boolean
   removeOtherHelpers?: boolean
   keepOtherHelpers?: boolean
 }
 
-export async function importGitCredentials(args: GitCredentialsArgs, env = process.env, now = new Date()): Promise<{ text: string; code: number }> {
+/** Each line of the report as it happens: what moved is on screen before the question about removing it. */
+const toStdout = (line: string) => void process.stdout.write(line + '\n')
+
+export async function importGitCredentials(args: GitCredentialsArgs, env = process.env, now = new Date(), print = toStdout): Promise<number> {
   const stores = findOtherHelpers(env).filter(h => h.kind === 'plaintext')
   const file = args.file
     ? resolve(args.file)
@@ -44,25 +51,52 @@ export async function importGitCredentials(args: GitCredentialsArgs, env = proce
   }
   const { entries, skipped } = parseGitCredentials(text)
   for (const s of skipped) say(`${file}:${s.line}: left as it is: ${s.why}`)
-  if (!entries.length) return { text: `nothing to move: ${file} holds no http(s) credentials\n`, code: 0 }
+  if (!entries.length) {
+    print(`nothing to move: ${file} holds no http(s) credentials`)
+    return 0
+  }
+  if (args.dryRun) {
+    dryRun(entries, file, stores, env).forEach(l => print(l))
+    return 0
+  }
 
   const result = await migrateCredentials(entries, { file, providerOf: c => providerFor(c, env), now, env })
-  const lines = result.migrated.map(m =>
-    m.fresh
-      ? `moved ${m.entry.scope} (user ${m.entry.username}) into the keychain as '${m.name}'`
-      : `${m.entry.scope} (user ${m.entry.username}) is already in the keychain as '${m.name}'`,
-  )
+  for (const m of result.migrated)
+    print(
+      m.fresh
+        ? `moved ${m.entry.scope} (user ${m.entry.username}) into the keychain as '${m.name}'`
+        : `${m.entry.scope} (user ${m.entry.username}) is already in the keychain as '${m.name}'`,
+    )
   reportKept(result, file)
-  lines.push(
-    ...ensureUseHttpPath(
-      result.migrated.map(m => m.entry.scope),
-      env,
-    ),
-  )
-  if (result.migrated.length) lines.push(...(await settlePlaintext(args, file, result)))
+  ensureUseHttpPath(
+    result.migrated.map(m => m.entry.scope),
+    env,
+  ).forEach(l => print(l))
+  if (result.migrated.length) (await settlePlaintext(args, file, result)).forEach(l => print(l))
   // Only once everything is in the keychain: the store helper may still be needed for the rest.
-  if (!result.kept.length && stores.length) lines.push(...(await settleStoreHelper(args, env)))
-  return { text: lines.join('\n') + (lines.length ? '\n' : ''), code: result.kept.length ? 1 : 0 }
+  if (!result.kept.length && stores.length) (await settleStoreHelper(args, env)).forEach(l => print(l))
+  return result.kept.length ? 1 : 0
+}
+
+/**
+ * What a run would do, from the file and the metadata alone: no keychain
+ * read or write, nothing removed. A credential whose scope and user a
+ * keychain token already serves is checked against that token's secret by
+ * the real run (moved if it is the same, else kept).
+ */
+function dryRun(entries: readonly StoredCredential[], file: string, stores: readonly OtherHelper[], env: NodeJS.ProcessEnv): string[] {
+  const tokens = readMetadata(statePaths(env).metadata).tokens
+  const lines = entries.map(c => {
+    const same = tokens.find(t => t.scope === c.scope && t.username === c.username && t.source === 'keychain')
+    return same
+      ? `would compare ${c.scope} (user ${c.username}) with token '${same.name}', which serves it already`
+      : `would move ${c.scope} (user ${c.username}) into the keychain`
+  })
+  const n = entries.length
+  lines.push(`would then remove ${n} line${n === 1 ? '' : 's'} from ${file} (asked first, or --remove-plaintext)`)
+  for (const h of stores) lines.push(`would then remove ${describeOther(h)} (asked first, or --remove-other-helpers)`)
+  lines.push('dry run: nothing was changed')
+  return lines
 }
 
 function providerFor(c: StoredCredential, env: NodeJS.ProcessEnv): string {
@@ -86,11 +120,11 @@ async function settlePlaintext(args: GitCredentialsArgs, file: string, result: M
     )
     return []
   }
-  const removed = removeStoredLines(
+  const { removed, fileRemoved } = removeStoredLines(
     file,
     result.migrated.map(m => m.entry.text),
   )
-  return [`removed ${removed} line${removed === 1 ? '' : 's'} from ${file}`]
+  return [`removed ${removed} line${removed === 1 ? '' : 's'} from ${file}${fileRemoved ? ', and the file, now empty' : ''}`]
 }
 
 /**

@@ -9,18 +9,20 @@ import { PatError } from '../../errors.js'
 import { formatScope, originOf, parseScope } from '../../core/scope.js'
 import { CONVENTIONS } from '../../core/providers.js'
 import { parseManifest, type EntryChecks, type ManifestEntry } from '../../core/manifest.js'
-import { declaredRecord, describePlan, planChanges } from '../../core/manifest-plan.js'
+import { declaredRecord, describePlan, describeSecrets, planChanges } from '../../core/manifest-plan.js'
 import { applyManifest } from '../../state/manifest-apply.js'
 import { validateSource } from '../../state/sources/index.js'
 import { ensureUseHttpPath } from '../../gitconfig/use-http-path.js'
 import { checkUsername, expiresArg, nameArg, pickProvider, scopeArg } from './add/args.js'
 import { fileSourceArg } from './add/file-source.js'
 import { importGitCredentials } from './import-git-credentials.js'
+import { askMissingSecrets } from './import-ask.js'
 
 export interface ImportArgs {
   file?: string
   dryRun?: boolean
   prune?: boolean
+  refreshSecrets?: boolean
   fromGitCredentials?: boolean
   removePlaintext?: boolean
   removeOtherHelpers?: boolean
@@ -33,8 +35,9 @@ export const importCommand: CommandModule<object, ImportArgs> = {
   builder: y =>
     y
       .positional('file', { type: 'string', describe: 'the manifest (JSON, see: export), - for stdin; with --from-git-credentials, the credential file' })
-      .option('dry-run', { type: 'boolean', describe: 'print the plan, change nothing' })
+      .option('dry-run', { type: 'boolean', describe: 'print the plan and the secrets it would read; read none, run nothing, change nothing' })
       .option('prune', { type: 'boolean', describe: "also remove this store's tokens the manifest does not list" })
+      .option('refresh-secrets', { type: 'boolean', describe: 'read every "secretFrom" again, also for tokens that hold their secret' })
       .option('from-git-credentials', { type: 'boolean', describe: "move git's credential-store file (default ~/.git-credentials) into the keychain" })
       .option('remove-plaintext', { type: 'boolean', describe: 'with --from-git-credentials: remove the moved lines from the file without asking' })
       .option('remove-other-helpers', { type: 'boolean', describe: "with --from-git-credentials: remove git's store (and cache) helpers without asking" })
@@ -42,13 +45,12 @@ export const importCommand: CommandModule<object, ImportArgs> = {
       .conflicts('remove-other-helpers', 'keep-other-helpers')
       .example('$0 import tokens.json --dry-run', 'what would change')
       .example('$0 import tokens.json --prune', 'exactly the tokens of the file')
-      .example('$0 import --from-git-credentials', 'move ~/.git-credentials into the keychain') as never,
+      .example('$0 import --from-git-credentials', 'move ~/.git-credentials into the keychain')
+      .example('$0 import --from-git-credentials --dry-run', 'what would move from ~/.git-credentials into the keychain') as never,
   handler: withExitCode(async args => {
     if (args.fromGitCredentials) {
-      if (args.prune || args.dryRun) throw new PatError('USAGE', '--prune and --dry-run are for manifests, not --from-git-credentials')
-      const r = await importGitCredentials(args)
-      process.stdout.write(r.text)
-      return r.code
+      if (args.prune || args.refreshSecrets) throw new PatError('USAGE', '--prune and --refresh-secrets are for manifests, not --from-git-credentials')
+      return importGitCredentials(args)
     }
     if (args.removePlaintext || args.removeOtherHelpers || args.keepOtherHelpers) {
       throw new PatError('USAGE', '--remove-plaintext, --remove-other-helpers and --keep-other-helpers go with --from-git-credentials')
@@ -76,8 +78,17 @@ export async function importManifest(args: ImportArgs, now = new Date(), env = p
   const where = file === '-' ? 'the manifest on stdin' : file
   const entries = parseManifest(await readManifest(file), addChecks(now), where)
   const desired = entries.map((e, i) => declaredRecord(e, resolveDefaults(e, i, where, env), now))
-  const plan = await applyManifest(entries, desired, { prune: args.prune, dryRun: args.dryRun, env })
+  const { plan, reads, awaiting } = await applyManifest(entries, desired, {
+    prune: args.prune,
+    dryRun: args.dryRun,
+    refreshSecrets: args.refreshSecrets,
+    env,
+    askMissing: missing => askMissingSecrets(missing, env),
+  })
   const lines = describePlan(plan, !!args.dryRun)
+  const secrets = describeSecrets(reads, awaiting, !!args.dryRun)
+  // What a dry run would read belongs to its plan; what still awaits a secret is said last.
+  if (args.dryRun) lines.push(...secrets)
   const live = [...plan.add, ...plan.change.map(c => c.after)].filter(r => r.state !== 'disabled')
   lines.push(
     ...ensureUseHttpPath(
@@ -92,6 +103,7 @@ export async function importManifest(args: ImportArgs, now = new Date(), env = p
     const counts = `${plan.add.length} added, ${plan.change.length} changed, ${plan.remove.length} removed, ${plan.same.length} unchanged`
     lines.push(args.dryRun ? `dry run (${counts}): nothing was changed` : `imported ${where}: ${counts}`)
   }
+  if (!args.dryRun) lines.push(...secrets)
   return lines.join('\n') + '\n'
 }
 

@@ -19,6 +19,12 @@ function withRotation(cell: Cell, t: TokenRecord, now: Date): Cell {
     : cell
 }
 
+/** Only an active keychain token awaits a secret: the mark means nothing on another source. */
+const isAwaiting = (t: TokenRecord) => !!t.awaitingSecret && t.source === 'keychain' && t.state === 'active'
+
+/** A token recorded without its secret (import) says so where the state is. */
+const awaitingCell = (cell: Cell, t: TokenRecord): Cell => (isAwaiting(t) ? { text: 'awaiting secret', tone: 'yellow' } : cell)
+
 export const list: CommandModule<object, { json?: boolean }> = {
   command: 'list',
   describe: 'list tokens (never their secrets)',
@@ -49,7 +55,7 @@ export function listTokens(json: boolean, now = new Date(), env = process.env): 
         { text: t.username ?? '' },
         expiry,
         lastUsedCell(t, now),
-        withRotation(stateCell(t, now), t, now),
+        awaitingCell(withRotation(stateCell(t, now), t, now), t),
       ]
     }),
   )
@@ -57,6 +63,9 @@ export function listTokens(json: boolean, now = new Date(), env = process.env): 
     marks.some(m => m.endsWith('R')) ? 'R renewed through the forge before it expires (credential.pat.autoRotate)' : '',
     marks.some(m => m[0] === '!') ? '! expired: never sent; make a new token, then: git-credential-pat rotate NAME --expires …' : '',
     marks.some(m => m[0] === '*') ? `* expires within ${days} days: rotate it soon` : '',
+    tokens.some(isAwaiting)
+      ? 'awaiting secret: recorded without one (import); git asks for it at its first use at a terminal, or: git-credential-pat rotate NAME'
+      : '',
   ].filter(Boolean)
   return legend.length ? `${table}\n${legend.join('\n')}\n` : table
 }

@@ -13,6 +13,7 @@ import { probeKeychain } from './keychain.js'
 import { checkConsistency } from './consistency.js'
 import { checkExpiry } from './expiry.js'
 import { checkRejected } from './rejected.js'
+import { checkAwaiting } from './awaiting.js'
 import { daemonCheck } from './daemon.js'
 import { renderChecks } from './render.js'
 
@@ -33,6 +34,7 @@ export async function runChecks(env: NodeJS.ProcessEnv = process.env, now = new 
   checks.push(...(await checkConsistency(tokens, probe.status === 'ok' || probe.status === 'warn', env)))
   checks.push(checkExpiry(live, now, warnDays(env)))
   checks.push(checkRejected(tokens ?? []))
+  checks.push(checkAwaiting(tokens ?? []))
   checks.push(await daemonCheck(env))
   return checks
 }

@@ -25,6 +25,8 @@ export function validateSource(source: string): string {
 export async function readSecret(t: TokenRecord, env: NodeJS.ProcessEnv = process.env): Promise<string> {
   const src = t.source
   if (src === 'keychain') {
+    // No secret yet, by design: report it as missing, never ask the keychain.
+    if (t.awaitingSecret) throw awaiting(t)
     if (t.emptySecret) return ''
     const s = await keychain.getSecret(t.name)
     if (s === null) {
@@ -48,10 +50,17 @@ export async function readSecret(t: TokenRecord, env: NodeJS.ProcessEnv = proces
   throw new PatError('SOURCE', `token '${t.name}' has an unknown source '${kind}'`)
 }
 
+const awaiting = (t: TokenRecord) =>
+  new PatError(
+    'SOURCE',
+    `token '${t.name}' (${t.scope}) awaits its secret (recorded without one, by import); give it at git's prompt, or: git-credential-pat rotate ${t.name}`,
+  )
+
 /** Only keychain tokens have a secret we own; others are read where they live. */
 export async function writeSecret(t: TokenRecord, secret: string): Promise<void> {
   secretWritten(t)
   if (t.source === 'keychain') {
+    delete t.awaitingSecret
     // The Secret Service refuses an empty secret, yet git's credential-store
     // keeps an empty password (t0303 "can store empty username"): an empty
     // secret is no secret, so the record says so instead.

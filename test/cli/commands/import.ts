@@ -1,7 +1,7 @@
 // import of a manifest, in process against the session's keyring: secrets
-// from secretFrom into the keychain (and again only when they differ), a
-// keychain token without one must already be there, a failing source
-// changes nothing, --prune and --dry-run, a source moving off the keychain
+// from secretFrom into the keychain (read again only with --refresh-secrets,
+// and written only when they differ), a keychain token without one awaits
+// it, a failing source changes nothing, --prune and --dry-run, a source moving off the keychain
 // leaves no orphan.
 import t from 'tap'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
@@ -17,7 +17,13 @@ function home(): { env: NodeJS.ProcessEnv; write: (tokens: unknown[]) => string;
   writeFileSync(join(dir, 'gitconfig'), '')
   // The keychain service is read from process.env: one per test home.
   process.env.GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE = `git-credential-pat-test-${basename(dir)}`
-  const env = { ...process.env, GIT_CREDENTIAL_PAT_HOME: join(dir, 'pat'), GIT_CONFIG_GLOBAL: join(dir, 'gitconfig'), GIT_CONFIG_NOSYSTEM: '1' }
+  const env = {
+    ...process.env,
+    GIT_CREDENTIAL_PAT_HOME: join(dir, 'pat'),
+    GIT_CONFIG_GLOBAL: join(dir, 'gitconfig'),
+    GIT_CONFIG_NOSYSTEM: '1',
+    GIT_TERMINAL_PROMPT: '0',
+  }
   const file = join(dir, 'm.json')
   return {
     env,
@@ -37,7 +43,14 @@ t.test('secretFrom: into the keychain; again only when it differs', async t => {
   )
   t.equal(await getSecret('k'), 'seed-secret-one-000001')
   t.equal(await importManifest({ file }, new Date(), env), `no change: the 1 token of ${file} is as declared\n`)
-  const out = await importManifest({ file }, new Date(), { ...env, SEED: 'seed-secret-two-000002' })
+  t.equal(
+    await importManifest({ file }, new Date(), { ...env, SEED: 'seed-secret-two-000002' }),
+    `no change: the 1 token of ${file} is as declared\n`,
+    'a token that holds its secret is not read again',
+  )
+  t.equal(await getSecret('k'), 'seed-secret-one-000001')
+  t.equal(await importManifest({ file, refreshSecrets: true }, new Date(), env), `no change: the 1 token of ${file} is as declared\n`, 'read again: the same')
+  const out = await importManifest({ file, refreshSecrets: true }, new Date(), { ...env, SEED: 'seed-secret-two-000002' })
   t.match(out, /changed 'k': secret\n/)
   t.notMatch(out, /seed-secret/)
   t.equal(await getSecret('k'), 'seed-secret-two-000002')
@@ -45,19 +58,11 @@ t.test('secretFrom: into the keychain; again only when it differs', async t => {
   t.match(exportTokens(env), /"secretFrom": "env:SEED"/)
 })
 
-t.test('a keychain token without secretFrom must already be in the keychain; a failing source changes nothing', async t => {
+t.test('a keychain token without a secret awaits it, until secretFrom gives one; a failing source changes nothing', async t => {
   const h = home()
   const ok = h.write([{ name: 'e', scope: 'h.example', username: 'u', source: 'env:TOKEN' }])
   await importManifest({ file: ok }, new Date(), h.env)
   const before = h.meta()
-  const missing = h.write([
-    { name: 'e', scope: 'h.example', username: 'u', source: 'env:TOKEN', description: 'changed' },
-    { name: 'k', scope: 'h.example/x', username: 'u' },
-  ])
-  await t.rejects(importManifest({ file: missing }, new Date(), h.env), {
-    code: 'SOURCE',
-    message: /token 'k': its source is keychain, but this store's keychain has no secret under that name; add "secretFrom"/,
-  })
   const failing = h.write([
     { name: 'e', scope: 'h.example', username: 'u', source: 'env:TOKEN', description: 'changed' },
     { name: 'k', scope: 'h.example/x', username: 'u', secretFrom: 'env:UNSET_HERE' },
@@ -65,6 +70,35 @@ t.test('a keychain token without secretFrom must already be in the keychain; a f
   await t.rejects(importManifest({ file: failing }, new Date(), h.env), { code: 'SOURCE', message: /token 'k': environment variable UNSET_HERE is not set/ })
   t.equal(h.meta(), before, 'nothing changed')
   t.equal(await getSecret('k'), null, 'nothing in the keychain either')
+
+  const missing = h.write([
+    { name: 'e', scope: 'h.example', username: 'u', source: 'env:TOKEN' },
+    { name: 'k', scope: 'h.example/x', username: 'u' },
+    { name: 'l', scope: 'h.example/y', username: 'u' },
+  ])
+  const out = await importManifest({ file: missing }, new Date(), h.env)
+  t.match(out, /2 tokens await a secret: 'k' \(h\.example\/x\), 'l' \(h\.example\/y\)\n/)
+  t.same(
+    tokens(h.env).map(x => [x.name, !!x.awaitingSecret]),
+    [
+      ['e', false],
+      ['k', true],
+      ['l', true],
+    ],
+  )
+  t.match(await importManifest({ file: missing }, new Date(), h.env), /^no change: .*\n2 tokens await a secret/m, 'still awaiting: no change')
+  const given = h.write([
+    { name: 'e', scope: 'h.example', username: 'u', source: 'env:TOKEN' },
+    { name: 'k', scope: 'h.example/x', username: 'u', secretFrom: 'env:K_SEED' },
+    { name: 'l', scope: 'h.example/y', username: 'u' },
+  ])
+  const third = await importManifest({ file: given }, new Date(), { ...h.env, K_SEED: 'k-seed-secret-000001' })
+  t.match(third, /changed 'k': secretFrom, secret\n/)
+  t.match(third, /1 token awaits a secret: 'l'/)
+  t.equal(await getSecret('k'), 'k-seed-secret-000001')
+  const k = tokens(h.env).find(x => x.name === 'k')!
+  t.notOk(k.awaitingSecret, 'no longer awaiting')
+  t.notOk(k.rotated, 'a first secret is not a rotation')
 })
 
 t.test('--dry-run changes nothing; --prune removes the others and their keychain items', async t => {
