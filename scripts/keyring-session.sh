@@ -14,9 +14,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "git-credential-pat: missing ${missing[*]}: run ./install.sh first" >&2
   exit 1
 fi
-if [ ! -f "$here/dist/bundle/main.js" ] || [ -n "$(find "$here/src" -newer "$here/dist/bundle/main.js" -name '*.ts' -print -quit)" ]; then
-  (cd "$here" && npm run --silent build)
-fi
+bash "$here/scripts/package.sh" fresh # builds when anything dist/ is made from changed
 
 if [ "${GIT_CREDENTIAL_PAT_IN_TEST_SESSION:-}" != 1 ]; then
   export GIT_CREDENTIAL_PAT_IN_TEST_SESSION=1
