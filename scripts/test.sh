@@ -33,6 +33,17 @@ if [ "$checks" = 1 ]; then
   echo "# lint (typescript-eslint, prettier --check)"
   npm run --silent lint
 fi
+# The tools the tests use, by the Debian package that brings each
+# (install.sh installs them as root or with sudo): fail naming what is missing.
+missing=()
+for need in tmux:tmux script:util-linux pass:pass gpg:gnupg secret-tool:libsecret-tools ssh:openssh-client /usr/sbin/sshd:openssh-server bwrap:bubblewrap; do
+  tool=${need%%:*} pkg=${need#*:}
+  case $tool in /*) [ -x "$tool" ] ;; *) command -v "$tool" >/dev/null 2>&1 ;; esac || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "npm test: missing Debian packages the tests need: ${missing[*]} (as root: ./install.sh, or apt-get install ${missing[*]})" >&2
+  exit 1
+fi
 # No cache daemon unless a test asks for one (test/e2e/daemon.ts does, and
 # stops it): a daemon started on demand must not outlive the run.
 export GIT_CREDENTIAL_PAT_DAEMON=never
