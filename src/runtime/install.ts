@@ -11,6 +11,9 @@ export const installRoot = (): string => dirname(dirname(dirname(fileURLToPath(i
 /** bin/git-credential-pat: the portable launcher (sh, and JavaScript for a runtime), which starts the daemon. */
 export const launcherPath = (): string => join(installRoot(), 'bin', 'git-credential-pat')
 
+/** Why this installation's program is gone (uninstalled, checkout deleted), or null while it is there. */
+export const programGone = (): string | null => (existsSync(launcherPath()) ? null : `its program is gone (${launcherPath()} was removed)`)
+
 declare const Bun: unknown
 /** Set by scripts/bundle.sh (esbuild --define) and the release build; absent in tsc's output. */
 declare const GCP_BUILD_VERSION: string | undefined

@@ -8,7 +8,7 @@
 // started, and the daemons of the tests running beside this one are the
 // checkout's.
 import t from 'tap'
-import { existsSync, lstatSync, readFileSync, readlinkSync } from 'node:fs'
+import { existsSync, lstatSync, readFileSync, readlinkSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { bin as checkoutBin, installationCopy, run } from './lib/env.js'
 import { box } from './lib/cli.js'
@@ -155,3 +155,19 @@ function alive(pid: number): boolean {
     return false
   }
 }
+
+t.test('the daemon exits on its own once its program is removed (npm uninstall -g, a deleted checkout)', async t => {
+  const gone = installationCopy(join(sb.dir, 'to-remove'))
+  const e = { ...sb.env, GIT_CREDENTIAL_PAT_HOME: join(sb.dir, 'orphan'), GIT_CREDENTIAL_PAT_DAEMON: 'auto', GIT_CREDENTIAL_PAT_DAEMON_IDLE: '600' }
+  t.equal((await run(gone.bin, ['daemon', 'start'], { env: e })).code, 0)
+  const pid = (JSON.parse((await run(gone.bin, ['daemon', 'status', '--json'], { env: e })).stdout) as { pid: number }).pid
+  t.ok(alive(pid), 'running')
+  rmSync(gone.root, { recursive: true, force: true })
+  // Its tick comes every 10 s (src/daemon/idle.ts); a request in between does not keep it.
+  let waited = 0
+  while (alive(pid) && waited < 30_000) {
+    await new Promise(r => setTimeout(r, 500))
+    waited += 500
+  }
+  t.notOk(alive(pid), `gone after ${waited / 1000} s`)
+})
