@@ -39,10 +39,15 @@ export interface Sandbox {
   tokens(): Promise<TokenRecord[]>
 }
 
-/** Run a command to completion, collecting output. Never throws on exit code. */
+/**
+ * Run a command to completion, collecting output. Never throws on exit code.
+ * In a session of its own (setsid): without a controlling terminal, as git
+ * runs the helper from a script, so nothing reaches the terminal the tests
+ * run at (a test that wants one makes a pty: lib/tmux.ts).
+ */
 export function run(cmd: string, args: string[], opts: SpawnOptions & { input?: string } = {}): Promise<RunResult> {
   return new Promise((res, rej) => {
-    const child = spawn(cmd, args, { ...opts, stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(cmd, args, { detached: true, ...opts, stdio: ['pipe', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout!.setEncoding('utf8').on('data', d => (stdout += d))
