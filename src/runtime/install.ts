@@ -12,9 +12,15 @@ export const installRoot = (): string => dirname(dirname(dirname(fileURLToPath(i
 export const launcherPath = (): string => join(installRoot(), 'bin', 'git-credential-pat')
 
 /** Why this installation's program is gone (uninstalled, checkout deleted), or null while it is there. */
-export const programGone = (): string | null => (existsSync(launcherPath()) ? null : `its program is gone (${launcherPath()} was removed)`)
+export function programGone(): string | null {
+  const program = standalone() ? process.execPath : launcherPath()
+  return existsSync(program) ? null : `its program is gone (${program} was removed)`
+}
 
 declare const Bun: unknown
+
+/** Whether this is a standalone executable (scripts/release.ts): its modules live in Bun's embedded file system. */
+export const standalone = (): boolean => /\/\$bunfs\/|~BUN\//.test(import.meta.url)
 /** Set by scripts/bundle.sh (esbuild --define) and the release build; absent in tsc's output. */
 declare const GCP_BUILD_VERSION: string | undefined
 
@@ -56,6 +62,7 @@ export const runtimeArgs = (lean = false): string[] =>
  * install.sh links it onto PATH), first when present, and bin/'s.
  */
 export function launchers(): string[] {
+  if (standalone()) return [process.execPath]
   const direct = join(installRoot(), 'dist', 'bin', 'git-credential-pat')
   return existsSync(direct) ? [direct, launcherPath()] : [launcherPath()]
 }
