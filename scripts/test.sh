@@ -53,9 +53,9 @@ trap 'rm -f "$out"' EXIT
 # tap runs in a session of its own (setsid): no test reaches the terminal
 # this runs at unless it makes its own pty (tmux), so a test that would
 # prompt on /dev/tty fails instead of waiting for an answer. The whole run is
-# bounded: after GCP_TEST_TIMEOUT seconds (default 1800) it is stopped,
+# bounded: after GCP_TEST_TIMEOUT seconds (default 3600) it is stopped,
 # naming the test files still running. Ctrl-C stops the session too.
-limit=${GCP_TEST_TIMEOUT:-1800}
+limit=${GCP_TEST_TIMEOUT:-3600}
 setsid "$here/scripts/keyring-session.sh" npx tap "${files[@]}" > >(tee "$out") 2>&1 &
 tap_pid=$!
 stop_run() { kill -TERM -- "-$tap_pid" 2>/dev/null || true; }
