@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Install git-credential-pat from this checkout. Idempotent: run it again at
 # any time. Steps:
-#   1. Debian packages needed at run time and by the tests (as root or via sudo)
+#   1. Debian packages: those needed at run time (required), and those only
+#      the tests need (installed as root or via sudo, else named in a warning)
 #   2. npm ci (which builds through `prepare`: dist/, the man page, completions)
 #   3. link git-credential-pat into $PREFIX/bin, its man page into
 #      $PREFIX/share/man/man1 and the bash and zsh completions
-#   4. git config --global credential.helper pat   (skip with --no-git-config)
-# --uninstall undoes 3 and 4 and stops the daemon; --purge also deletes the
-# tokens (keychain items and state directories).
+#   4. git config --global credential.helper pat   (skip with --no-git-config);
+#      the absolute path of the program instead where $PREFIX/bin is not on
+#      PATH, so git never names a program it cannot find
+# --uninstall undoes 3 and 4 and stops every daemon of yours this checkout
+# started; --purge also deletes the tokens (keychain items and state directories).
 set -euo pipefail
 cd "$(dirname "$0")"
 here=$(pwd)
@@ -26,13 +29,14 @@ for arg in "$@"; do
 Usage: ./install.sh [--no-git-config] [--no-build]
        ./install.sh --uninstall [--purge [--yes]] [--no-git-config]
 Installs git-credential-pat from this checkout, and can be run again at any time:
-Debian packages it needs (libsecret, a Secret Service for the tests, git, man-db),
-npm ci (which builds dist/, the man page and the completions), git-credential-pat
-on PATH ($PREFIX/bin; default /usr/local as root, else ~/.local), its man page
-and bash/zsh completions under $PREFIX/share, and
-`git config --global credential.helper pat` (not with --no-git-config).
+Debian packages it needs (libsecret, a Secret Service, git, man-db; and, as root or
+with sudo, those only the tests use), npm ci (which builds dist/, the man page and
+the completions), git-credential-pat on PATH ($PREFIX/bin; default /usr/local as
+root, else ~/.local), its man page and bash/zsh completions under $PREFIX/share,
+and `git config --global credential.helper pat` (not with --no-git-config; the
+program's absolute path instead when $PREFIX/bin is not on PATH).
   --no-build      skip the packages and npm ci: link what dist/ holds (npm run build)
-  --uninstall     stop the daemon, git-credential-pat setup --unset (not with
+  --uninstall     stop your daemons of this checkout, git-credential-pat setup --unset (not with
                   --no-git-config), remove the links, man page and completions;
                   the tokens stay
   --purge         with --uninstall: also delete the tokens' keychain items and
@@ -52,8 +56,31 @@ elif [ "$(id -u)" = 0 ]; then prefix=/usr/local
 else prefix="$HOME/.local"; fi
 bindir="$prefix/bin"
 # The program on PATH: dist/bin/git-credential-pat (Bun from its #! line, no
-# shell: scripts/bundle.sh) where the build made one, else the sh launcher.
-launcher() { if [ -x "$here/dist/bin/git-credential-pat" ]; then echo "$here/dist/bin/git-credential-pat"; else echo "$bin"; fi; }
+# shell: scripts/bundle.sh) where the build made one and the Bun it names is
+# one only you or root can replace (the rule bin/git-credential-pat applies
+# on every run; the #! line cannot), else the sh launcher.
+trusted() { # trusted PATH: it and every directory above it owned by you or root, writable by nobody else but a root-owned sticky directory
+  local p u m
+  p=$(readlink -f -- "$1") || return 1
+  while :; do
+    read -r u m < <(stat -c '%u %a' -- "$p") || return 1
+    [ "$u" = 0 ] || [ "$u" = "$(id -u)" ] || return 1
+    if (( 8#$m & 8#022 )); then [ "$u" = 0 ] && (( 8#$m & 8#1000 )) || return 1; fi
+    [ "$p" = / ] && return 0
+    p=$(dirname -- "$p")
+  done
+}
+launcher() {
+  if [ -x "$here/dist/bin/git-credential-pat" ] && trusted "$here/node_modules/bun/bin/bun.exe"; then echo "$here/dist/bin/git-credential-pat"; else echo "$bin"; fi
+}
+# Every daemon of this user started from this checkout (runtime/detached.ts
+# starts it as RUNTIME [OPTIONS] $here/bin/git-credential-pat daemon run),
+# whatever environment it serves: one started from an SSH shell too.
+our_daemons() {
+  ps -u "$(id -u)" -o pid=,args= | while read -r pid args; do
+    case "$args" in *" $bin daemon run") echo "$pid" ;; esac
+  done
+}
 links=(
   "$bindir/git-credential-pat=$(launcher)"
   "$prefix/share/man/man1/git-credential-pat.1=$here/dist/man/git-credential-pat.1"
@@ -70,9 +97,18 @@ if [ "$uninstall" = 1 ]; then
   fi
   runnable=0
   [ -f "$here/dist/bundle/main.js" ] && runnable=1
+  if [ "$runnable" = 1 ]; then "$bin" daemon stop >/dev/null 2>&1 || true; fi
+  # Then those of other environments (another XDG_RUNTIME_DIR, an SSH session): SIGTERM, as daemon stop ends one.
+  pids=$(our_daemons)
+  if [ -n "$pids" ]; then
+    # shellcheck disable=SC2086
+    kill $pids 2>/dev/null || true
+    for _ in 1 2 3 4 5 6 7 8 9 10; do [ -z "$(our_daemons)" ] && break; sleep 0.2; done
+    say "stopped $(echo $pids | wc -w) daemon(s) of this checkout"
+  else
+    say "no daemon of this checkout was running"
+  fi
   if [ "$runnable" = 1 ]; then
-    "$bin" daemon stop >/dev/null 2>&1 || true
-    say "stopped the daemon (if it ran)"
     if [ "$git_config" = 1 ]; then "$bin" setup --unset --global || say "setup --unset failed (see above)" >&2; fi
   else
     say "dist/ is not built: run git-credential-pat setup --unset yourself, or remove credential.helper pat from your git config" >&2
@@ -112,29 +148,33 @@ if [ "$uninstall" = 1 ]; then
 fi
 
 if [ "$build" = 1 ]; then
-# 1. Debian packages: libsecret for keytar at run time; dbus, gnome-keyring
-#    for the tests' private Secret Service; git; tmux and util-linux (script)
-#    for the terminal-prompt tests; man-db so `git credential-pat --help`
-#    (git runs `man git-credential-pat`) finds the page on slim images;
-#    pass and gnupg for the exec: source tests (a manifest token from pass).
-packages=(libsecret-1-0 libsecret-tools gnome-keyring dbus dbus-bin git tmux util-linux procps man-db pass gnupg)
+# 1. Debian packages. At run time: libsecret for keytar; gnome-keyring and
+#    dbus, a Secret Service for desktop use (and the tests' private one);
+#    git; man-db so `git credential-pat --help` (git runs `man
+#    git-credential-pat`) finds the page on slim images; procps.
+#    Only for the tests (scripts/test.sh names those missing): tmux and
+#    util-linux (script) for the terminal-prompt tests, pass and gnupg for
+#    the exec: source tests, libsecret-tools (secret-tool), and
+#    openssh-server, openssh-client and bubblewrap for the forwarding tests.
+runtime_packages=(libsecret-1-0 gnome-keyring dbus dbus-bin git man-db procps)
+test_packages=(libsecret-tools tmux util-linux pass gnupg openssh-server openssh-client bubblewrap)
 if command -v dpkg-query >/dev/null 2>&1; then
-  missing=()
-  for p in "${packages[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    if [ "$(id -u)" = 0 ]; then sudo=(); elif command -v sudo >/dev/null 2>&1; then sudo=(sudo); else sudo=(); fi
-    if [ "$(id -u)" = 0 ] || [ ${#sudo[@]} -gt 0 ]; then
-      say "installing Debian packages: ${missing[*]}"
-      "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-      "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-    else
-      say "please install these Debian packages (needs root): ${missing[*]}" >&2
+  absent() { for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || echo "$p"; done; }
+  mapfile -t missing_runtime < <(absent "${runtime_packages[@]}")
+  mapfile -t missing_test < <(absent "${test_packages[@]}")
+  if [ "$(id -u)" = 0 ]; then sudo=(); elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo=(sudo -n); else sudo=(none); fi
+  if [ "${sudo[*]}" = none ]; then
+    if [ ${#missing_runtime[@]} -gt 0 ]; then
+      say "please install these Debian packages (needs root): ${missing_runtime[*]}" >&2
       exit 1
     fi
+    [ ${#missing_test[@]} -eq 0 ] || say "warning: npm test needs these Debian packages too (install them as root): ${missing_test[*]}" >&2
+  elif [ $((${#missing_runtime[@]} + ${#missing_test[@]})) -gt 0 ]; then
+    say "installing Debian packages: ${missing_runtime[*]} ${missing_test[*]}"
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing_runtime[@]}" "${missing_test[@]}" >/dev/null
   else
-    say "Debian packages present: ${packages[*]}"
+    say "Debian packages present: ${runtime_packages[*]} ${test_packages[*]}"
   fi
 else
   say "not a Debian system: make sure libsecret, gnome-keyring (or another Secret Service) and dbus are installed"
@@ -159,17 +199,21 @@ for l in "${links[@]}"; do
   ln -sfn "$target" "$link"
 done
 say "linked $bindir/git-credential-pat -> $(launcher), its man page and bash/zsh completions under $prefix/share"
+on_path=1
 case ":$PATH:" in
   *":$bindir:"*) ;;
-  *) say "note: $bindir is not on your PATH; add it, e.g. export PATH=\"$bindir:\$PATH\"" ;;
+  *) on_path=0; say "note: $bindir is not on your PATH; add it, e.g. export PATH=\"$bindir:\$PATH\"" ;;
 esac
 if [ "$prefix" = "$HOME/.local" ]; then say "zsh: completion needs fpath+=(~/.local/share/zsh/site-functions) before compinit"; fi
 
 # 4. Tell git to use it.
 if [ "$git_config" = 1 ]; then
   # setup puts pat first; it names git's store/cache helpers and, at a terminal, offers to remove them.
-  if "$bin" setup --global; then
-    say "git now asks git-credential-pat first (credential.helper pat)"
+  # Where git cannot find git-credential-pat on PATH it gets the program's absolute path (as GCM writes its own).
+  if [ "$on_path" = 1 ]; then setup_args=(--global); else setup_args=(--global "--absolute=$bindir/git-credential-pat"); fi
+  if "$bin" setup "${setup_args[@]}"; then
+    if [ "$on_path" = 1 ]; then say "git now asks git-credential-pat first (credential.helper pat)"
+    else say "git now asks git-credential-pat first by its absolute path (credential.helper $bindir/git-credential-pat): $bindir is not on PATH; once it is, git-credential-pat setup writes plain pat"; fi
   else
     say "setup failed (see above); run it again later: git-credential-pat setup --global" >&2
   fi

@@ -14,9 +14,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "git-credential-pat: missing ${missing[*]}: run ./install.sh first" >&2
   exit 1
 fi
-if [ ! -f "$here/dist/bundle/main.js" ] || [ -n "$(find "$here/src" -newer "$here/dist/bundle/main.js" -name '*.ts' -print -quit)" ]; then
-  (cd "$here" && npm run --silent build)
-fi
+bash "$here/scripts/package.sh" fresh # builds when anything dist/ is made from changed
 
 if [ "${GIT_CREDENTIAL_PAT_IN_TEST_SESSION:-}" != 1 ]; then
   export GIT_CREDENTIAL_PAT_IN_TEST_SESSION=1
@@ -27,14 +25,37 @@ fi
 # Inside the private session bus from here on.
 sandbox=$(mktemp -d "${TMPDIR:-/tmp}/gcp-session.XXXXXX")
 # The tests' own temporary directories go in a TMPDIR of this session's,
-# removed with it, so no run leaves hundreds behind in /tmp. Like /tmp it is
-# sticky and open to all: the security tests make directories there as a
-# second uid, and the socket checks judge it as they judge /tmp.
+# removed with it, so no run leaves hundreds behind in /tmp. It is 0700 and
+# the runner's, a directory the product itself trusts for its socket (see
+# daemon/runtime.ts); tests that need a second uid to reach a directory
+# make theirs in /tmp.
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gcp-tmp.XXXXXX")
-chmod 1777 "$tmp"
+chmod 700 "$tmp"
+# Every process started in this session carries this mark in its
+# environment, daemons included (they keep the environment): whatever a
+# test leaves behind is found by it and ended here.
+export GIT_CREDENTIAL_PAT_TEST_RUN="${sandbox##*/}"
+leftovers() {
+  local e p
+  for e in /proc/[0-9]*/environ; do
+    p=${e#/proc/} p=${p%/environ}
+    [ "$p" = $$ ] || [ "$p" = "$BASHPID" ] || ! [ -O "$e" ] && continue
+    grep -qzx "GIT_CREDENTIAL_PAT_TEST_RUN=$GIT_CREDENTIAL_PAT_TEST_RUN" "$e" 2>/dev/null && echo "$p"
+  done
+}
 cleanup() {
   pkill -P $$ gnome-keyring-d 2>/dev/null || true
   [ -n "${keyring_pid:-}" ] && kill "$keyring_pid" 2>/dev/null || true
+  local left
+  left=$(leftovers)
+  if [ -n "$left" ]; then
+    echo "# keyring-session: ended processes a test left behind: $(for p in $left; do tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-120; echo "($p);"; done | tr '\n' ' ')" >&2
+    # shellcheck disable=SC2086
+    kill $left 2>/dev/null || true
+    sleep 1
+    # shellcheck disable=SC2086
+    kill -9 $(leftovers) 2>/dev/null || true
+  fi
   rm -rf "$sandbox" "$tmp"
 }
 trap cleanup EXIT

@@ -17,9 +17,30 @@ import { join } from 'node:path'
 const root = fileURLToPath(new URL('..', import.meta.url))
 const NAME = 'git-credential-pat'
 
-/** Text for roff: backslashes escaped, minus signs as \-, no line starting a request. */
+/** Characters the docs and help use, as plain ASCII: man in a POSIX locale has no glyph for them. */
+const ASCII = {
+  '\u2026': '...',
+  '\u2265': '>=',
+  '\u2264': '<=',
+  '\u2192': '->',
+  '\u2190': '<-',
+  '\u2014': '--',
+  '\u2013': '-',
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u201c': '"',
+  '\u201d': '"',
+  '\u00a0': ' ',
+  '\u00d7': 'x',
+}
+
+/** Text for roff: ASCII only, backslashes escaped, minus signs as \-, no line starting a request. */
 export function roff(text) {
-  return text
+  const ascii = text.replace(/[^\x00-\x7f]/g, c => {
+    if (ASCII[c] !== undefined) return ASCII[c]
+    throw new Error(`no ASCII form for ${JSON.stringify(c)} (U+${c.codePointAt(0).toString(16)}): add it to ASCII in scripts/man.mjs`)
+  })
+  return ascii
     .replace(/\\/g, '\\e')
     .replace(/-/g, '\\-')
     .split('\n')
@@ -98,12 +119,6 @@ export function listedCommands(help, prefix) {
     .filter(Boolean)
 }
 
-const completionText = [
-  'Prints a shell completion script: for zsh when $SHELL names zsh, else for bash.',
-  'install.sh installs both (share/bash-completion/completions/git-credential-pat,',
-  'share/zsh/site-functions/_git-credential-pat); bash also completes `git credential-pat`.',
-].join('\n')
-
 const block = text => `.PP\n.nf\n${roff(text)}\n.fi`
 
 export async function renderPage() {
@@ -124,7 +139,7 @@ export async function renderPage() {
   if (missing.length) throw new Error(`--help does not list: ${missing.join(', ')}`)
 
   const out = [
-    `.TH GIT\\-CREDENTIAL\\-PAT 1 "" "${NAME} ${pkg.version}" "Git Manual"`,
+    `.TH GIT\\-CREDENTIAL\\-PAT 1 "" "${NAME} ${pkg.version}" "${NAME} manual"`,
     // No hyphenation and ragged right: names, keys and variables stay whole.
     '.nh',
     '.ad l',
@@ -145,11 +160,6 @@ export async function renderPage() {
     '.SH COMMANDS',
   ]
   for (const n of listed) {
-    if (n === 'completion') {
-      // yargs answers `completion --help` with the script itself.
-      out.push(`.SS "${roff(`${NAME} completion`)}"`, roff(completionText))
-      continue
-    }
     const help = await helpOf(runCli, [n])
     out.push(`.SS "${roff(`${NAME} ${n}`)}"`, block(help))
     // Subcommands (daemon start|stop|…) have their own options.

@@ -19,9 +19,11 @@ import { daemon } from './commands/daemon.js'
 import { logCommand } from './commands/log.js'
 import { importCommand } from './commands/import.js'
 import { exportCommand } from './commands/export.js'
+import { completion, YARGS_COMPLETION } from './commands/completion.js'
 import { redactWords } from '../core/redact.js'
 import { readMetadata } from '../state/tokens.js'
 import { statePaths } from '../state/paths.js'
+import { packageVersion } from '../runtime/install.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const COMMANDS: CommandModule<any, any>[] = [
@@ -41,9 +43,10 @@ const COMMANDS: CommandModule<any, any>[] = [
   logCommand,
   importCommand,
   exportCommand,
+  completion,
 ]
 
-export const COMMAND_NAMES = COMMANDS.map(c => String(c.command).split(' ')[0]).concat(['completion', 'help'])
+export const COMMAND_NAMES = COMMANDS.map(c => String(c.command).split(' ')[0]).concat(['help'])
 
 export async function runCli(argv: string[]): Promise<number> {
   const args = joinDashValues(argv)
@@ -55,10 +58,11 @@ export async function runCli(argv: string[]): Promise<number> {
     .strict()
     .demandCommand(1, 'name a command (see --help)')
     .recommendCommands()
-    .completion('completion', 'print a shell completion script', completeNames)
+    // yargs's completion answers --get-yargs-completions; the script itself comes from `completion`.
+    .completion(YARGS_COMPLETION, false, completeNames)
     .help()
     .alias('h', 'help')
-    .version()
+    .version(packageVersion())
     .wrap(Math.min(100, process.stdout.columns || 100))
     .exitProcess(false)
     .fail((msg, err) => {

@@ -17,6 +17,7 @@ import { writeKey } from './handshake.js'
 import { SecretCache } from './cache.js'
 import { SessionStore } from './sessions.js'
 import { IdleTimer } from './idle.js'
+import { programGone } from '../runtime/install.js'
 import { startWatchdog } from './watchdog.js'
 import { serveConnection } from './connection.js'
 import { handleRequest } from './requests.js'
@@ -148,7 +149,7 @@ function serve(server: net.Server, ino: number, key: { key: Buffer; ino: number 
   }
   const cache = new SecretCache(cacheTimeoutMs, dropped)
   const sessions = new SessionStore(dropped)
-  const idle = new IdleTimer(idleMs, empty, () => close('idle'))
+  const idle = new IdleTimer(idleMs, empty, () => close('idle'), { gone: programGone, onGone: close })
 
   const status = (): Status => ({
     pid: process.pid,

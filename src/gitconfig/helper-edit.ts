@@ -34,15 +34,17 @@ interface Edit {
  * Put our helper first in the list git builds from the files up to and
  * including this one. `inherited` are the entries git reads before this
  * file (lower scopes); `gitValues` is `git config --file F --get-all
- * credential.helper`, to check this reader agrees with git.
+ * credential.helper`, to check this reader agrees with git. `want`: the
+ * value to write (the program's absolute path, where its directory is not
+ * on PATH); by default ours as the user already spelled it, else `pat`.
  */
-export function planHelperEdit(text: string, inherited: readonly HelperEntry[], gitValues: readonly string[], fileLabel: string): HelperPlan {
+export function planHelperEdit(text: string, inherited: readonly HelperEntry[], gitValues: readonly string[], fileLabel: string, want?: string): HelperPlan {
   const scanned = scanChecked(text, gitValues, fileLabel)
   const own = scanned.filter(e => e.section === 'credential' && e.sub === undefined && e.key === 'helper')
-  if (alreadyFirst(scanned, inherited)) return { text: null, notes: [] }
+  if (alreadyFirst(scanned, inherited, want)) return { text: null, notes: [] }
 
   const ownValues = own.map(e => e.value)
-  const form = ownValues.find(v => v !== null && isOurs(v)) ?? inherited.find(e => e.url === undefined && isOurs(e.value))?.value ?? 'pat'
+  const form = want ?? ownValues.find(v => v !== null && isOurs(v)) ?? inherited.find(e => e.url === undefined && isOurs(e.value))?.value ?? 'pat'
   const drop = own.filter(e => e.value !== null && isOurs(e.value))
   if (drop.some(e => e.onHeader)) throw manual(fileLabel, 'a credential.helper entry shares a line with its section header')
   const lines = text.split('\n')
@@ -67,15 +69,15 @@ function scanChecked(text: string, gitValues: readonly string[], fileLabel: stri
   return scanned
 }
 
-/** Whether git already asks ours first, and only once. */
-function alreadyFirst(scanned: readonly ScannedEntry[], inherited: readonly HelperEntry[]): boolean {
+/** Whether git already asks ours first (as `want`, when given), and only once. */
+function alreadyFirst(scanned: readonly ScannedEntry[], inherited: readonly HelperEntry[], want?: string): boolean {
   const ownEntries: HelperEntry[] = []
   for (const e of scanned) {
     if (e.section !== 'credential' || e.key !== 'helper' || e.value === null) continue
     ownEntries.push({ scope: 'this', url: e.sub, value: e.value })
   }
   const before = effectiveHelpers([...inherited, ...ownEntries])
-  return before.length > 0 && isOurs(before[0]) && before.filter(isOurs).length === 1
+  return before.length > 0 && isOurs(before[0]) && before.filter(isOurs).length === 1 && (want === undefined || before[0] === want)
 }
 
 /** Where the new entry goes: lines to insert before line n. */
@@ -151,7 +153,11 @@ const manual = (file: string, why: string) =>
   new PatError('GIT', `cannot safely edit ${file} (${why}); put 'helper = pat' first under [credential] there by hand`)
 
 /** Put pat first in the helper list git builds up to `scope`. Returns what it did, or null if nothing was needed. */
-export function ensureHelperFirst(scope: 'global' | 'local', env: NodeJS.ProcessEnv = process.env): { file: string; notes: string[]; list: string[] } | null {
+export function ensureHelperFirst(
+  scope: 'global' | 'local',
+  env: NodeJS.ProcessEnv = process.env,
+  want?: string,
+): { file: string; notes: string[]; list: string[] } | null {
   const file = configFile(scope, env)
   const lower: string[] = scope === 'global' ? ['system', 'global'] : ['system', 'global', 'local']
   const all = readHelperEntries(env).filter(e => lower.includes(e.scope))
@@ -164,10 +170,11 @@ export function ensureHelperFirst(scope: 'global' | 'local', env: NodeJS.Process
   }
   const r = git(['config', '--file', file, '--get-all', 'credential.helper'], env)
   const gitValues = r.status === 0 ? r.stdout.replace(/\n$/, '').split('\n') : []
-  const plan = planHelperEdit(text, inherited, gitValues, file)
+  const plan = planHelperEdit(text, inherited, gitValues, file, want)
   if (plan.text === null) return null
   writeConfigFile(file, plan.text)
   const after = effectiveHelpers(readHelperEntries(env).filter(e => lower.includes(e.scope)))
-  if (!after.length || !isOurs(after[0])) throw new PatError('GIT', `changed ${file}, but git still does not ask pat first; please report this`)
+  if (!after.length || !isOurs(after[0]) || (want !== undefined && after[0] !== want))
+    throw new PatError('GIT', `changed ${file}, but git still does not ask pat first; please report this`)
   return { file, notes: plan.notes, list: after }
 }

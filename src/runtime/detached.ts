@@ -43,8 +43,10 @@ export function claimMarker(path: string, staleMs: number): boolean {
  */
 export async function spawnDetached(args: string[], env: NodeJS.ProcessEnv, opts: { background?: boolean; lean?: boolean } = {}): Promise<void> {
   const { spawn } = await import('node:child_process') // not on the hot path: only when starting one
-  const { launcherPath, runtimeArgs } = await import('./install.js')
-  const child = spawn(process.execPath, [...runtimeArgs(opts.lean), launcherPath(), ...args], {
+  const { launcherPath, runtimeArgs, standalone } = await import('./install.js')
+  // A standalone executable is the runtime and the program in one file.
+  const argv = standalone() ? args : [...runtimeArgs(opts.lean), launcherPath(), ...args]
+  const child = spawn(process.execPath, argv, {
     detached: true,
     stdio: 'ignore',
     cwd: '/',

@@ -1,9 +1,7 @@
 // Which JavaScript runtime runs this process, and why (SPEC §10, for
-// doctor): bin/git-credential-pat picks Bun when the build recorded a Bun
-// binary for this platform (dist/bun), unless GIT_CREDENTIAL_PAT_RUNTIME=node.
-import { existsSync } from 'node:fs'
-import { join } from 'node:path'
-import { installRoot } from './install.js'
+// doctor): bin/git-credential-pat picks the Bun binary it finds beside the
+// installation (install.ts bunBinary), unless GIT_CREDENTIAL_PAT_RUNTIME=node.
+import { bunBinary } from './install.js'
 
 export interface RuntimeInfo {
   name: 'bun' | 'node'
@@ -15,12 +13,12 @@ declare const Bun: { version: string } | undefined
 
 export function runtimeInfo(env: NodeJS.ProcessEnv = process.env): RuntimeInfo {
   if (typeof Bun !== 'undefined') return { name: 'bun', version: Bun.version, why: 'the Bun binary installed for this platform' }
-  const recorded = existsSync(join(installRoot(), 'dist', 'bun'))
+  const recorded = bunBinary() !== undefined
   const why =
     env.GIT_CREDENTIAL_PAT_RUNTIME === 'node'
       ? 'GIT_CREDENTIAL_PAT_RUNTIME=node'
       : recorded
         ? 'started with node directly, not through bin/git-credential-pat'
-        : 'no Bun binary runs on this platform (the build found none): Node is the fallback'
+        : 'no Bun binary beside this installation (none for this platform): Node is the fallback'
   return { name: 'node', version: process.versions.node, why }
 }

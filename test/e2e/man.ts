@@ -101,3 +101,26 @@ t.test('bash completes git-credential-pat and git credential-pat', async t => {
   )
   t.equal(viaGit.stdout.trim(), '--unset', viaGit.stderr)
 })
+
+t.test('the page reads in a POSIX locale: ASCII only, no troff warnings, its own manual name', async t => {
+  const page = readFileSync(join(root, 'dist/man/git-credential-pat.1'), 'utf8')
+  t.notMatch(page, /[^\x00-\x7f]/, 'plain ASCII')
+  const r = await run('man', ['git-credential-pat'], { env: { ...env, LC_ALL: 'C', LANG: 'C', MANWIDTH: '80' } })
+  t.equal(r.code, 0)
+  t.equal(r.stderr, '', 'no "can\'t find special character" from troff')
+  t.match(r.stdout.split('\n')[0], /^GIT-CREDENTIAL-PAT\(1\) +git-credential-pat manual +GIT-CREDENTIAL-PAT\(1\)$/)
+  t.notMatch(r.stdout, /Git Manual/)
+})
+
+t.test('completion bash|zsh prints what install.sh installs', async t => {
+  for (const [shell, file] of [
+    ['bash', 'share/bash-completion/completions/git-credential-pat'],
+    ['zsh', 'share/zsh/site-functions/_git-credential-pat'],
+  ]) {
+    const r = await run('git-credential-pat', ['completion', shell], { env })
+    t.equal(r.code, 0, r.stderr)
+    t.equal(r.stdout, readFileSync(join(prefix, file), 'utf8'), shell)
+  }
+  const bad = await run('git-credential-pat', ['completion', 'fish'], { env })
+  t.equal(bad.code, 2)
+})

@@ -2,9 +2,10 @@
 // with the user's other helpers kept, an empty value's reset respected,
 // idempotent, and useHttpPath for hosts with path-scoped tokens.
 import t from 'tap'
-import { readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
 import { box, ok, type Check } from './lib/cli.js'
+import { bin, root } from './lib/env.js'
 
 t.test('setup: pat first, other helpers kept, idempotent, useHttpPath for path scopes', async t => {
   const sb = box('setup')
@@ -68,4 +69,58 @@ t.test('setup: pat first, other helpers kept, idempotent, useHttpPath for path s
   t.equal(outside.code, 1)
   t.match(outside.stderr, /inside a git repository/)
   t.equal((await sb.pat(['setup', '--global', '--local'])).code, 2, '--global and --local conflict')
+})
+
+t.test('--absolute: the program by its absolute path, understood by setup, doctor and setup --unset', async t => {
+  const sb = box('setup-absolute')
+  const helpers = async () => (await sb.git(['config', '--global', '--get-all', 'credential.helper'])).stdout.split('\n').filter(Boolean)
+  const program = join(sb.dir, 'elsewhere', 'git-credential-pat')
+  mkdirSync(dirname(program))
+  symlinkSync(bin, program)
+  await sb.git(['config', '--global', '--add', 'credential.helper', 'pat'])
+  await sb.git(['config', '--global', '--add', 'credential.helper', 'cache'])
+  const r = await ok(sb, ['setup', `--absolute=${program}`])
+  t.match(r.stdout, `git now asks ${program}, then cache`)
+  t.same(await helpers(), [program, 'cache'], 'replaces pat, keeps the others')
+  t.match((await ok(sb, ['setup', `--absolute=${program}`])).stdout, /is already first/, 'idempotent')
+  t.match((await ok(sb, ['setup'])).stdout, /already first/, 'plain setup keeps the form the user has')
+  t.same(await helpers(), [program, 'cache'])
+
+  // git runs it by that path with its directory nowhere on PATH.
+  const noPath = {
+    PATH: (process.env.PATH ?? '')
+      .split(':')
+      .filter(p => p !== dirname(bin) && p !== join(root, 'bin'))
+      .join(':'),
+  }
+  await sb.addToken('https://abs.example.com', 'absolute-path-secret-01', ['--username', 'u', '--name', 'abs'])
+  const fill = await sb.git(['credential', 'fill'], { input: 'protocol=https\nhost=abs.example.com\n\n', env: noPath })
+  t.equal(fill.code, 0, fill.stderr)
+  t.match(fill.stdout, 'password=absolute-path-secret-01')
+  const doctor = JSON.parse((await sb.pat(['doctor', '--json'], { env: noPath })).stdout) as { checks: Check[] }
+  t.match(
+    doctor.checks.find(c => c.id === 'binary'),
+    { status: 'ok', summary: `credential.helper names ${program} (-> ` },
+  )
+  t.match(
+    doctor.checks.find(c => c.id === 'helper'),
+    { status: 'ok' },
+  )
+  rmSync(program)
+  const broken = JSON.parse((await sb.pat(['doctor', '--json'], { env: noPath })).stdout) as { checks: Check[] }
+  t.match(
+    broken.checks.find(c => c.id === 'binary'),
+    { status: 'fail', summary: `credential.helper names ${program}, which git cannot run` },
+  )
+
+  const unset = await ok(sb, ['setup', '--unset'])
+  t.match(unset.stdout, `removed credential.helper '${program}'`)
+  t.same(await helpers(), ['cache'])
+
+  for (const bad of ['relative/git-credential-pat', '/usr/bin/env', '/with space/git-credential-pat']) {
+    const r = await sb.pat(['setup', `--absolute=${bad}`])
+    t.equal(r.code, 2, bad)
+    t.equal(r.stderr.split('\n').length, 2, 'one line')
+  }
+  t.same(await helpers(), ['cache'], 'nothing changed')
 })

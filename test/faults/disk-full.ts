@@ -1,7 +1,7 @@
 // Fault: the disk holding the metadata is full (a 64 KiB tmpfs, filled).
 // A write fails with one line and changes nothing; what was saved still
 // answers. Needs mount(8) with the right to mount a tmpfs: root, as in CI.
-import t from 'tap'
+import { rootTest } from '../lib/root.js'
 import { spawnSync } from 'node:child_process'
 import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
@@ -9,7 +9,7 @@ import { sandbox } from '../e2e/lib/env.js'
 import { bounded, GET } from './lib/scenario.js'
 import { pat } from './lib/timed.js'
 
-t.test('disk full: add and store fail with one line, nothing changed, get still answers', async t => {
+rootTest('disk full: add and store fail with one line, nothing changed, get still answers', async t => {
   const sb = sandbox('fault-full')
   const mnt = join(sb.dir, 'small')
   mkdirSync(mnt)

@@ -16,7 +16,7 @@ const probe = join(import.meta.dirname, 'lib/libc-probe.ts')
 
 t.equal(libc(), null, 'under Node: no bindings (node:fs and node:net instead)')
 
-const onLinuxBun = process.platform === 'linux' && (process.arch === 'x64' || process.arch === 'arm64') && existsSync(join(root, 'dist/bun'))
+const onLinuxBun = process.platform === 'linux' && (process.arch === 'x64' || process.arch === 'arm64') && existsSync(join(root, 'dist/bin/git-credential-pat'))
 t.ok(onLinuxBun || process.platform !== 'linux', 'on Linux x64/arm64 the build found Bun, so the bindings are tested here')
 
 function runProbe(ops: unknown[]): Promise<Array<Record<string, unknown>>> {

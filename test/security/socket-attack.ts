@@ -9,10 +9,9 @@
 // gets its listening socket at our path, owned by us and 0600 (the test, as
 // root, moves it into place: a won race between any check and the connect);
 // the handshake on the connected socket refuses it.
-import t from 'tap'
+import { rootTest } from '../lib/root.js'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DaemonClient } from '../../src/daemon/client.js'
 import { runtimePaths } from '../../src/daemon/runtime.js'
@@ -24,7 +23,7 @@ const NOBODY = 65534
 const INJECTED = 'attacker-chosen-secret-9999'
 const ITERATIONS = 200
 
-t.test('runs as root (CI does), with setpriv to become another uid', async t => {
+rootTest('runs as root (CI does), with setpriv to become another uid', async t => {
   t.equal(process.getuid!(), 0, 'the attack needs a second uid: run the tests as root (CI does)')
 })
 
@@ -146,13 +145,14 @@ function attacker(t: { teardown(fn: () => void | Promise<void>): void }, sock: s
 
 /** A 0755 root-owned base under the temp dir (other uids can reach in), removed afterwards. */
 function base(t: { teardown(fn: () => void): void }, name: string): string {
-  const dir = mkdtempSync(join(tmpdir(), `gcp-attack-${name}-`))
+  // In /tmp: the attacker's uid cannot reach into the test session's own TMPDIR (0700).
+  const dir = mkdtempSync(join('/tmp', `gcp-attack-${name}-`))
   chmodSync(dir, 0o755)
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   return dir
 }
 
-t.test('(A) an attacker-writable directory on the path: refused, and the swapping attacker gets nothing', async t => {
+rootTest('(A) an attacker-writable directory on the path: refused, and the swapping attacker gets nothing', async t => {
   const b = base(t, 'A')
   const shared = join(b, 'shared')
   mkdirSync(shared, { mode: 0o777 })
@@ -212,7 +212,7 @@ t.test('(A) an attacker-writable directory on the path: refused, and the swappin
   )
 })
 
-t.test("(B) the attacker's own listener at our path (a won race): the handshake refuses it both ways", async t => {
+rootTest("(B) the attacker's own listener at our path (a won race): the handshake refuses it both ways", async t => {
   const b = base(t, 'B')
   const victim = join(b, 'victim')
   mkdirSync(victim, { mode: 0o700 })

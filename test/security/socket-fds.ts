@@ -34,9 +34,8 @@ function fdsOf(pid: number): Map<number, [string, number]> {
   return out
 }
 
-t.test('Linux and root (CI): /proc of another process is read here', async t => {
+t.test('Linux: /proc of another process is read here', async t => {
   t.equal(process.platform, 'linux')
-  t.equal(process.getuid!(), 0, 'run the tests as root (CI does)')
 })
 
 for (const runtime of ['default', 'node'] as const)

@@ -2,6 +2,7 @@
 // shared temp directory, and never below a directory another user can write,
 // checked from the socket directory all the way up to /.
 import t from 'tap'
+import { rootTest } from '../lib/root.js'
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -47,10 +48,6 @@ function tree(t: { teardown(fn: () => void): void }) {
   return { base, a, b, dir }
 }
 
-t.test('must run as root (CI does): ownership cases need chown', async t => {
-  t.equal(process.getuid!(), 0, 'these tests chown directories to another uid; run them as root')
-})
-
 t.test('creates the socket directory 0700 and accepts a tree only we can write', async t => {
   const { a, dir } = tree(t)
   checkRuntimeDir(dir, true)
@@ -75,7 +72,7 @@ t.test('an ancestor writable by others or by the group is refused, with the fix'
   t.doesNotThrow(() => checkRuntimeDir(dir, false))
 })
 
-t.test('an ancestor owned by another uid is refused even if closed', async t => {
+rootTest('an ancestor owned by another uid is refused even if closed', async t => {
   const { a, dir } = tree(t)
   checkRuntimeDir(dir, true)
   chownSync(a, 65534, 65534)
@@ -83,7 +80,7 @@ t.test('an ancestor owned by another uid is refused even if closed', async t => 
   t.throws(() => checkRuntimeDir(dir, false), { code: 'DAEMON', message: new RegExp(`^${a} is owned by uid 65534`) })
 })
 
-t.test('a root-owned sticky ancestor (like /tmp) is fine only with our own directory right below it', async t => {
+rootTest('a root-owned sticky ancestor (like /tmp) is fine only with our own directory right below it', async t => {
   const { a, b, dir } = tree(t)
   checkRuntimeDir(dir, true)
   chmodSync(a, 0o1777)
@@ -111,7 +108,7 @@ t.test('a symlinked ancestor is judged by where it leads', async t => {
   t.doesNotThrow(() => checkRuntimeDir(join(base, 'link', 'run'), false))
 })
 
-t.test('the socket directory itself: ours and 0700, or refused naming the fix', async t => {
+rootTest('the socket directory itself: ours and 0700, or refused naming the fix', async t => {
   const { dir } = tree(t)
   mkdirSync(dir, { recursive: true, mode: 0o700 })
   chmodSync(dir, 0o711)

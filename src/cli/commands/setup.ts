@@ -14,6 +14,9 @@ import { readMetadata } from '../../state/tokens.js'
 import { statePaths } from '../../state/paths.js'
 import { scopeOf } from '../../core/select.js'
 import { originOf } from '../../core/scope.js'
+import { launchers } from '../../runtime/install.js'
+import { PatError } from '../../errors.js'
+import { basename, isAbsolute } from 'node:path'
 
 interface SetupArgs {
   global?: boolean
@@ -21,6 +24,7 @@ interface SetupArgs {
   keepOtherHelpers?: boolean
   removeOtherHelpers?: boolean
   unset?: boolean
+  absolute?: string
 }
 
 export const setup: CommandModule<object, SetupArgs> = {
@@ -36,7 +40,13 @@ export const setup: CommandModule<object, SetupArgs> = {
         type: 'boolean',
         describe: "undo setup: remove pat's helper entries and the useHttpPath entries set for its tokens' hosts, nothing else",
       })
+      .option('absolute', {
+        type: 'string',
+        describe:
+          "write the program's absolute path as the helper, not `pat`, for when its directory is not on PATH (install.sh does this); --absolute=PATH names a link to it",
+      })
       .conflicts('global', 'local')
+      .conflicts('unset', 'absolute')
       .conflicts('keep-other-helpers', 'remove-other-helpers')
       .conflicts('unset', ['keep-other-helpers', 'remove-other-helpers'])
       .example('$0 setup', 'once per machine; install.sh runs it')
@@ -45,19 +55,38 @@ export const setup: CommandModule<object, SetupArgs> = {
   handler: async args => {
     const scope = args.local ? 'local' : 'global'
     if (args.unset) return void process.stdout.write(runUnset(scope))
-    process.stdout.write(runSetup(scope))
+    process.stdout.write(runSetup(scope, process.env, args.absolute !== undefined ? absoluteHelper(args.absolute) : undefined))
     const choice = args.keepOtherHelpers ? 'keep' : args.removeOtherHelpers ? 'remove' : 'ask'
     process.stdout.write(await settleOtherHelpers(scope, choice))
   },
 }
 
-export function runSetup(scope: 'global' | 'local', env = process.env): string {
+/**
+ * git runs a helper named by an absolute path as it is (gitcredentials(7),
+ * "custom helpers"), through the shell: a path with blanks or quotes would
+ * be split, so those are refused.
+ */
+export function absoluteHelper(given: string): string {
+  const path = given || launchers()[0]
+  if (!isAbsolute(path) || basename(path) !== 'git-credential-pat') {
+    throw new PatError('USAGE', `--absolute takes the absolute path of a git-credential-pat program, not ${path}`)
+  }
+  if (/[\s'"\\$`!]/.test(path)) {
+    throw new PatError(
+      'USAGE',
+      `cannot name ${path} in credential.helper (it has blanks or quotes); put its directory on PATH and run setup without --absolute`,
+    )
+  }
+  return path
+}
+
+export function runSetup(scope: 'global' | 'local', env = process.env, want?: string): string {
   const lines: string[] = []
-  const helper = ensureHelperFirst(scope, env)
+  const helper = ensureHelperFirst(scope, env, want)
   if (helper) {
     lines.push(`set credential.helper in ${helper.file}: git now asks ${helper.list.join(', then ')}`)
     lines.push(...helper.notes)
-  } else lines.push(`credential.helper (${scope}): pat is already first`)
+  } else lines.push(`credential.helper (${scope}): ${want ?? 'pat'} is already first`)
 
   // git sends the repository path only with useHttpPath (gitcredentials(7)).
   const origins = new Set<string>()

@@ -4,7 +4,7 @@
 // (dist/bin/git-credential-pat, Bun from its #! line, where the build made
 // one; else bin/git-credential-pat). test/e2e/runtime.ts runs both.
 import { spawn, type SpawnOptions } from 'node:child_process'
-import { existsSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join, resolve, dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -39,10 +39,15 @@ export interface Sandbox {
   tokens(): Promise<TokenRecord[]>
 }
 
-/** Run a command to completion, collecting output. Never throws on exit code. */
+/**
+ * Run a command to completion, collecting output. Never throws on exit code.
+ * In a session of its own (setsid): without a controlling terminal, as git
+ * runs the helper from a script, so nothing reaches the terminal the tests
+ * run at (a test that wants one makes a pty: lib/tmux.ts).
+ */
 export function run(cmd: string, args: string[], opts: SpawnOptions & { input?: string } = {}): Promise<RunResult> {
   return new Promise((res, rej) => {
-    const child = spawn(cmd, args, { ...opts, stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(cmd, args, { detached: true, ...opts, stdio: ['pipe', 'pipe', 'pipe'] })
     let stdout = ''
     let stderr = ''
     child.stdout!.setEncoding('utf8').on('data', d => (stdout += d))
@@ -114,4 +119,20 @@ export function parseCredential(text: string): Record<string, string> {
     if (i > 0) out[line.slice(0, i)] = line.slice(i + 1)
   }
   return out
+}
+
+/**
+ * A copy of this installation (bin/, dist/, install.sh; node_modules linked)
+ * under `dir`, for tests of install.sh: its --uninstall stops every daemon
+ * the installation started, and the other tests' daemons are this
+ * checkout's. Returns the copy's root and its launchers, as `bin`/`shBin` are here.
+ */
+export function installationCopy(dir: string): { root: string; bin: string; shBin: string } {
+  const copy = join(dir, 'installation')
+  mkdirSync(copy, { recursive: true })
+  for (const f of ['bin', 'dist', 'install.sh', 'package.json']) cpSync(join(root, f), join(copy, f), { recursive: true, verbatimSymlinks: true })
+  symlinkSync(join(root, 'node_modules'), join(copy, 'node_modules'))
+  const direct = join(copy, 'dist', 'bin', 'git-credential-pat')
+  const sh = join(copy, 'bin', 'git-credential-pat')
+  return { root: copy, bin: existsSync(direct) ? direct : sh, shBin: sh }
 }
