@@ -34,7 +34,8 @@ function setup(t: { testdir(): string; teardown(f: () => void): void }, tokens: 
   return {
     d,
     env,
-    ask: (action, input, over = {}) => answerHelper(d, { op: 'helper', action, input, metadata, service: 'svc-test', pending: join(home, 'pending'), ...over }, env, NOW),
+    ask: (action, input, over = {}) =>
+      answerHelper(d, { op: 'helper', action, input, metadata, service: 'svc-test', pending: join(home, 'pending'), ...over }, env, NOW),
     cache: (name, secret) => {
       // The stamp is taken from the record as the file holds it (scope canonical, store bound).
       const rec = readTokensFor(metadata, 'gitlab.example.com').find(x => x.name === name)!
@@ -121,7 +122,11 @@ t.test('store: git confirming the token just given, last use fresh: nothing to d
   const session = setup(t, [token({ lastUsed: fresh })])
   session.cache('host', 'glpat-HOST')
   session.d.sessions.put('gitlab.example.com', 'oauth2', 'glpat-HOST')
-  t.same(session.ask('store', store('glpat-HOST')), { ok: true, handled: true, out: '' }, 'a session token: kept unsaved, as the process does (nothing to write)')
+  t.same(
+    session.ask('store', store('glpat-HOST')),
+    { ok: true, handled: true, out: '' },
+    'a session token: kept unsaved, as the process does (nothing to write)',
+  )
 
   const uncached = setup(t, [token({ lastUsed: fresh, name: 'a' }), token({ lastUsed: fresh, name: 'b' })])
   uncached.cache('b', 'glpat-HOST')
