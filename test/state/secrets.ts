@@ -90,7 +90,12 @@ t.test('session-only tokens: put, found for a request, dropped by erase', async 
   const expires = new Date(Date.now() + 3600_000)
   t.equal(await putSession('http://127.0.0.1:9/group/*', 'ci', 'session-secret-0003', expires, d.env), true)
   const q = cred({ protocol: 'http', host: '127.0.0.1:9', path: 'group/repo.git' })
-  t.same(await sessionFor(q, d.env), { scope: 'http://127.0.0.1:9/group/*', username: 'ci', secret: 'session-secret-0003', expiresAt: new Date(expires.getTime()) })
+  t.same(await sessionFor(q, d.env), {
+    scope: 'http://127.0.0.1:9/group/*',
+    username: 'ci',
+    secret: 'session-secret-0003',
+    expiresAt: new Date(expires.getTime()),
+  })
   t.equal(await sessionFor(cred({ protocol: 'http', host: '127.0.0.1:9', path: 'other/repo' }), d.env), null)
   t.equal(await sessionFor({ ...q, username: 'someone' }, d.env), null, 'another username')
   t.equal(await dropSessions({ ...q, password: 'another' }, d.env), 0, 'erase with another password keeps it')
