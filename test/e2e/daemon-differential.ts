@@ -36,6 +36,9 @@ interface Answer {
   code: number
 }
 
+// A backstop for a machine shared with other runs (about a minute and a half alone).
+t.setTimeout(5 * 60_000)
+
 t.comment(`seed ${seed} (replay: GCP_DIFF_SEED=${seed} npm test -- test/e2e/daemon-differential.ts)`)
 
 t.test('in process: a warm daemon answers as the process does, or declines', async t => {
