@@ -59,7 +59,7 @@ t.test('nothing usable, no session, no terminal: nothing, and exit 0 (git asks i
 t.test('near expiry: the warning said, and remembered in the warning state', async t => {
   const h = home(t, 'warn')
   h.write([tokenRecord({ name: 'near', scope: 'gitlab.example.com', source: 'env:NEAR', expires: inDays(3) })])
-  const env = { ...h.env, NEAR: 'glpat-near' }
+  const env: NodeJS.ProcessEnv = { ...h.env, NEAR: 'glpat-near' }
   const r = await captured(() => get(ask(GET), { env, now: NOW }))
   t.match(r.value, /password=glpat-near/)
   t.match(r.stderr, /^git-credential-pat: token 'near' \(gitlab.example.com\) expires in 3 days/)
