@@ -1,4 +1,4 @@
-// `get`'s decision (SPEC §2, §3, §6): the best usable token's answer, the
+// `get`'s decision (docs/git-credential-pat.md, "The git side", "Scopes"): the best usable token's answer, the
 // notes about tokens passed over, the expiry warning, a session token, or
 // the prompt; and what is still needed to decide. Inputs: core/answer.ts.
 import { expiryUtc, formatCredential, passwordAnswer } from './protocol.js'
@@ -19,7 +19,7 @@ export type GetNeed =
   | { kind: 'refresh'; token: TokenRecord }
   | { kind: 'warn'; token: TokenRecord }
   | { kind: 'session' }
-  /** Nothing usable and no session token: ask the user, if we may (SPEC §7). */
+  /** Nothing usable and no session token: ask the user, if we may (the prompt). */
   | { kind: 'prompt'; found: Candidate[] }
 
 export interface GetOutcome {
@@ -52,7 +52,7 @@ export function decideGet(i: GetInput): GetOutcome {
     if (typeof a !== 'string') return { out: '', notes: notes.lines, need: a }
     return withWarning({ out: a, notes: notes.lines, token: c.token }, i, notes)
   }
-  // A "this session only" token the daemon holds (SPEC §8), before asking again.
+  // A "this session only" token the daemon holds, before asking again.
   if (i.session === undefined) return { out: '', notes: notes.lines, need: { kind: 'session' } }
   if (i.session) return { out: sessionLines(i.session), notes: notes.lines, session: i.session }
   return { out: '', notes: notes.lines, need: { kind: 'prompt', found } }
@@ -85,7 +85,7 @@ function answerWith(t: TokenRecord, i: GetInput, notes: Notes): string | null | 
   return passwordAnswer(t, looked.secret, refresh ?? undefined)
 }
 
-/** The expiry warning (SPEC §6), or a renewal by credential.pat.autoRotate; config and state only when near. */
+/** The expiry warning, or a renewal by credential.pat.autoRotate; config and state only when near. */
 function withWarning(o: GetOutcome, i: GetInput, notes: Notes): GetOutcome {
   const t = o.token!
   if (!nearExpiry(t, i.now) || i.warn === null) return o

@@ -1,4 +1,4 @@
-// `store`'s decision (SPEC §2): git reports a credential that worked. If it
+// `store`'s decision (docs/git-credential-pat.md, "The git side"): git reports a credential that worked. If it
 // is one of ours, only its last use is recorded (at most once a minute);
 // one we withheld (disabled, rejected, expired) is left as it is; anything
 // else is saved as a new token scoped to exactly what git sent. A typed
@@ -47,7 +47,7 @@ export function decideStore(i: StoreInput): StoreOutcome {
   if (!servesProtocol(cred)) return { kind: 'ignored', why: 'not http' }
   // A token typed at our prompt: saved (or not) as the user chose, nothing more.
   if (i.pending !== false) return need({ kind: 'pending' })
-  // A session-only token the daemon handed out: never written anywhere (SPEC §8).
+  // A session-only token the daemon handed out: never written anywhere.
   if (cred.password && cred.username !== undefined) {
     if (i.session === undefined) return need({ kind: 'session' })
     if (i.session && i.session.secret === cred.password && i.session.username === cred.username) return { kind: 'session' }

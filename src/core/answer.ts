@@ -46,7 +46,7 @@ export interface DecideInput {
   session?: SessionToken | null
 }
 
-/** Whether the helper deals with this protocol at all (SPEC §2: tokens are for http and https). */
+/** Whether the helper deals with this protocol at all (tokens are for http and https). */
 export const servesProtocol = (c: Pick<Credential, 'protocol'>): boolean => c.protocol === undefined || ['http', 'https'].includes(c.protocol.toLowerCase())
 
 /** The notes so far, each said once: a frozen keyring fails every token alike. */

@@ -1,5 +1,5 @@
 // `get`: answer git with the best usable token for the URL, or nothing
-// (SPEC §2, §3). The decision is core/answer-get.ts's; this is the I/O
+// (docs/git-credential-pat.md, "The git side"). The decision is core/answer-get.ts's; this is the I/O
 // around it: read the records, fetch what the decision still needs
 // (secrets, the expiry-warning settings, a session token), say its notes,
 // write the warning state, and prompt when nothing is usable.
@@ -56,7 +56,7 @@ export async function get(cred: Credential, deps: GetDeps = {}): Promise<string>
         input.session = await sessionFor(cred, env)
         break
       case 'prompt':
-        // Nothing usable: ask the user, if we may (SPEC §7); prompt code loads only now.
+        // Nothing usable: ask the user, if we may; prompt code loads only now.
         return (await import('../prompt/prompt.js')).promptForToken(cred, need.found, { env, now })
     }
   }

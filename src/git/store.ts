@@ -1,4 +1,4 @@
-// `store`: git reports a credential that worked (SPEC §2). The decision is
+// `store`: git reports a credential that worked (docs/git-credential-pat.md, "The git side"). The decision is
 // core/answer-store.ts's; this is the I/O around it: settle a typed answer,
 // ask for a session token, read secrets, and write what it decided (the
 // last use, or a new token with its secret) under the metadata lock.

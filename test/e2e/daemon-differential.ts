@@ -1,5 +1,5 @@
-// The daemon's whole answer against the process's own (SPEC §8: "its
-// answers come from the same decision code as the process's"), on generated
+// The daemon's whole answer against the process's own (docs/git-credential-pat.md,
+// "The daemon": it makes the process's own decision), on generated
 // token sets, requests and mutations. After every step, a get or store
 // answered by a warm daemon must give git exactly what the process alone
 // gives it (stdout, stderr, exit status), or the daemon must decline.
