@@ -5,7 +5,7 @@
 import { OPERATIONS, readStdin, type Operation } from './git/input.js'
 import { daemonMayAnswer, viaDaemon } from './git/via-daemon.js'
 import { directCalls } from './runtime/sys.js'
-import { writeAll } from './log/stderr.js'
+import { say, writeAll } from './log/stderr.js'
 import { report } from './errors.js'
 import { runExitHooks } from './runtime/exit-hooks.js'
 
@@ -20,7 +20,8 @@ async function main(argv: string[]): Promise<number> {
     // The daemon answers the everyday get and store whole; the rest loads only when it cannot.
     const answer = await viaDaemon(op as Operation, input)
     if (answer !== null) {
-      writeAll(1, answer)
+      for (const n of answer.notes) say(n)
+      writeAll(1, answer.out)
       return 0
     }
     return (await import('./git/helper.js')).runHelper(op as Operation, input)

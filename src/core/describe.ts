@@ -2,7 +2,7 @@
 // date-fns is imported per function; the barrel costs ~90 ms at start-up.
 import { formatDistanceStrict } from 'date-fns/formatDistanceStrict'
 import type { Cell, Tone } from '../cli/table.js'
-import type { TokenRecord } from '../state/tokens.js'
+import type { TokenRecord } from './model.js'
 import { isExpired } from './select.js'
 import { WARN_DAYS_DEFAULT } from './warn.js'
 

@@ -7,7 +7,7 @@ import { specificity, targetOf, type Scope, type Target } from './scope.js'
 import { candidates, scopeOf, usable, type Candidate } from './select.js'
 import { day } from './expiry.js'
 import { looksLikeToken, redactWords } from './redact.js'
-import type { TokenRecord } from '../state/tokens.js'
+import type { TokenRecord } from './model.js'
 
 /** What git would ask for that URL (git-credential(1)), before useHttpPath applies. */
 export interface Request {

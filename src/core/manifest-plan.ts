@@ -7,7 +7,7 @@ import { day } from './expiry.js'
 import type { ManifestEntry, Manifest } from './manifest.js'
 import { MANIFEST_VERSION } from './manifest.js'
 import { redactWords } from './redact.js'
-import type { TokenRecord } from '../state/tokens.js'
+import type { TokenRecord } from './model.js'
 
 /** A record as the manifest manages it: `secretFrom` rides along (never a secret, only where one is read). */
 export type ManagedRecord = TokenRecord & { secretFrom?: string }

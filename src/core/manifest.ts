@@ -9,7 +9,7 @@
 // same `add` would be.
 import { PatError } from '../errors.js'
 import { isProvider, PROVIDERS } from './providers.js'
-import type { Access } from '../state/tokens.js'
+import type { Access } from './model.js'
 
 export const MANIFEST_VERSION = 1
 

@@ -5,7 +5,7 @@
 // everything read before it, as git's credential_from_url() does.
 import { PatError } from '../errors.js'
 import { redactWords } from './redact.js'
-import type { TokenRecord } from '../state/tokens.js'
+import type { TokenRecord } from './model.js'
 
 export interface Credential {
   protocol?: string

@@ -1,7 +1,7 @@
 // Choosing tokens for a request (SPEC §3 "Order"). Pure: no I/O, the clock
 // is passed in, so every rule is unit-tested without a keychain.
 import { parseScope, specificity, type Scope, type Target } from './scope.js'
-import type { TokenRecord } from '../state/tokens.js'
+import type { TokenRecord } from './model.js'
 
 export interface Candidate {
   token: TokenRecord

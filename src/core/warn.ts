@@ -1,7 +1,7 @@
 // Expiry warnings on `get` (SPEC §6): the decisions, pure, with the clock
 // passed in. The I/O (git config, the rate-limit file, stderr) is in
 // warn-state.ts. Nothing here may load date-fns or yargs: this is the get path.
-import type { TokenRecord } from '../state/tokens.js'
+import type { TokenRecord } from './model.js'
 
 const MINUTE = 60_000
 const HOUR = 3_600_000

@@ -1,25 +1,28 @@
-// A whole `get` or `store` answered by the daemon (issue 11): the client
-// sends what git wrote and gets back git's answer in one round trip, so the
-// process git starts loads neither the metadata code nor the keychain.
+// A whole `get` or `store` answered by the daemon: the client sends what git
+// wrote, with the inputs the decision depends on that are its own (its
+// metadata file, keychain service, pending directory), and gets back git's
+// answer in one round trip, so the process git starts loads neither the
+// metadata code nor the keychain.
 //
-// Only the everyday case is answered here, where the answer is certain to
-// be the one the process would give itself (git/get.ts, git/store.ts):
-// the best token for the URL is usable, its secret is in the cache for this
-// very record, and nothing needs saying on stderr, reading git config,
-// prompting or writing. Anything else (an expired or disabled token ranked
-// first, an expiry warning due, a secret not cached, a typed answer
-// pending, a session token, a token from env:/file:, an authtype, a
-// metadata file over 1 MiB) is `handled: false`, and the client does the
-// request itself as before.
+// The decision is the process's own (core/answer-get.ts, answer-store.ts),
+// made with what the daemon has: the records, the secrets it caches for
+// those very records, the session tokens. It answers only an outcome that
+// needs nothing else and writes nothing: a secret not cached, a token from
+// env: or file:, the expiry-warning settings (git config), a prompt, a
+// typed answer pending, a last use or a new token to write, are
+// `handled: false`, and the client does the request itself.
 import { statSync } from 'node:fs'
 import { anyPending } from '../state/pending.js'
-import { parseCredential, passwordAnswer, sentSecret, type Credential } from '../core/protocol.js'
+import { parseCredential, type Credential } from '../core/protocol.js'
 import { targetOf, type Target } from '../core/scope.js'
-import { candidates, mayCover, usable } from '../core/select.js'
-import { nearExpiry } from '../core/warn.js'
-import { LAST_USED_FRESH_MS, readTokensFor, type TokenRecord } from '../state/tokens.js'
+import { mayCover } from '../core/select.js'
+import { decideGet } from '../core/answer-get.js'
+import { decideStore } from '../core/answer-store.js'
+import type { SecretLookup, SessionToken } from '../core/answer.js'
+import { readTokensFor, type TokenRecord } from '../state/tokens.js'
 import { statePaths } from '../state/paths.js'
 import { cacheable, stampOf } from '../state/stamp.js'
+import { refreshAccount } from '../state/sources/index.js'
 import { logger, requestFields } from '../log/log.js'
 import { HELPER_MAX_METADATA_BYTES, type HelperRequest, type Reply } from './protocol.js'
 import type { SecretCache } from './cache.js'
@@ -32,74 +35,74 @@ export interface HelperState {
   sessions: SessionStore
 }
 
+interface Done {
+  token?: TokenRecord
+  outcome: string
+  out: string
+  notes: string[]
+}
+
 export function answerHelper(d: HelperState, req: HelperRequest, env: NodeJS.ProcessEnv = process.env, now = new Date()): Reply {
   const started = performance.now()
-  // One daemon serves one home: another metadata file or keychain service is another user's view.
-  const own = statePaths(env)
-  if (req.metadata !== own.metadata || (req.service ?? '') !== (env.GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE ?? '')) return NOT_HANDLED
+  // One daemon serves one home: the store id that names keychain items is bound to its metadata file.
+  if (req.metadata !== statePaths(env).metadata) return NOT_HANDLED
   let cred: Credential
   try {
     cred = parseCredential(req.input)
   } catch {
     return NOT_HANDLED // the process refuses it with its own message
   }
-  const target = targetOf(cred)
-  if (!target?.protocol || !target.host || !['http', 'https'].includes(target.protocol)) return NOT_HANDLED
-  let tokens: TokenRecord[] | null
+  let done: Done | null
   try {
-    tokens = tokensFor(own.metadata, target)
+    done = req.action === 'get' ? get(d, req, cred, now) : store(d, req, cred, now)
   } catch {
     return NOT_HANDLED // unreadable metadata is reported by the process
   }
-  if (!tokens) return NOT_HANDLED
-  const done = req.action === 'get' ? get(d, cred, target, tokens, env, now) : store(d, cred, target, tokens, own.pending, env, now)
   if (!done) return NOT_HANDLED
-  const fields = requestFields(
-    req.action,
-    cred,
-    { name: done.token.name, scope: done.token.scope, via: 'daemon', ms: round(performance.now() - started) },
-    done.outcome,
-  )
-  logger('helper').info({ ...fields, answeredBy: 'daemon' }, 'request')
-  return { ok: true, handled: true, out: done.out }
+  const extra = { name: done.token?.name, scope: done.token?.scope, via: 'daemon', ms: round(performance.now() - started) }
+  logger('helper').info({ ...requestFields(req.action, cred, extra, done.outcome), answeredBy: 'daemon' }, 'request')
+  return { ok: true, handled: true, out: done.out, ...(done.notes.length ? { notes: done.notes } : {}) }
 }
 
-interface Done {
-  token: TokenRecord
-  outcome: string
-  out: string
+function get(d: HelperState, req: HelperRequest, cred: Credential, now: Date): Done | null {
+  const target = targetOf(cred)
+  const tokens = target?.host ? tokensFor(req.metadata, target, true) : []
+  if (!tokens) return null
+  const o = decideGet({ cred, tokens, now, secrets: lookup(d, req), session: session(d, cred) })
+  if (o.need || o.warned || o.autoRotate) return null
+  return { token: o.token, outcome: o.out ? 'answered' : 'none', out: o.out, notes: o.notes }
 }
 
-function get(d: HelperState, cred: Credential, target: Target, tokens: TokenRecord[], env: NodeJS.ProcessEnv, now: Date): Done | null {
-  // The first candidate decides: an unusable one ranked above it would have been named on stderr.
-  const first = candidates(tokens, target, now)[0]
-  if (!first || first.unusable) return null
-  const t = first.token
-  if (!plain(t) || nearExpiry(t, now)) return null
-  const secret = d.cache.get(t.name, stampOf(t, env))
-  if (secret === undefined) return null
-  return { token: t, outcome: 'answered', out: passwordAnswer(t, secret) }
-}
-
-/** git confirming the token get just gave it, whose last use is fresh: nothing to write. */
-function store(d: HelperState, cred: Credential, target: Target, tokens: TokenRecord[], pendingDir: string, env: NodeJS.ProcessEnv, now: Date): Done | null {
-  const secret = sentSecret(cred)
-  if (cred.ephemeral || cred.authtype || secret === undefined || cred.username === undefined || target.path === null) return null
-  if (anyPending(pendingDir)) return null
-  if (d.sessions.find({ op: 'session-get', protocol: cred.protocol, host: cred.host, path: cred.path, username: cred.username })?.secret === secret) return null
-  for (const c of usable(tokens, target, now)) {
-    const cached = d.cache.get(c.token.name, stampOf(c.token, env))
-    if (cached === undefined || !plain(c.token)) return null // the process would read the source: it cannot be ruled out here
-    if (cached !== secret) continue
-    const fresh = c.token.lastUsed !== undefined && now.getTime() - Date.parse(c.token.lastUsed) < LAST_USED_FRESH_MS
-    return fresh ? { token: c.token, outcome: 'used', out: '' } : null
-  }
+function store(d: HelperState, req: HelperRequest, cred: Credential, now: Date): Done | null {
+  // The client's own pending directory: a typed answer there is settled by the process.
+  if (req.pending === undefined) return null
+  const target = targetOf(cred)
+  const tokens = target?.host ? tokensFor(req.metadata, target, false) : []
+  if (!tokens) return null
+  const o = decideStore({ cred, tokens, now, secrets: lookup(d, req), session: session(d, cred), pending: anyPending(req.pending) })
+  if (o.kind === 'used' && !o.write) return { token: o.token, outcome: 'used', out: '', notes: [] }
+  if (o.kind === 'session' || o.kind === 'ignored') return { outcome: o.kind, out: '', notes: [] }
   return null
 }
 
-/** A token answered as username and password from a cached source, as get.ts does for it. */
-function plain(t: TokenRecord): boolean {
-  return cacheable(t) && !t.authtype && t.auth !== 'bearer' && !t.hasRefreshToken
+/** Secrets as the client's process would get them from this daemon: cached for this very record, under the client's keychain service. */
+function lookup(d: HelperState, req: HelperRequest): SecretLookup {
+  const env = { GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE: req.service }
+  const cached = (key: string, t: TokenRecord) => (cacheable(t) ? d.cache.get(key, stampOf(t, env)) : undefined)
+  return {
+    secret: t => {
+      const s = cached(t.name, t)
+      return s === undefined ? undefined : { secret: s }
+    },
+    // Not cached may mean none or not read yet: only the process can tell.
+    refresh: t => cached(refreshAccount(t.name), t),
+  }
+}
+
+/** The session token the process would be handed for this request. */
+function session(d: HelperState, cred: Credential): SessionToken | null {
+  const s = d.sessions.find({ op: 'session-get', protocol: cred.protocol, host: cred.host, path: cred.path, username: cred.username })
+  return s ? { scope: s.scope, username: s.username, secret: s.secret, expiresAt: s.expiresAt === undefined ? undefined : new Date(s.expiresAt) } : null
 }
 
 const round = (ms: number) => Math.round(ms * 10) / 10
@@ -108,16 +111,15 @@ const round = (ms: number) => Math.round(ms * 10) / 10
  * The host's records as readTokensFor gives them, read again only when the
  * file changed (every write renames a new file in: another inode), and
  * split once into those that may cover a URL with a path and those that
- * may cover one without (mayCover, as get.ts filters). Reading and
+ * may cover one without (mayCover, as get's decision filters). Reading and
  * filtering a 10,000-token file for each of 64 concurrent requests took the
- * daemon's peak memory from 50 to 86 MB (issue 11). A few dozen hosts at
- * most are kept.
+ * daemon's peak memory from 50 to 86 MB. A few dozen hosts at most are kept.
  */
-const read = new Map<string, { sig: string; withPath: TokenRecord[]; noPath: TokenRecord[] }>()
+const read = new Map<string, { sig: string; all: TokenRecord[]; withPath: TokenRecord[]; noPath: TokenRecord[] }>()
 const MAX_HOSTS = 64
 
-/** The records that may cover the target, or null when the file is too large to hold here. */
-function tokensFor(file: string, target: Target): TokenRecord[] | null {
+/** The records that may concern the target (all of the host's for store), or null when the file is too large to hold here. */
+function tokensFor(file: string, target: Target, forGet: boolean): TokenRecord[] | null {
   const host = target.host!
   const st = statSync(file, { throwIfNoEntry: false })
   if (!st) return readTokensFor(file, host) // none: readTokensFor says so (or reports why)
@@ -126,11 +128,11 @@ function tokensFor(file: string, target: Target): TokenRecord[] | null {
   const key = `${file}\0${host}`
   let hit = read.get(key)
   if (hit?.sig !== sig) {
-    const tokens = readTokensFor(file, host)
-    const withPath = tokens.filter(t => mayCover(t.scope, { host, path: [] }))
-    hit = { sig, withPath, noPath: withPath.filter(t => mayCover(t.scope, { host })) }
+    const all = readTokensFor(file, host)
+    const withPath = all.filter(t => mayCover(t.scope, { host, path: [] }))
+    hit = { sig, all, withPath, noPath: withPath.filter(t => mayCover(t.scope, { host })) }
     if (read.size >= MAX_HOSTS) read.clear()
     read.set(key, hit)
   }
-  return target.path === undefined ? hit.noPath : hit.withPath
+  return !forGet ? hit.all : target.path === undefined ? hit.noPath : hit.withPath
 }

@@ -48,9 +48,12 @@ export interface HelperRequest {
   action: 'get' | 'store'
   /** What git wrote on the helper's stdin. */
   input: string
-  /** The client's metadata file (statePaths().metadata) and keychain service: the daemon serves only its own. */
+  /** The client's metadata file (statePaths().metadata): the daemon serves only its own home. */
   metadata: string
+  /** The client's keychain service: cached secrets count only when read under it. */
   service?: string
+  /** The client's pending directory (statePaths().pending): a store waits there for a typed answer. */
+  pending?: string
 }
 
 export interface Status {
@@ -72,7 +75,18 @@ export interface SessionAnswer {
 }
 
 export type Reply =
-  { ok: true; secret?: string; status?: Status; session?: SessionAnswer; dropped?: number; handled?: boolean; out?: string } | { ok: false; error: string }
+  | {
+      ok: true
+      secret?: string
+      status?: Status
+      session?: SessionAnswer
+      dropped?: number
+      /** A whole helper request: whether it was answered, git's answer, and what to say on stderr (without the prefix). */
+      handled?: boolean
+      out?: string
+      notes?: string[]
+    }
+  | { ok: false; error: string }
 
 export function encodeFrame(msg: unknown): Buffer {
   const body = Buffer.from(JSON.stringify(msg), 'utf8')
@@ -161,7 +175,7 @@ export function invalidRequest(m: unknown): string | null {
         ? null
         : `${r.op} takes protocol, host, path, username`
     case 'helper':
-      return (r.action === 'get' || r.action === 'store') && str(r.input) && str(r.metadata) && optStr(r.service)
+      return (r.action === 'get' || r.action === 'store') && str(r.input) && str(r.metadata) && optStr(r.service) && optStr(r.pending)
         ? null
         : 'helper needs action (get or store), input and metadata'
     default:

@@ -1,16 +1,20 @@
 // `get`: answer git with the best usable token for the URL, or nothing
-// (SPEC §2, §3). Expired, rejected and disabled tokens are never sent.
+// (docs/git-credential-pat.md, "The git side"). The decision is core/answer-get.ts's; this is the I/O
+// around it: read the records, fetch what the decision still needs
+// (secrets, the expiry-warning settings, a session token), say its notes,
+// write the warning state, and prompt when nothing is usable.
 import type { Credential } from '../core/protocol.js'
-import { expiryUtc, formatCredential, passwordAnswer } from '../core/protocol.js'
 import { targetOf } from '../core/scope.js'
-import { candidates, mayCover, type Candidate } from '../core/select.js'
+import { mayCover } from '../core/select.js'
+import { decideGet, type GetInput, type GetNeed } from '../core/answer-get.js'
+import { servesProtocol, type Looked } from '../core/answer.js'
+import type { TokenRecord } from '../core/model.js'
 import { readTokensFor } from '../state/tokens.js'
 import { statePaths } from '../state/paths.js'
-import { resolveRefreshToken, resolveSecret, sessionAnswer } from '../state/secrets.js'
+import { resolveRefreshToken, resolveSecret, sessionFor } from '../state/secrets.js'
+import { note } from '../log/log.js'
 import { say } from '../log/stderr.js'
 import { PatError } from '../errors.js'
-import { nearExpiry } from '../core/warn.js'
-import { skippedNote } from './skipped.js'
 
 export interface GetDeps {
   now?: Date
@@ -21,62 +25,49 @@ export async function get(cred: Credential, deps: GetDeps = {}): Promise<string>
   const now = deps.now ?? new Date()
   const env = deps.env ?? process.env
   const target = targetOf(cred)
-  if (!target || !target.protocol || !target.host) return ''
-  const found = candidates(
-    readTokensFor(statePaths(env).metadata, target.host, scope => mayCover(scope, target)),
-    target,
-    now,
-  )
-  // One line per distinct trouble in this request: a frozen keyring fails every token alike.
-  const said = new Set<string>()
-  for (const c of found) {
-    if (c.unusable) {
-      const note = skippedNote(c)
-      if (!said.has(note)) say(note)
-      said.add(note)
-      continue
+  const asked = target?.protocol && target.host && servesProtocol(cred)
+  const tokens = asked ? readTokensFor(statePaths(env).metadata, target.host!, scope => mayCover(scope, target)) : []
+  const secrets = new Map<TokenRecord, Looked>()
+  const refreshes = new Map<TokenRecord, string | null>()
+  const input: GetInput = { cred, tokens, now, secrets: { secret: t => secrets.get(t), refresh: t => refreshes.get(t) } }
+  let said = 0
+  for (;;) {
+    const o = decideGet(input)
+    // Notes as they come, so they keep their place among what the I/O itself says.
+    for (; said < o.notes.length; said++) say(o.notes[said])
+    const need: GetNeed | undefined = o.need
+    if (!need) {
+      if (o.session) note({ name: '(session)', scope: o.session.scope, via: 'session' })
+      if (o.warned) await (await import('../state/warn-state.js')).saveWarnState(statePaths(env).warnState, o.warned)
+      if (o.autoRotate) await (await import('../forge/auto-rotate.js')).nearExpiryOnGet(o.autoRotate, now, env)
+      return o.out
     }
-    const answer = await answerWith(c, cred, env, said)
-    if (answer !== null) {
-      // Expiry warning (SPEC §6), or a renewal started in the background
-      // (credential.pat.autoRotate, issue 14); git config and the state file only when near.
-      if (nearExpiry(c.token, now)) await (await import('../forge/auto-rotate.js')).nearExpiryOnGet(c.token, now, env)
-      return answer
+    switch (need.kind) {
+      case 'secret':
+        secrets.set(need.token, await lookup(need.token, env))
+        break
+      case 'refresh':
+        refreshes.set(need.token, (await resolveRefreshToken(need.token, env)) ?? null)
+        break
+      case 'warn':
+        input.warn = (await import('../state/warn-state.js')).warnInputs(need.token, env)
+        break
+      case 'session':
+        input.session = await sessionFor(cred, env)
+        break
+      case 'prompt':
+        // Nothing usable: ask the user, if we may; prompt code loads only now.
+        return (await import('../prompt/prompt.js')).promptForToken(cred, need.found, { env, now })
     }
   }
-  // A "this session only" token the daemon holds (SPEC §8), before asking again.
-  const session = await sessionAnswer(cred, env)
-  if (session !== null) return session
-  // Nothing usable: ask the user, if we may (SPEC §7); prompt code loads only now.
-  return (await import('../prompt/prompt.js')).promptForToken(cred, found, { env, now })
 }
 
-/** The protocol lines for one token, or null if it cannot be used here. */
-async function answerWith(c: Candidate, cred: Credential, env: NodeJS.ProcessEnv, said: Set<string>): Promise<string | null> {
-  const t = c.token
-  // A credential git stored with an authtype can only go back to a git that
-  // understands authtype (git ≥ 2.46 advertises capability[]=authtype).
-  const canAuthtype = cred.capability.includes('authtype')
-  const authtype = t.authtype ?? (t.auth === 'bearer' ? 'Bearer' : undefined)
-  if (t.authtype && !canAuthtype) return null
-  let secret: string
+/** A secret, or the one-line reason it cannot be read (the decision names it once). */
+async function lookup(t: TokenRecord, env: NodeJS.ProcessEnv): Promise<Looked> {
   try {
-    secret = await resolveSecret(t, env)
+    return { secret: await resolveSecret(t, env) }
   } catch (e) {
-    if (e instanceof PatError) {
-      if (!said.has(e.message)) say(e.message)
-      said.add(e.message)
-      return null
-    }
+    if (e instanceof PatError) return { error: e.message }
     throw e
   }
-  if (authtype && canAuthtype) {
-    return formatCredential([
-      ['capability[]', 'authtype'],
-      ['authtype', authtype],
-      ['credential', secret],
-      ['password_expiry_utc', expiryUtc(t)],
-    ])
-  }
-  return passwordAnswer(t, secret, t.hasRefreshToken ? await resolveRefreshToken(t, env) : undefined)
 }

@@ -3,6 +3,7 @@
 import { parseCredential, type Credential } from '../core/protocol.js'
 import { writeAll } from '../log/stderr.js'
 import { get } from './get.js'
+import { servesProtocol } from '../core/answer.js'
 import { PatError, report } from '../errors.js'
 import { logRequest } from '../log/log.js'
 import type { EraseDeps } from './erase.js'
@@ -29,7 +30,7 @@ export async function runHelper(op: Operation, input?: Buffer): Promise<number> 
     return report(e)
   }
   try {
-    if (cred.protocol !== undefined && !['http', 'https'].includes(cred.protocol.toLowerCase())) {
+    if (!servesProtocol(cred)) {
       outcome = 'not http'
       return 0
     }

@@ -1,17 +1,19 @@
-// `store`: git reports a credential that worked (SPEC §2). If it is one of
-// ours, only its last use is recorded. Otherwise it is saved as a new token
-// scoped to exactly what git sent, with its expiry and refresh token.
-import { sentSecret, type Credential } from '../core/protocol.js'
-import { formatScope, normalisePath, targetOf, type Scope, type Target } from '../core/scope.js'
-import { isExpired, scopeOf, usable } from '../core/select.js'
-import { LAST_USED_FRESH_MS, readTokensFor, updateMetadata, type Metadata, type TokenRecord } from '../state/tokens.js'
+// `store`: git reports a credential that worked (docs/git-credential-pat.md, "The git side"). The decision is
+// core/answer-store.ts's; this is the I/O around it: settle a typed answer,
+// ask for a session token, read secrets, and write what it decided (the
+// last use, or a new token with its secret) under the metadata lock.
+import type { Credential } from '../core/protocol.js'
+import { targetOf } from '../core/scope.js'
+import { decideStore, type Save, type StoreInput, type StoreOutcome } from '../core/answer-store.js'
+import type { Looked } from '../core/answer.js'
+import type { TokenRecord } from '../core/model.js'
+import { readTokensFor, updateMetadata, type Metadata } from '../state/tokens.js'
 import { statePaths } from '../state/paths.js'
 import { writeSecret, refreshAccount } from '../state/sources/index.js'
-import { isSessionCredential, resolveSecret } from '../state/secrets.js'
+import { resolveSecret, sessionFor, stampOf } from '../state/secrets.js'
 import { note } from '../log/log.js'
 import { setSecret, deleteSecret } from '../state/sources/keychain.js'
-import { settlePending } from '../state/pending.js'
-import { uniqueName } from '../core/names.js'
+import { anyPending, settlePending } from '../state/pending.js'
 
 export interface StoreDeps {
   now?: Date
@@ -21,136 +23,70 @@ export interface StoreDeps {
 export async function store(cred: Credential, deps: StoreDeps = {}): Promise<void> {
   const now = deps.now ?? new Date()
   const env = deps.env ?? process.env
-  if (cred.ephemeral) return // git-credential(1): ephemeral credentials are not to be stored
-  // A token typed at our prompt: saved (or not) as the user chose, nothing more.
-  if (await settlePending(cred, env, now)) return void note({ outcome: 'prompt-settled' })
-  // A session-only token the daemon handed out: never written anywhere (SPEC §8).
-  if (await isSessionCredential(cred, env)) return void note({ outcome: 'session' })
-  const secret = sentSecret(cred)
-  // git's credential-store keeps an empty username or password (t0303 "can store empty username"); so do we.
-  if (secret === undefined || !cred.protocol || !cred.host) return
-  if (!cred.authtype && cred.username === undefined) return
-  const target = targetOf(cred)
-  if (!target || target.path === null) return
-  const scope: Scope = {
-    protocol: target.protocol as Scope['protocol'],
-    host: target.host!,
-    port: target.port,
-    path: cred.path !== undefined ? (normalisePath(cred.path) ?? []) : [],
-    wildcard: false,
+  const paths = statePaths(env)
+  const host = cred.protocol && cred.host ? targetOf(cred)?.host : undefined
+  // Secrets read once, for the record they were read for (the locked pass may see it changed).
+  const known = new Map<string, Looked>()
+  const secrets: StoreInput['secrets'] = { secret: t => known.get(stampOf(t, env)), refresh: () => null }
+  // Nearly every store is git confirming the token `get` just gave it:
+  // decided without the lock, the records read only once the decision looks at them.
+  let read: TokenRecord[] | undefined
+  const input: StoreInput = {
+    cred,
+    now,
+    secrets,
+    get tokens() {
+      return (read ??= host ? readTokensFor(paths.metadata, host) : [])
+    },
   }
-  const file = statePaths(env).metadata
-  // Nearly every store is git confirming the token `get` just gave it. Find
-  // it without the lock; a last use recorded within the minute needs no write.
-  const ours = await findOurs(readTokensFor(file, target.host!), target, secret, now, env)
-  if (ours && ours.lastUsed && now.getTime() - Date.parse(ours.lastUsed) < LAST_USED_FRESH_MS) {
-    return void note({ outcome: 'used', name: ours.name, scope: ours.scope })
-  }
-  await updateMetadata(file, async meta => {
-    // Same record as checked above (not rotated or replaced meanwhile)?
-    const same = ours && meta.tokens.find(t => t.name === ours.name && t.source === ours.source && t.rotated === ours.rotated)
-    const mine = same ?? (ours ? await findOurs(meta.tokens, target, secret, now, env) : undefined)
-    if (mine) {
-      mine.lastUsed = now.toISOString()
-      return void note({ outcome: 'used', name: mine.name, scope: mine.scope })
-    }
-    const dead = await findDead(meta, target, formatScope(scope), cred.username ?? '', secret, now, env)
-    if (dead) return void note({ outcome: 'kept-dead', name: dead.name, why: `the secret is token '${dead.name}', which is ${deadWhy(dead, now)}` })
-    await saveNew(meta, cred, secret, formatScope(scope), scope, now)
+  const first = await settle(input)
+  if (first === 'settled') return void note({ outcome: 'prompt-settled' })
+  if (first.kind !== 'save' && !(first.kind === 'used' && first.write)) return void noteOutcome(first)
+  await updateMetadata(paths.metadata, async meta => {
+    const o = await settle({ cred, now, secrets, pending: false, session: input.session, tokens: meta.tokens })
+    if (o === 'settled') return
+    if (o.kind === 'used' && o.write) o.token.lastUsed = now.toISOString()
+    if (o.kind === 'save') await saveNew(meta, o)
+    noteOutcome(o)
   })
-}
 
-/** The token `get` would send for this target whose secret is the one git used. */
-async function findOurs(tokens: TokenRecord[], target: Target, secret: string, now: Date, env: NodeJS.ProcessEnv): Promise<TokenRecord | undefined> {
-  for (const c of usable(tokens, target, now)) {
-    try {
-      if ((await resolveSecret(c.token, env)) === secret) return c.token
-    } catch {
-      // unreadable: it cannot be shown to be ours
+  /** Decide, fetching what the decision needs, until it needs nothing. */
+  async function settle(i: StoreInput): Promise<StoreOutcome | 'settled'> {
+    for (;;) {
+      const o = decideStore(i)
+      if (o.kind !== 'need') return o
+      const need = o.need
+      if (need.kind === 'pending') {
+        // A token typed at our prompt: saved (or not) as the user chose, nothing more.
+        if (anyPending(paths.pending) && (await settlePending(cred, env, now))) return 'settled'
+        i.pending = false
+      } else if (need.kind === 'session') i.session = await sessionFor(cred, env)
+      else known.set(stampOf(need.token, env), await lookup(need.token, env))
     }
   }
-  return undefined
 }
 
-/**
- * One of our tokens that get would not send (disabled, rejected, expired)
- * whose secret is the one git reports. git asks every configured helper and
- * stores into all of them, so another helper (store, cache) can hand git a
- * token we withheld; saving it again as a new active token would undo the
- * user's disable or our expiry (issue 10). The record is left as it is. The
- * record that saveNew itself would overwrite (git's credential-store
- * semantics for what store saved) is not counted.
- */
-async function findDead(
-  meta: Metadata,
-  target: Target,
-  scopeText: string,
-  username: string,
-  secret: string,
-  now: Date,
-  env: NodeJS.ProcessEnv,
-): Promise<TokenRecord | undefined> {
-  for (const t of meta.tokens) {
-    if (!deadWhy(t, now)) continue
-    if (t.origin === 'store' && t.scope === scopeText && t.username === username) continue
-    if (scopeOf(t)?.host !== target.host) continue
-    try {
-      if ((await resolveSecret(t, env)) === secret) return t
-    } catch {
-      // unreadable: it cannot be shown to be this secret
-    }
+/** Unreadable: it cannot be shown to be the secret git sent. */
+async function lookup(t: TokenRecord, env: NodeJS.ProcessEnv): Promise<Looked> {
+  try {
+    return { secret: await resolveSecret(t, env) }
+  } catch (e) {
+    return { error: (e as Error).message }
   }
-  return undefined
 }
 
-const deadWhy = (t: TokenRecord, now: Date): string =>
-  t.state === 'disabled' ? 'disabled' : t.state === 'rejected' ? 'rejected' : isExpired(t, now) ? 'expired' : ''
-
-async function saveNew(meta: Metadata, cred: Credential, secret: string, scopeText: string, scope: Scope, now: Date): Promise<void> {
-  const username = cred.username ?? ''
-  // git's credential-store replaces an entry for the same URL and user; we
-  // do the same for what store saved, and never touch tokens made with add.
-  let rec = meta.tokens.find(t => t.origin === 'store' && t.scope === scopeText && t.username === username)
-  const fresh = !rec
-  if (!rec) {
-    rec = {
-      name: uniqueName(
-        meta.tokens.map(t => t.name),
-        storeName(scope, username),
-      ),
-      scope: scopeText,
-      username,
-      provider: 'generic',
-      expires: null,
-      access: 'read-write',
-      created: now.toISOString(),
-      state: 'active',
-      source: 'keychain',
-      origin: 'store',
-    }
-  }
-  rec.expires = cred.passwordExpiryUtc !== undefined ? new Date(cred.passwordExpiryUtc * 1000).toISOString() : null
-  rec.authtype = cred.authtype && cred.credential ? cred.authtype : undefined
-  rec.state = 'active'
-  delete rec.rejected
-  rec.lastUsed = now.toISOString()
-  await writeSecret(rec, secret)
-  if (cred.oauthRefreshToken) {
-    await setSecret(refreshAccount(rec.name), cred.oauthRefreshToken)
-    rec.hasRefreshToken = true
-  } else if (rec.hasRefreshToken) {
-    await deleteSecret(refreshAccount(rec.name)).catch(() => false)
-    delete rec.hasRefreshToken
-  }
-  if (fresh) meta.tokens.push(rec)
-  note({ outcome: 'saved', name: rec.name, scope: rec.scope })
+function noteOutcome(o: StoreOutcome): void {
+  if (o.kind === 'used') note({ outcome: 'used', name: o.token.name, scope: o.token.scope })
+  else if (o.kind === 'session') note({ outcome: 'session' })
+  else if (o.kind === 'kept-dead') note({ outcome: 'kept-dead', name: o.token.name, why: `the secret is token '${o.token.name}', which is ${o.why}` })
+  else if (o.kind === 'save') note({ outcome: 'saved', name: o.record.name, scope: o.record.scope })
 }
 
-/** A readable name for a stored credential: `host[-port][-path]-user`. */
-function storeName(scope: Scope, username: string): string {
-  const parts = [scope.host.replace(/[[\]]/g, ''), scope.port ?? '', ...scope.path, username || 'token']
-  return parts
-    .filter(p => p !== '')
-    .join('-')
-    .replace(/[^A-Za-z0-9._@-]+/g, '_')
+/** The secret (and refresh token) into the keychain first; the record goes in with the metadata write. */
+async function saveNew(meta: Metadata, s: Save): Promise<void> {
+  await writeSecret(s.record, s.secret)
+  if (s.refreshToken) await setSecret(refreshAccount(s.record.name), s.refreshToken)
+  else if (s.dropRefresh) await deleteSecret(refreshAccount(s.record.name)).catch(() => false)
+  if (s.fresh) meta.tokens.push(s.record)
+  else meta.tokens[meta.tokens.findIndex(t => t.name === s.record.name)] = s.record
 }

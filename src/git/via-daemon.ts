@@ -18,19 +18,29 @@ export function daemonMayAnswer(op: Operation, env: NodeJS.ProcessEnv = process.
   return op !== 'erase' && eligible(env)
 }
 
+/** What the daemon answered: git's protocol lines, and the lines for stderr (without the prefix). */
+export interface DaemonAnswer {
+  out: string
+  notes: string[]
+}
+
 /** git's answer when the daemon gave it, else null (the caller runs the request itself). */
-export async function viaDaemon(op: Operation, input: Buffer, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+export async function viaDaemon(op: Operation, input: Buffer, env: NodeJS.ProcessEnv = process.env): Promise<DaemonAnswer | null> {
   if (op === 'erase' || !daemonMayAnswer(op, env)) return null
   // Bytes that are not UTF-8 would not survive JSON; the process refuses them itself.
   const text = input.toString('utf8')
   if (!Buffer.from(text, 'utf8').equals(input)) return null
-  const metadata = statePaths(env).metadata
+  const { metadata, pending } = statePaths(env)
   if ((statIfAny(metadata)?.size ?? 0) > HELPER_MAX_METADATA_BYTES) return null
   const p = runtimePaths(env)
   try {
     if (!checkClientPaths(p)) return null
-    const reply = await request(p, { op: 'helper', action: op, input: text, metadata, service: env.GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE }, requestTimeoutMs(env))
-    return reply.ok && reply.handled ? (reply.out ?? '') : null
+    // Every input of the decision that is this process's own goes along: the daemon never uses its own environment for them.
+    const req = { op: 'helper', action: op, input: text, metadata, pending, service: env.GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE } as const
+    const reply = await request(p, req, requestTimeoutMs(env))
+    if (!reply.ok || !reply.handled) return null
+    const notes = Array.isArray(reply.notes) ? reply.notes.filter(n => typeof n === 'string') : []
+    return { out: typeof reply.out === 'string' ? reply.out : '', notes }
   } catch (e) {
     // A slow or odd daemon costs this process once: the request goes on without it.
     if (e instanceof DaemonUnavailable) noteDaemonFailure(p.socket, e.why)

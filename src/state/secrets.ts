@@ -4,7 +4,7 @@
 // daemon is optional at every step: absent, slow or dead, the answer comes
 // from the source. Also the process side of session-only tokens.
 import type { Credential } from '../core/protocol.js'
-import { formatCredential, sentSecret } from '../core/protocol.js'
+import { sentSecret } from '../core/protocol.js'
 import type { TokenRecord } from './tokens.js'
 import { readSecret, refreshAccount } from './sources/index.js'
 import { note } from '../log/log.js'
@@ -138,25 +138,6 @@ export async function sessionFor(cred: Credential, env: NodeJS.ProcessEnv = proc
   if (!r?.ok || !r.session) return null
   const s = r.session
   return { scope: s.scope, username: s.username, secret: s.secret, expiresAt: s.expiresAt === undefined ? undefined : new Date(s.expiresAt) }
-}
-
-/** get's answer from a session-only token, or null. */
-export async function sessionAnswer(cred: Credential, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
-  const s = await sessionFor(cred, env)
-  if (!s) return null
-  note({ name: '(session)', scope: s.scope, via: 'session' })
-  return formatCredential([
-    ['username', s.username],
-    ['password', s.secret],
-    ['password_expiry_utc', s.expiresAt ? Math.floor(s.expiresAt.getTime() / 1000) : undefined],
-  ])
-}
-
-/** Whether git is storing a credential we answered from a session token (store must not save it). */
-export async function isSessionCredential(cred: Credential, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
-  if (!cred.password || cred.username === undefined) return false
-  const s = await sessionFor(cred, env)
-  return s !== null && s.secret === cred.password && s.username === cred.username
 }
 
 /** erase: drop session tokens matching what git sent (a password, when sent, must be equal). */

@@ -6,9 +6,11 @@ import { readFileSync } from 'node:fs'
 import type { TokenRecord } from './tokens.js'
 import { statePaths } from './paths.js'
 import { makeStateDir, trustStateFile } from './trusted-state.js'
-import { setting } from '../gitconfig/settings.js'
+import { autoRotateFor, setting } from '../gitconfig/settings.js'
 import { say } from '../log/stderr.js'
 import { nearExpiry, inWarnWindow, shouldWarn, warningText, recordWarning, warnConfig, type WarnState } from '../core/warn.js'
+import type { WarnInputs } from '../core/answer.js'
+import { originOf, parseScope } from '../core/scope.js'
 
 export interface WarnDeps {
   /** credential.pat.* values, keys lower case (default: git config through settings.ts: one spawn per process). */
@@ -30,6 +32,29 @@ export async function warnOnGet(t: TokenRecord, now: Date, env: NodeJS.ProcessEn
     await writeWarnState(file, recordWarning(state, t, now))
   } catch {
     // A warning must never cost the user their credential.
+  }
+}
+
+/**
+ * What get's decision needs to warn about a token near expiry
+ * (core/answer-get.ts): whether credential.pat.autoRotate takes it, else
+ * the warning settings and state. null when they cannot be read: no warning.
+ */
+export function warnInputs(t: TokenRecord, env: NodeJS.ProcessEnv): WarnInputs | null {
+  try {
+    if (autoRotateFor(originOf(parseScope(t.scope)), env)) return { autoRotate: true }
+    return { autoRotate: false, cfg: warnConfig(gitSettings(env)), state: readWarnState(statePaths(env).warnState) }
+  } catch {
+    return null // a warning must never cost the user their credential
+  }
+}
+
+/** Remember a warning said; losing it costs one more warning, never the credential. */
+export async function saveWarnState(file: string, warned: WarnState): Promise<void> {
+  try {
+    await writeWarnState(file, warned)
+  } catch {
+    // as above
   }
 }
 

@@ -35,7 +35,8 @@ function setup(t: { testdir(): string; teardown(f: () => void): void }, tokens: 
   return {
     d,
     env,
-    ask: (action, input, over = {}) => answerHelper(d, { op: 'helper', action, input, metadata, service: 'svc-test', ...over }, env, NOW),
+    ask: (action, input, over = {}) =>
+      answerHelper(d, { op: 'helper', action, input, metadata, service: 'svc-test', pending: join(home, 'pending'), ...over }, env, NOW),
     cache: (name, secret) => {
       // The stamp is taken from the record as the file holds it (scope canonical, store bound).
       const rec = readTokensFor(metadata, 'gitlab.example.com').find(x => x.name === name)!
@@ -60,21 +61,11 @@ t.test('anything the process would do differently is left to it', async t => {
   const cases: Array<[string, TokenRecord[], (s: Setup) => void, Partial<HelperRequest>?, string?]> = [
     ['secret not cached', [token({})], () => {}],
     ['cached for another record (rotated since)', [token({})], s => s.d.cache.put('host', 'old-stamp', 'glpat-OLD')],
-    [
-      'an expired token ranks first (get names it)',
-      [token({ name: 'old', scope: 'gitlab.example.com/team/*', expires: '2026-11-01T00:00:00.000Z' }), token({})],
-      s => s.cache('host', 'x'),
-    ],
-    ['a disabled token ranks first', [token({ name: 'off', scope: 'gitlab.example.com/team/app', state: 'disabled' }), token({})], s => s.cache('host', 'x')],
-    ['a rejected token ranks first', [token({ name: 'bad', scope: 'gitlab.example.com/team/app', state: 'rejected' }), token({})], s => s.cache('host', 'x')],
     ['expiry warning due', [token({ expires: new Date(NOW.getTime() + 3 * DAY).toISOString() })], s => s.cache('host', 'x')],
     ['env: source (per process)', [token({ source: 'env:TOKEN' })], () => {}],
-    ['bearer token (authtype answers)', [token({ auth: 'bearer' })], s => s.cache('host', 'x')],
-    ['refresh token kept beside it', [token({ hasRefreshToken: true })], s => s.cache('host', 'x')],
     ['another home', [token({})], s => s.cache('host', 'x'), { metadata: '/elsewhere/tokens.json' }],
     ['another keychain service', [token({})], s => s.cache('host', 'x'), { service: 'svc-other' }],
     ['no token for the host (the prompt is the process’s)', [token({ scope: 'other.example.com' })], () => {}],
-    ['not http', [token({})], s => s.cache('host', 'x'), {}, 'protocol=ssh\nhost=gitlab.example.com\n\n'],
     ['malformed input', [token({})], s => s.cache('host', 'x'), {}, 'protocol=https\nhost\n\n'],
   ]
   for (const [why, tokens, prepare, over, input] of cases) {
@@ -82,6 +73,29 @@ t.test('anything the process would do differently is left to it', async t => {
     prepare(s)
     t.same(s.ask('get', input ?? GET, over), { ok: true, handled: false }, why)
   }
+})
+
+t.test('what the process would say on stderr comes along: tokens passed over are named, then the next one answers', async t => {
+  const cases: Array<[string, TokenRecord, RegExp]> = [
+    ['expired', token({ name: 'old', scope: 'gitlab.example.com/team/*', expires: '2026-11-01T00:00:00.000Z' }), /^token 'old' .* expired on 2026-11-01/],
+    ['disabled', token({ name: 'off', scope: 'gitlab.example.com/team/app', state: 'disabled' }), /^token 'off' .* is disabled/],
+    ['rejected', token({ name: 'bad', scope: 'gitlab.example.com/team/app', state: 'rejected' }), /^token 'bad' .* was rejected/],
+  ]
+  for (const [why, first, note] of cases) {
+    const s = setup(t, [first, token({})])
+    s.cache('host', 'glpat-HOST')
+    const r = s.ask('get', GET)
+    t.match(r, { ok: true, handled: true, out: /password=glpat-HOST/ }, `${why}: the host token answers`)
+    t.match(r.ok && r.notes, [note], `${why}: and the first is named`)
+  }
+  const bearer = setup(t, [token({ auth: 'bearer' })])
+  bearer.cache('host', 'glpat-B')
+  t.match(bearer.ask('get', GET), { handled: true, out: /^username=oauth2\npassword=glpat-B\n/ }, 'bearer without the capability: username and password')
+  t.match(bearer.ask('get', `capability[]=authtype\n${GET}`), { handled: true, out: /authtype=Bearer\ncredential=glpat-B/ }, 'with it: authtype')
+  const refresh = setup(t, [token({ hasRefreshToken: true })])
+  refresh.cache('host', 'glpat-R')
+  t.same(refresh.ask('get', GET), { ok: true, handled: false }, 'a refresh token not cached: the process reads it')
+  t.same(refresh.ask('get', 'protocol=ssh\nhost=gitlab.example.com\n\n'), { ok: true, handled: true, out: '' }, 'not http: nothing, as the process')
 })
 
 t.test('store: git confirming the token just given, last use fresh: nothing to do', async t => {
@@ -94,6 +108,7 @@ t.test('store: git confirming the token just given, last use fresh: nothing to d
   t.same(s.ask('store', store('glpat-HOST')), { ok: true, handled: true, out: '' }, 'ours, fresh')
   t.same(s.ask('store', store('glpat-OTHER')), { ok: true, handled: false }, 'another secret: maybe a new token to save')
   t.same(s.ask('store', store('glpat-HOST', 'someone')), { ok: true, handled: false }, 'another username')
+  t.same(s.ask('store', store('glpat-HOST'), { pending: undefined }), { ok: true, handled: false }, 'a client that does not name its pending directory')
 
   const old = setup(t, [token({ lastUsed: stale })])
   old.cache('host', 'glpat-HOST')
@@ -108,7 +123,11 @@ t.test('store: git confirming the token just given, last use fresh: nothing to d
   const session = setup(t, [token({ lastUsed: fresh })])
   session.cache('host', 'glpat-HOST')
   session.d.sessions.put('gitlab.example.com', 'oauth2', 'glpat-HOST')
-  t.same(session.ask('store', store('glpat-HOST')), { ok: true, handled: false }, 'a session token: the process keeps it unsaved')
+  t.same(
+    session.ask('store', store('glpat-HOST')),
+    { ok: true, handled: true, out: '' },
+    'a session token: kept unsaved, as the process does (nothing to write)',
+  )
 
   const uncached = setup(t, [token({ lastUsed: fresh, name: 'a' }), token({ lastUsed: fresh, name: 'b' })])
   uncached.cache('b', 'glpat-HOST')

@@ -37,12 +37,12 @@ const CASES: Array<[string, string, boolean]> = [
   ['group token', ask(HOST, 'team/other.git'), true],
   ['host token, no path', ask(HOST), true],
   ['host token under another path', ask(HOST, 'x/y.git'), true],
-  ['an expired token ranks first: named, then the host token', ask(HOST, 'old/z.git'), false],
-  ['a disabled token ranks first: named, then the host token', ask(HOST, 'off/z.git'), false],
+  ['an expired token ranks first: named, then the host token', ask(HOST, 'old/z.git'), true],
+  ['a disabled token ranks first: named, then the host token', ask(HOST, 'off/z.git'), true],
   ['expiry warning due', ask('near.example.com'), false],
   ['env: source', ask('env.example.com'), false],
   ['no token: nothing (no terminal to ask at)', ask('nothing.example.com'), false],
-  ['not http', 'protocol=ssh\nhost=gitlab.example.com\n\n', false],
+  ['not http', 'protocol=ssh\nhost=gitlab.example.com\n\n', true],
 ]
 
 t.test('every request: the same answer from the daemon as from the process; only the everyday ones from the daemon', async t => {

@@ -4,7 +4,7 @@
 import t from 'tap'
 import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { daemonMode, dropSessions, isSessionCredential, putSession, resolveSecret, sessionAnswer, stampOf } from '../../src/state/secrets.js'
+import { daemonMode, dropSessions, putSession, resolveSecret, sessionFor, stampOf } from '../../src/state/secrets.js'
 import { emptyCredential, type Credential } from '../../src/core/protocol.js'
 import { takeNotes } from '../../src/log/log.js'
 import type { TokenRecord } from '../../src/state/tokens.js'
@@ -97,18 +97,22 @@ t.test('GIT_CREDENTIAL_PAT_DAEMON=never reads the source even with a daemon runn
   t.equal(d.handle.status().cached, 0)
 })
 
-t.test('session-only tokens: put, answer get, recognised by store, dropped by erase', async t => {
+t.test('session-only tokens: put, found for a request, dropped by erase', async t => {
   const d = await testDaemon(t, {}, 'session')
   const expires = new Date(Date.now() + 3600_000)
   t.equal(await putSession('http://127.0.0.1:9/group/*', 'ci', 'session-secret-0003', expires, d.env), true)
   const q = cred({ protocol: 'http', host: '127.0.0.1:9', path: 'group/repo.git' })
-  t.equal(await sessionAnswer(q, d.env), `username=ci\npassword=session-secret-0003\npassword_expiry_utc=${Math.floor(expires.getTime() / 1000)}\n`)
-  t.equal(await sessionAnswer(cred({ protocol: 'http', host: '127.0.0.1:9', path: 'other/repo' }), d.env), null)
-  t.equal(await isSessionCredential({ ...q, username: 'ci', password: 'session-secret-0003' }, d.env), true)
-  t.equal(await isSessionCredential({ ...q, username: 'ci', password: 'another' }, d.env), false)
+  t.same(await sessionFor(q, d.env), {
+    scope: 'http://127.0.0.1:9/group/*',
+    username: 'ci',
+    secret: 'session-secret-0003',
+    expiresAt: new Date(expires.getTime()),
+  })
+  t.equal(await sessionFor(cred({ protocol: 'http', host: '127.0.0.1:9', path: 'other/repo' }), d.env), null)
+  t.equal(await sessionFor({ ...q, username: 'someone' }, d.env), null, 'another username')
   t.equal(await dropSessions({ ...q, password: 'another' }, d.env), 0, 'erase with another password keeps it')
   t.equal(await dropSessions({ ...q, password: 'session-secret-0003' }, d.env), 1)
-  t.equal(await sessionAnswer(q, d.env), null)
+  t.equal(await sessionFor(q, d.env), null)
 })
 
 t.test('putSession says false when there can be no daemon', async t => {

@@ -1,7 +1,7 @@
 // What `get` says on stderr about a token it will not send (SPEC §6, issue
 // 13): expired, rejected or disabled, each with the command that fixes it.
-import type { Candidate } from '../core/select.js'
-import { day } from '../core/expiry.js'
+import type { Candidate } from './select.js'
+import { day } from './expiry.js'
 
 export function skippedNote(c: Candidate): string {
   const t = c.token

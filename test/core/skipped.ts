@@ -1,6 +1,6 @@
 // What get says about a token it will not send: each reason with its fix.
 import t from 'tap'
-import { skippedNote } from '../../src/git/skipped.js'
+import { skippedNote } from '../../src/core/skipped.js'
 import { parseScope } from '../../src/core/scope.js'
 import type { Candidate } from '../../src/core/select.js'
 import { tokenRecord } from '../lib/token.js'
