@@ -7,6 +7,8 @@ import type { CommandModule } from 'yargs'
 import { readMetadata } from '../../state/tokens.js'
 import { statePaths } from '../../state/paths.js'
 import { exportManifest } from '../../core/manifest-plan.js'
+import { out } from '../out.js'
+import { printableJson } from '../../core/terminal-text.js'
 
 export const exportCommand: CommandModule<object, { json?: boolean }> = {
   command: 'export',
@@ -16,7 +18,7 @@ export const exportCommand: CommandModule<object, { json?: boolean }> = {
       .option('json', { type: 'boolean', describe: 'JSON (the manifest format; the default)' })
       .example('$0 export > tokens.json', 'then on another machine: git-credential-pat import tokens.json') as never,
   handler: () => {
-    process.stdout.write(exportTokens())
+    out(exportTokens())
   },
 }
 

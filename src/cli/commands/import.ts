@@ -16,6 +16,7 @@ import { ensureUseHttpPath } from '../../gitconfig/use-http-path.js'
 import { checkUsername, expiresArg, nameArg, pickProvider, scopeArg } from './add/args.js'
 import { fileSourceArg } from './add/file-source.js'
 import { importGitCredentials } from './import-git-credentials.js'
+import { out } from '../out.js'
 
 export interface ImportArgs {
   file?: string
@@ -47,7 +48,7 @@ export const importCommand: CommandModule<object, ImportArgs> = {
     if (args.fromGitCredentials) {
       if (args.prune || args.dryRun) throw new PatError('USAGE', '--prune and --dry-run are for manifests, not --from-git-credentials')
       const r = await importGitCredentials(args)
-      process.stdout.write(r.text)
+      out(r.text)
       return r.code
     }
     if (args.removePlaintext || args.removeOtherHelpers || args.keepOtherHelpers) {
@@ -56,7 +57,7 @@ export const importCommand: CommandModule<object, ImportArgs> = {
     // yargs-parser reads a lone `-` as the empty string.
     if (args.file === '') args.file = '-'
     if (!args.file) throw new PatError('USAGE', 'name a manifest file (or - for stdin), or use --from-git-credentials')
-    process.stdout.write(await importManifest(args))
+    out(await importManifest(args))
   }),
 }
 

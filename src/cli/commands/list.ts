@@ -10,6 +10,8 @@ import type { TokenRecord } from '../../state/tokens.js'
 import type { Cell } from '../table.js'
 import { rotationText, wouldAutoRotate } from '../../forge/auto-rotate.js'
 import { markResult } from '../../forge/rotate-plan.js'
+import { out } from '../out.js'
+import { printableJson } from '../../core/terminal-text.js'
 
 /** A renewal whose fate is unknown or lost is said where the state is. */
 function withRotation(cell: Cell, t: TokenRecord, now: Date): Cell {
@@ -24,13 +26,13 @@ export const list: CommandModule<object, { json?: boolean }> = {
   describe: 'list tokens (never their secrets)',
   builder: y => y.option('json', { type: 'boolean', describe: 'machine-readable output' }).example('$0 list --json | jq -r ".[].name"', '') as never,
   handler: args => {
-    process.stdout.write(listTokens(!!args.json))
+    out(listTokens(!!args.json))
   },
 }
 
 export function listTokens(json: boolean, now = new Date(), env = process.env): string {
   const tokens = [...readMetadata(statePaths(env).metadata).tokens].sort((a, b) => a.scope.localeCompare(b.scope) || a.name.localeCompare(b.name))
-  if (json) return JSON.stringify(tokens, null, 2) + '\n'
+  if (json) return printableJson(tokens) + '\n'
   if (!tokens.length) return 'no tokens yet; add one with: git-credential-pat add HOST[/GROUP/*] \n'
   // Expired and soon-expiring rows carry a mark, not only a colour (NO_COLOR, pipes).
   const days = warnDays(env)

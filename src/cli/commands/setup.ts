@@ -14,6 +14,7 @@ import { readMetadata } from '../../state/tokens.js'
 import { statePaths } from '../../state/paths.js'
 import { scopeOf } from '../../core/select.js'
 import { originOf } from '../../core/scope.js'
+import { out } from '../out.js'
 
 interface SetupArgs {
   global?: boolean
@@ -44,10 +45,10 @@ export const setup: CommandModule<object, SetupArgs> = {
       .example('$0 setup --unset', 'before leaving (install.sh --uninstall runs it)') as never,
   handler: async args => {
     const scope = args.local ? 'local' : 'global'
-    if (args.unset) return void process.stdout.write(runUnset(scope))
-    process.stdout.write(runSetup(scope))
+    if (args.unset) return void out(runUnset(scope))
+    out(runSetup(scope))
     const choice = args.keepOtherHelpers ? 'keep' : args.removeOtherHelpers ? 'remove' : 'ask'
-    process.stdout.write(await settleOtherHelpers(scope, choice))
+    out(await settleOtherHelpers(scope, choice))
   },
 }
 
