@@ -12,6 +12,7 @@ import { note } from '../log/log.js'
 import { setSecret, deleteSecret } from '../state/sources/keychain.js'
 import { settlePending } from '../state/pending.js'
 import { uniqueName } from '../core/names.js'
+import { keptCredential } from './kept-username.js'
 
 export interface StoreDeps {
   now?: Date
@@ -30,6 +31,9 @@ export async function store(cred: Credential, deps: StoreDeps = {}): Promise<voi
   // git's credential-store keeps an empty username or password (t0303 "can store empty username"); so do we.
   if (secret === undefined || !cred.protocol || !cred.host) return
   if (!cred.authtype && cred.username === undefined) return
+  const kept = keptCredential(cred, env) // never a token as the username (git/kept-username.ts)
+  if (!kept) return
+  cred = kept
   const target = targetOf(cred)
   if (!target || target.path === null) return
   const scope: Scope = {
