@@ -2,7 +2,7 @@
 // manifest, the log) reaches a terminal only through here: its control
 // characters become visible escapes, so a value can neither move the cursor,
 // clear the screen, retitle the window, fake a line nor reorder what follows
-// (docs/git-credential-pat.md, "Logging"). Stored as received; escaped when
+// (docs/git-credential-pat.md, "Output and logging"). Stored as received; escaped when
 // printed. One function for text, one for JSON.
 
 /**

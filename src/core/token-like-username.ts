@@ -1,6 +1,6 @@
 // A token where git's username goes (`https://ghp_…@github.com`, common in
 // CI) must not be kept as a username: it would sit in the metadata, the
-// token's name, `list` and `export` (docs/git-credential-pat.md, "Logging").
+// token's name, `list` and `export` (docs/git-credential-pat.md, "Output and logging").
 // The forge's own convention takes its place; without one, nothing is kept.
 import { looksLikeToken } from './redact.js'
 import { CONVENTIONS, type Provider } from './providers.js'

@@ -1,4 +1,4 @@
-// Outside text on a terminal (docs/git-credential-pat.md, "Logging"): every
+// Outside text on a terminal (docs/git-credential-pat.md, "Output and logging"): every
 // control character shown as an escape, JSON kept valid and equal.
 import t from 'tap'
 import { printable, printableJson, printableJsonText } from '../../src/core/terminal-text.js'

@@ -1,4 +1,4 @@
-// Which username is kept for what git sent (docs/git-credential-pat.md, "Logging").
+// Which username is kept for what git sent (docs/git-credential-pat.md, "Output and logging").
 import t from 'tap'
 import { keptUsername } from '../../src/core/token-like-username.js'
 import type { Provider } from '../../src/core/providers.js'

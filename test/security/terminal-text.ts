@@ -1,5 +1,5 @@
 // Text from outside never reaches a terminal raw (docs/git-credential-pat.md,
-// "Logging"; git-credential-pat(1)): ESC sequences and other control
+// "Output and logging"): ESC sequences and other control
 // characters planted where each command prints outside text — a forge's JSON
 // (login, scopes), git's username and URL path, a token's name, username and
 // description in the metadata, a manifest, the log, arguments echoed in
@@ -76,8 +76,11 @@ t.test("git's username and path (store, list, show, which, export, log)", async 
 t.test('a name, username and description planted in the metadata; a manifest', async t => {
   const file = join(sb.env.GIT_CREDENTIAL_PAT_HOME!, 'tokens.json')
   const meta = JSON.parse(readFileSync(file, 'utf8'))
-  meta.tokens.push({ ...meta.tokens[0], name: `evil${CLEAR}`, username: `u${CSI8}`, description: `d${TITLE}\u202eexe.txt`, source: 'env:TERM_TEXT_NONE' })
+  meta.tokens.push({ ...meta.tokens[0], name: `evil${CLEAR}`, username: `u${CSI8}`, source: 'env:TERM_TEXT_NONE' })
+  meta.tokens[0].description = `d${TITLE}\u202eexe.txt`
   writeFileSync(file, JSON.stringify(meta))
+  t.match((await pat(['list'])).stdout, 'evil\\e[2J', 'list: the name as a visible escape')
+  t.match((await pat(['show', 'gl'])).stdout, 'd\\e]0;pwned\\x07\\u202eexe.txt', 'show: the description as visible escapes')
   for (const args of [
     ['list'],
     ['list', '--json'],

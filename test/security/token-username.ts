@@ -2,7 +2,7 @@
 // through real git against the loopback server: git sends it to get as the
 // username and to store after the clone. It is never logged, never becomes a
 // token's name or username, never shows in list or export
-// (docs/git-credential-pat.md, "Logging"). store keeps the forge's
+// (docs/git-credential-pat.md, "Output and logging"). store keeps the forge's
 // convention (x-access-token for GitHub) instead, or keeps nothing with one
 // line when the forge has none.
 import t from 'tap'

@@ -23,5 +23,5 @@ export const exportCommand: CommandModule<object, { json?: boolean }> = {
 }
 
 export function exportTokens(env = process.env): string {
-  return JSON.stringify(exportManifest(readMetadata(statePaths(env).metadata).tokens), null, 2) + '\n'
+  return printableJson(exportManifest(readMetadata(statePaths(env).metadata).tokens)) + '\n'
 }
