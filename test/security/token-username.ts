@@ -104,3 +104,22 @@ t.test('looksLikeToken is the predicate: an ordinary username is kept', async t 
   t.equal(r.code, 0, r.stderr)
   t.equal((await sb.tokens())[0]?.username, 'alice')
 })
+
+t.test('a record saved before the fix: list and export show no trace of it', async t => {
+  const sb = sandbox('token-user-old')
+  sb.env.GIT_CREDENTIAL_PAT_DAEMON = 'never'
+  const r = await sb.pat(['store'], { input: `protocol=https\nhost=old.example\nusername=alice\npassword=${SECRET}\n\n` })
+  t.equal(r.code, 0, r.stderr)
+  // As the old store wrote it: git's username as the username and in the name.
+  const file = join(sb.env.GIT_CREDENTIAL_PAT_HOME!, 'tokens.json')
+  const meta = JSON.parse(readFileSync(file, 'utf8'))
+  Object.assign(meta.tokens[0], { name: `old.example-${URL_TOKEN}`, username: URL_TOKEN })
+  writeFileSync(file, JSON.stringify(meta))
+  const list = await sb.pat(['list'])
+  const exported = await sb.pat(['export'])
+  t.same([list.code, exported.code], [0, 0])
+  t.same(traces({ list: list.stdout, export: exported.stdout }), [], 'neither list nor export shows it')
+  t.match(list.stdout, '(a token: hidden)')
+  t.match(JSON.parse(exported.stdout).tokens[0], { name: 'old.example-token', scope: 'old.example' })
+  t.notOk('username' in JSON.parse(exported.stdout).tokens[0], 'export leaves the username out')
+})

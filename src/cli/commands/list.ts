@@ -3,6 +3,8 @@ import type { CommandModule } from 'yargs'
 import { readMetadata } from '../../state/tokens.js'
 import { statePaths } from '../../state/paths.js'
 import { renderTable } from '../table.js'
+import { looksLikeToken } from '../../core/redact.js'
+import { withoutTokens } from '../../core/names.js'
 import { expiryCell, lastUsedCell, stateCell } from '../../core/describe.js'
 import { isExpired } from '../../core/select.js'
 import { warnDays } from './lookup.js'
@@ -46,9 +48,10 @@ export function listTokens(json: boolean, now = new Date(), env = process.env): 
       const expiry = expiryCell(t, now, days)
       return [
         { text: marks[i], tone: expiry.tone },
-        { text: t.name, tone: marks[i][0] !== ' ' ? expiry.tone : undefined },
+        { text: withoutTokens(t.name), tone: marks[i][0] !== ' ' ? expiry.tone : undefined },
         { text: t.scope },
-        { text: t.username ?? '' },
+        // A record saved before a token given as git's username was replaced (core/token-like-username.ts).
+        { text: t.username && looksLikeToken(t.username) ? '(a token: hidden)' : (t.username ?? '') },
         expiry,
         lastUsedCell(t, now),
         withRotation(stateCell(t, now), t, now),
