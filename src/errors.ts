@@ -5,6 +5,7 @@
 // the single stderr line and that exit code. The git side, the daemon and
 // the CLI all end through report().
 import { say, writeErr } from './log/stderr.js'
+import { printable } from './core/terminal-text.js'
 
 export type ErrorCode =
   | 'USAGE' // wrong arguments or flags
@@ -95,9 +96,10 @@ export function report(err: unknown, o: ReportOptions = {}): number {
   const msg = err instanceof Error ? err.message : String(err)
   say(`internal error: ${oneLine(msg)}`)
   if (process.env.GIT_CREDENTIAL_PAT_TRACE === '1' && err instanceof Error && err.stack) {
-    writeErr(err.stack + '\n')
+    writeErr(printable(err.stack, { lines: true }) + '\n')
   }
   return 1
 }
 
-const oneLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ').trim()
+/** A message may quote outside text: one line, its control characters escaped (say() escapes again, to no effect). */
+const oneLine = (s: string) => printable(s.replace(/\s*[\r\n]+\s*/g, ' ').trim())

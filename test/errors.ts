@@ -48,3 +48,16 @@ t.test('keychain trouble: the fix is said, to git too', async t => {
   t.equal(report(new PatError('KEYCHAIN', 'no trouble known')), 1)
   t.same(lines, [`git-credential-pat: the keyring refused a write: x (${troubleHint('keychain-locked')})\n`, 'git-credential-pat: no trouble known\n'])
 })
+
+t.test('report and say: what an error quotes from outside comes out escaped', async t => {
+  const { say } = await import('../src/log/stderr.js')
+  const lines = capture(t)
+  report(new PatError('INPUT', "the forge said: \x1b]0;pwned\x07 for login '\x1b[2J'"))
+  report(new Error('internal \x9b2J'))
+  say('a warning about \u202etoken\x7f')
+  t.same(lines, [
+    "git-credential-pat: the forge said: \\e]0;pwned\\x07 for login '\\e[2J'\n",
+    'git-credential-pat: internal error: internal \\x9b2J\n',
+    'git-credential-pat: a warning about \\u202etoken\\x7f\n',
+  ])
+})

@@ -1,5 +1,6 @@
 // Plain-text tables for list/show/check. Colour only on a TTY and never with
 // NO_COLOR (https://no-color.org).
+import { printable } from '../core/terminal-text.js'
 
 export function useColour(stream: NodeJS.WriteStream = process.stdout, env = process.env): boolean {
   return !!stream.isTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb'
@@ -14,6 +15,8 @@ export interface Cell {
 }
 
 export function renderTable(header: string[], rows: Cell[][], colour = useColour()): string {
+  // Cells quote names, scopes, usernames and a forge's answers: escaped before padding and colour.
+  rows = rows.map(r => r.map(c => ({ ...c, text: printable(c.text) })))
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => [...r[i].text].length)))
   const line = (cells: Cell[]) =>
     cells

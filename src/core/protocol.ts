@@ -6,6 +6,7 @@
 import { PatError } from '../errors.js'
 import { redactWords } from './redact.js'
 import type { TokenRecord } from './model.js'
+import { printable } from './terminal-text.js'
 
 export interface Credential {
   protocol?: string
@@ -149,7 +150,7 @@ function applyAttribute(c: Credential, key: string, value: string): void {
 export function fromUrl(url: string): Credential {
   const c = emptyCredential()
   const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/.exec(url)
-  if (!m) throw new PatError('PROTOCOL', `malformed input: cannot parse url '${printable(url)}'`)
+  if (!m) throw new PatError('PROTOCOL', `malformed input: cannot parse url '${quoted(url)}'`)
   c.protocol = m[1].toLowerCase()
   let authority = m[2]
   const at = authority.lastIndexOf('@')
@@ -177,11 +178,11 @@ function decode(s: string, part: string): string {
 }
 
 /** Keep secrets and control characters out of error messages. */
-function printable(s: string): string {
+function quoted(s: string): string {
   // anything up to an `@` may be `user:password`
   const at = s.lastIndexOf('@')
   const noUserinfo = at >= 0 ? '…' + s.slice(at) : s
-  const clean = redactWords(noUserinfo.replace(/[\x00-\x1f\x7f]/g, '?').replace(/(password|credential|oauth_refresh_token|token)=.*/i, '$1=…'))
+  const clean = redactWords(printable(noUserinfo).replace(/(password|credential|oauth_refresh_token|token)=.*/i, '$1=…'))
   return clean.length > 60 ? clean.slice(0, 60) + '…' : clean
 }
 

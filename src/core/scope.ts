@@ -3,6 +3,7 @@
 // property: hosts and ports compare exactly, paths segment by segment, and
 // plain http only where the scope says so.
 import { PatError } from '../errors.js'
+import { printable } from './terminal-text.js'
 
 export interface Scope {
   protocol: 'https' | 'http'
@@ -82,7 +83,7 @@ export function parseScope(input: string): ParsedScope {
 
 /** The scope as an error message may show it: no userinfo, no control characters, bounded. */
 function quotable(input: string): string {
-  const s = input.replace(/^((?:[a-zA-Z][a-zA-Z0-9+.-]*:\/\/)?)[^/?#]*@/, '$1…@').replace(/[\x00-\x1f\x7f]/g, '?')
+  const s = printable(input.replace(/^((?:[a-zA-Z][a-zA-Z0-9+.-]*:\/\/)?)[^/?#]*@/, '$1…@'))
   return s.length > 120 ? s.slice(0, 120) + '…' : s
 }
 

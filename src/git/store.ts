@@ -14,6 +14,7 @@ import { resolveSecret, sessionFor, stampOf } from '../state/secrets.js'
 import { note } from '../log/log.js'
 import { setSecret, deleteSecret } from '../state/sources/keychain.js'
 import { anyPending, settlePending } from '../state/pending.js'
+import { keptCredential } from './kept-username.js'
 
 export interface StoreDeps {
   now?: Date
@@ -39,8 +40,18 @@ export async function store(cred: Credential, deps: StoreDeps = {}): Promise<voi
       return (read ??= host ? readTokensFor(paths.metadata, host) : [])
     },
   }
-  const first = await settle(input)
+  let first = await settle(input)
   if (first === 'settled') return void note({ outcome: 'prompt-settled' })
+  if (first.kind === 'save') {
+    // A new credential is never kept with a token as its username (git/kept-username.ts).
+    const kept = keptCredential(cred, env)
+    if (!kept) return
+    if (kept !== cred) {
+      cred = input.cred = kept
+      first = await settle(input)
+      if (first === 'settled') return
+    }
+  }
   if (first.kind !== 'save' && !(first.kind === 'used' && first.write)) return void noteOutcome(first)
   await updateMetadata(paths.metadata, async meta => {
     const o = await settle({ cred, now, secrets, pending: false, session: input.session, tokens: meta.tokens })

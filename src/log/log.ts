@@ -125,10 +125,11 @@ function rotateIfLarge(file: string): void {
 
 const levelName = (n: number): LevelName => (Object.keys(LEVELS) as LevelName[]).find(k => LEVELS[k] === n) ?? 'info'
 
-/** Replace secret-named fields at any depth; hide token-looking words in error text. */
+/** Replace secret-named fields at any depth; hide token-looking words in every text field. */
 export function redactFields(v: unknown, key = ''): unknown {
   if (SECRET_KEY.test(key)) return CENSOR
-  if (typeof v === 'string') return key === 'err' || key === 'error' ? redactWords(v) : v
+  // Any field may hold a value from outside (git's username can be a token given in the URL).
+  if (typeof v === 'string') return redactWords(v)
   if (Array.isArray(v)) return v.map(x => redactFields(x))
   if (v && typeof v === 'object') {
     const out: Record<string, unknown> = {}

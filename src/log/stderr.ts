@@ -3,9 +3,11 @@
 // straight to fd 2, synchronously: nothing is left to flush at exit, and
 // the git side never has to create process.stderr (milliseconds under Bun).
 import { write } from '../runtime/sys.js'
+import { printable } from '../core/terminal-text.js'
 
+/** One message line; whatever it quotes from outside shows its control characters escaped. */
 export function say(message: string): void {
-  writeErr(`git-credential-pat: ${message}\n`)
+  writeErr(`git-credential-pat: ${printable(message)}\n`)
 }
 
 /** Raw text to the user's stderr. */

@@ -10,6 +10,7 @@ import { closeSync, openSync } from 'node:fs'
 import { credentialSetting, parseBool, setting } from '../gitconfig/settings.js'
 import { Cancelled, openTerminal } from './tty.js'
 import { writeErr } from '../log/stderr.js'
+import { printable } from '../core/terminal-text.js'
 
 export type Mode = { kind: 'askpass'; command: string } | { kind: 'tty' }
 
@@ -75,8 +76,9 @@ function ttyIo(): Io | null {
   if (!t) return null
   return {
     kind: 'tty',
-    info: text => t.write(text + '\n'),
-    ask: (q, hidden) => t.ask(q, { hidden }),
+    // Questions and notes quote the URL, username and token names: outside text.
+    info: text => t.write(printable(text, { lines: true }) + '\n'),
+    ask: (q, hidden) => t.ask(printable(q), { hidden }),
     close: () => t.close(),
   }
 }
@@ -85,18 +87,18 @@ function ttyIo(): Io | null {
 export function askpassIo(command: string, env: NodeJS.ProcessEnv): Io {
   return {
     kind: 'askpass',
-    info: text => writeErr(text + '\n'),
+    info: text => writeErr(printable(text, { lines: true }) + '\n'),
     async ask(question) {
-      const r = spawnSync(command, [question], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+      const r = spawnSync(command, [printable(question)], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
       if (r.error) throw new Error(`cannot run askpass '${command}': ${(r.error as NodeJS.ErrnoException).code ?? r.error.message}`)
       if (r.status !== 0) throw new Cancelled()
       return r.stdout.split(/\r?\n/, 1)[0]
     },
     async probe(question) {
-      const r = spawnSync(command, [question], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
+      const r = spawnSync(command, [printable(question)], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })
       if (r.error || r.status !== 0) return undefined
       const answer = r.stdout.split(/\r?\n/, 1)[0]
-      if (/^\s*(y|yes|n|no)?\s*$/i.test(answer) && r.stderr) writeErr(r.stderr)
+      if (/^\s*(y|yes|n|no)?\s*$/i.test(answer) && r.stderr) writeErr(printable(r.stderr, { lines: true }))
       return answer
     },
     close() {},

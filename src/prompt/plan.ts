@@ -5,6 +5,7 @@ import type { Credential } from '../core/protocol.js'
 import { formatScope, targetOf, type Scope } from '../core/scope.js'
 import type { Candidate } from '../core/select.js'
 import { CONVENTIONS, defaultTokenName, type Provider } from '../core/providers.js'
+import { keptUsername } from '../core/token-like-username.js'
 import type { Choice } from '../state/pending.js'
 import { day } from '../core/expiry.js'
 import type { TokenRecord } from '../state/tokens.js'
@@ -105,7 +106,8 @@ export function makePlan(cred: Credential, found: readonly Candidate[], opts: Pl
     base,
     provider: opts.provider,
     // Renewing keeps the username the token was sent with.
-    username: cred.username ?? renew?.username ?? conv.username,
+    // A token given as the URL's user is never kept as the username (core/token-like-username.ts).
+    username: keptUsername(cred.username, () => opts.provider).username ?? renew?.username ?? conv.username,
     name,
     renew: renew && { name: renew.name, scope: renew.scope },
     link,

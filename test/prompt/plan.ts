@@ -69,6 +69,11 @@ t.test('makePlan: link, name, username convention, choices', async t => {
   t.equal(gitea.link, 'https://codeberg.org/user/settings/applications')
   const named = makePlan(cred('protocol=https\nhost=codeberg.org\nusername=me'), [], { provider: 'gitea', machine: 'm', session: false })!
   t.equal(named.username, 'me', 'unless git sent one')
+  const tokenUser = 'ghp_' + 'a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8'
+  const inUrl = makePlan(cred(`protocol=https\nhost=github.com\nusername=${tokenUser}`), [], { provider: 'github', machine: 'm', session: false })!
+  t.equal(inUrl.username, 'x-access-token', "a token given as the URL's user: the convention instead")
+  const noConvention = makePlan(cred(`protocol=https\nhost=codeberg.org\nusername=${tokenUser}`), [], { provider: 'gitea', machine: 'm', session: false })!
+  t.equal(noConvention.username, undefined, 'no convention: asked for, never the token')
 
   const bb = makePlan(cred('protocol=https\nhost=bitbucket.org\npath=ws/repo.git'), [], { provider: 'bitbucket', machine: 'm', session: false })!
   t.equal(bb.username, 'x-token-auth')

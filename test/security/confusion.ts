@@ -11,7 +11,7 @@
 import t, { type Test } from 'tap'
 import { fillGroups } from './lib/confusion-fill-cases.js'
 import { serverGroups } from './lib/confusion-server-cases.js'
-import { accepted, pool, runFillGroup, runServerGroup, type GroupResult, type Outcome } from './lib/confusion-run.js'
+import { accepted, pool, runFillGroup, runServerGroup, url, type GroupResult, type Outcome } from './lib/confusion-run.js'
 
 // About 200 git runs and 40 adds: well under two minutes on an idle
 // machine; the bound is for a loaded one (each git call has its own 60 s).
@@ -49,3 +49,25 @@ for (const r of results) {
 }
 t.comment(`confusion cases: ${server} through the loopback server, ${fill} through git credential fill, ${server + fill} in all`)
 t.ok(server + fill >= 100, `at least 100 confusion cases ran (${server + fill})`)
+
+// The harness must be able to fail: a case that wrongly says no token may go
+// where one does is caught by the server's token log and by git credential fill.
+t.test('the harness catches a token sent where a case says none may go (planted)', async t => {
+  const server = await runServerGroup({
+    name: 'planted',
+    repos: ['p/r'],
+    tokens: port => [{ key: 'tok', scope: `http://127.0.0.1:${port}/p/*`, username: 'u' }],
+    cases: port => [{ name: 'planted: sent, but the case says nothing', url: `http://127.0.0.1:${port}/p/r.git`, expect: null }],
+  })
+  t.equal(server.error, undefined, 'set up')
+  t.same(server.outcomes[0]?.got, ['tok'], "the server's token log records the send")
+  t.equal(accepted(server.outcomes[0]!), false, 'and the case fails')
+  const fill = await runFillGroup({
+    name: 'planted-fill',
+    tokens: [{ key: 'tok', scope: 'planted.example', username: 'u' }],
+    cases: [{ name: 'planted: returned, but the case says nothing', input: url('https://planted.example/r.git'), expect: null }],
+  })
+  t.equal(fill.error, undefined, 'set up')
+  t.same(fill.outcomes[0]?.got, ['tok'], 'git credential fill returns it')
+  t.equal(accepted(fill.outcomes[0]!), false, 'and the case fails')
+})

@@ -9,7 +9,7 @@
 // .local and .config, XDG_RUNTIME_DIR, TMPDIR, GIT_CREDENTIAL_PAT_HOME), the
 // debug log and trace, a running daemon, git itself, and argv sampled all along.
 import t from 'tap'
-import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs'
+import { appendFileSync, closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { parseCredential, run, sandbox, type RunResult } from '../e2e/lib/env.js'
@@ -354,9 +354,16 @@ t.test('no test secret in any state file, log, output or sampled argv', async t 
     `no secret in any argv (${sampler.samples} argv samples of ${sampler.seen.size} of our processes over ${sampler.ticks} scans of /proc)`,
   )
 
+  // The output canary: a stream carrying one as HTTP Basic would, to show the output scan finds what it looks for.
+  outputs.push(['planted (stderr)', `git-credential-pat: planted ${Buffer.from(`oauth2:${CANARY}`).toString('base64')}\n`])
   const leaked = outputs.flatMap(([label, text]) => found(Buffer.from(text)).map(w => `${label}: ${w}`))
   t.ok(outputs.map(o => o[1]).join('').length > 2000, 'collected output')
-  t.same(leaked, [], `no secret on stderr or management stdout (${outputs.length} streams)`)
+  t.same(leaked.filter(isCanary), ['planted (stderr): secret canary (Basic, user oauth2)'], 'the output scan finds a secret in a stream (the canary)')
+  t.same(
+    leaked.filter(l => !isCanary(l)),
+    [],
+    `no secret on stderr or management stdout (${outputs.length - 1} streams)`,
+  )
 
   // gnome-keyring's own storage ($XDG_DATA_HOME/keyrings of the test session,
   // where scripts/keyring-session.sh started it) is where secrets belong; it
@@ -367,6 +374,9 @@ t.test('no test secret in any state file, log, output or sampled argv', async t 
   const canaryFile = join(home, '.cache', 'canary')
   mkdirSync(join(home, '.cache'), { recursive: true })
   writeFileSync(canaryFile, `x${CANARY}x`)
+  // And one line of the debug log, as a field the logger failed to redact would put it there.
+  const logFile = join(sb.env.GIT_CREDENTIAL_PAT_HOME!, 'log', 'git-credential-pat.log')
+  appendFileSync(logFile, JSON.stringify({ level: 30, time: Date.now(), component: 'planted', username: CANARY, msg: 'request' }) + '\n')
   const scanned = new Set<string>()
   for (const root of roots) for (const f of files(root, skip)) scanned.add(f)
   const inFiles: string[] = []
@@ -387,7 +397,11 @@ t.test('no test secret in any state file, log, output or sampled argv', async t 
     [...scanned].some(f => f.endsWith('tokens.json')),
     'and the metadata',
   )
-  t.same(inFiles.filter(isCanary), [`${canaryFile}: secret canary`], 'the scan finds a secret in a file (the canary), and only there')
+  t.same(
+    inFiles.filter(isCanary).sort(),
+    [`${canaryFile}: secret canary`, `${logFile}: secret canary`].sort(),
+    'the scan finds a secret in a file and in the log (the canaries), and only there',
+  )
   t.same(
     inFiles.filter(l => !isCanary(l)),
     [],

@@ -15,13 +15,11 @@ import { spawn } from 'node:child_process'
 import { sandbox, type Outcome, type Sandbox } from './lib/in-process.js'
 import { SEEDED, operation, protocolInput, wellFormed } from './lib/generators.js'
 import { bin } from './lib/box.js'
+import { broken } from './lib/fuzz-rules.js'
 
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : 20_260_310
 const RUNS = { main: 9_000, blankErase: 1_000, binary: 100 }
 t.comment(`fuzz seed ${SEED} (replay with FUZZ_SEED=${SEED}); ${RUNS.main + RUNS.blankErase} in-process inputs, ${RUNS.binary} through the binary`)
-
-const SECRETS = [SEEDED.add, SEEDED.store, SEEDED.other, 'fresh-secret-a', 'fresh-secret-b', 'glpat-AbCdEf0123456789xyz']
-const PROTOCOL_LINES = /^(?:[a-z_]+(?:\[\])?=[^\n]*\n)*$/
 
 let sb: Sandbox
 
@@ -56,47 +54,6 @@ t.before(async () => {
 })
 t.teardown(() => sb?.close())
 
-/**
- * Each value we keep is byte for byte one that git sent on a `key=` line:
- * nothing decoded into U+FFFD, trimmed or otherwise altered (issue 10 item 9).
- * (Values taken apart from a url= are percent-decoded, so not checked here.)
- */
-function altered(input: Buffer, o: Outcome): string | null {
-  if (!o.cred || input.includes('url=')) return null
-  const lines = new Set(input.toString('latin1').split('\n'))
-  const kept: Array<[string, string | undefined]> = [
-    ['password', o.cred.password],
-    ['credential', o.cred.credential],
-    ['oauth_refresh_token', o.cred.oauthRefreshToken],
-    ['username', o.cred.username],
-    ['host', o.cred.host],
-    ['path', o.cred.path],
-  ]
-  for (const [key, v] of kept) {
-    if (v !== undefined && !lines.has(`${key}=${Buffer.from(v, 'utf8').toString('latin1')}`)) return `${key} altered: not the bytes git sent`
-  }
-  return null
-}
-
-/** What must hold for one outcome; returns the broken rule, or null. `changed`: metadata or keychain. */
-function broken(op: string, o: Outcome, changed: boolean, input: Buffer): string | null {
-  if (o.crash !== undefined) return `crash: ${o.crash instanceof Error ? o.crash.stack : String(o.crash)}`
-  if (/internal error/.test(o.stderr)) return `internal error: ${o.stderr}`
-  for (const s of SECRETS) if (o.stderr.includes(s)) return `a secret on stderr: ${o.stderr}`
-  if (o.malformed) {
-    if (o.exit !== 1) return `malformed input exited ${o.exit}`
-    if (o.stdout !== '') return `malformed input wrote stdout: ${JSON.stringify(o.stdout)}`
-    if (!/^git-credential-pat: [^\n]*\n$/.test(o.stderr)) return `malformed input: not one line on stderr: ${JSON.stringify(o.stderr)}`
-  }
-  if (op !== 'get' && o.stdout !== '') return `${op} wrote stdout: ${JSON.stringify(o.stdout)}`
-  if (!PROTOCOL_LINES.test(o.stdout)) return `stdout is not protocol lines: ${JSON.stringify(o.stdout)}`
-  if ((o.malformed || o.exit !== 0) && changed) return `refused input (exit ${o.exit}) changed the state`
-  if (op === 'erase' && o.cred && (!o.cred.protocol || !o.cred.host) && changed) return 'erase without protocol and host changed the state'
-  // get never writes the metadata or keychain (only the warn-state file).
-  if (op === 'get' && changed) return 'get changed the state'
-  return altered(input, o)
-}
-
 /** One input in-process: metadata bytes compared, keychain writes counted (lib/in-process.ts). */
 async function check(op: 'get' | 'store' | 'erase', input: Buffer): Promise<void> {
   const before = sb.metadataBytes()
@@ -119,6 +76,34 @@ t.test('the change detector sees a store and an erase (else the properties below
   t.ok(erased.keychainWrites > 0, 'an erase of a stored credential deletes its keychain item')
   await sb.reset()
   t.equal(await sb.snapshot(), before, 'reset again')
+})
+
+t.test('the harness catches planted leaks (else a clean run proves nothing)', async t => {
+  const { say } = await import('../../src/log/stderr.js')
+  const { PatError } = await import('../../src/errors.js')
+  const input = Buffer.from('protocol=https\nhost=ex.com\n\n')
+  const as = (o: { exit: number; stdout: string; stderr: string }) => ({ ...o, malformed: false, keychainWrites: 0 })
+  // Each planted breach, and the rule that must name it.
+  const planted: Array<[string, 'get' | 'store', () => unknown, RegExp]> = [
+    ['a message said through say() (fd 2, not process.stderr)', 'get', () => say(`cannot read ${SEEDED.add}`), /a secret on stderr/],
+    [
+      'an error reported as the binary reports it',
+      'store',
+      () => {
+        throw new PatError('KEYCHAIN', `the keychain refused ${SEEDED.store}`)
+      },
+      /a secret on stderr/,
+    ],
+    ['a trace line', 'get', () => process.stderr.write(`trace: ${SEEDED.other}\n`), /a secret on stderr/],
+    ['get: a line on stdout that is not protocol', 'get', () => process.stdout.write('password=x\nnot a protocol line'), /stdout is not protocol lines/],
+    ['store: anything on stdout', 'store', () => process.stdout.write('username=u\n'), /store wrote stdout/],
+  ]
+  for (const [what, op, plant, rule] of planted) {
+    const o = await sb.capture(plant)
+    t.match(broken(op, as(o), false, input) ?? 'nothing found', rule, what)
+  }
+  const clean = await sb.capture(() => say('an ordinary message'))
+  t.equal(broken('get', as(clean), false, input), null, 'and nothing in a clean outcome')
 })
 
 t.test(`get/store/erase in-process: ${RUNS.main} inputs`, async t => {

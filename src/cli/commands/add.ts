@@ -21,6 +21,7 @@ import { checkBeforeSaving } from './add/forge-check.js'
 import { bearerWarning, gitVersion, linkLines } from './add/notes.js'
 import { ensureUseHttpPath } from '../../gitconfig/use-http-path.js'
 import { fileSourceArg, writeFileSource } from './add/file-source.js'
+import { out } from '../out.js'
 
 // For `import` (issue 15), which checks its entries as add does.
 export { checkUsername, expiresArg, nameArg, pickProvider, scopeArg }
@@ -81,7 +82,7 @@ export const add: CommandModule<object, AddArgs> = {
       )
       .example('$0 add github.com/acme/app --expires 2027-01-31', 'a fine-grained token for one repository (asks for it)') as never,
   handler: withExitCode(async args => {
-    process.stdout.write((await addToken(args)).text)
+    out((await addToken(args)).text)
     return 0
   }),
 }

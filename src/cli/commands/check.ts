@@ -17,6 +17,8 @@ import { DEAD, type ForgeReport, type Verdict } from '../../forge/report.js'
 import { renderTable, type Cell, type Tone } from '../table.js'
 import { expiryCell } from '../../core/describe.js'
 import { expiryChange, selfRotation, settleRotation } from '../../forge/rotate-settle.js'
+import { out } from '../out.js'
+import { printableJson } from '../../core/terminal-text.js'
 
 interface CheckArgs {
   names?: string[]
@@ -39,7 +41,7 @@ export const check: CommandModule<object, CheckArgs> = {
       ) as never,
   handler: withExitCode(async args => {
     const r = await checkTokens(args.names ?? [], { json: !!args.json })
-    process.stdout.write(r.text)
+    out(r.text)
     // With --json, stdout is the JSON alone; what changed goes to stderr.
     if (args.json) for (const n of r.notes) process.stderr.write(`git-credential-pat: ${n}\n`)
     return r.ok ? 0 : 1
@@ -124,7 +126,7 @@ export async function checkTokens(names: string[], o: CheckOptions = {}): Promis
     })
   }
   const ok = results.every(r => !DEAD.includes(r.result) && r.result !== 'unreachable')
-  if (o.json) return { text: JSON.stringify(results, null, 2) + '\n', ok, results, notes }
+  if (o.json) return { text: printableJson(results) + '\n', ok, results, notes }
   return { text: table(results, byName, now, warnDays(env)) + notes.map(n => n + '\n').join(''), ok, results, notes }
 }
 

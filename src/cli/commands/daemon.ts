@@ -5,6 +5,8 @@ import type { Argv, CommandModule } from 'yargs'
 import { PatError } from '../../errors.js'
 import type { Status } from '../../daemon/protocol.js'
 import { withExitCode } from '../exit-code.js'
+import { out } from '../out.js'
+import { printableJson } from '../../core/terminal-text.js'
 
 interface StatusArgs {
   json?: boolean
@@ -24,14 +26,14 @@ export const daemon: CommandModule<object, object> = {
         command: 'start',
         describe: 'start the daemon in the background (get also starts it on demand)',
         handler: async () => {
-          process.stdout.write(await startDaemonCommand())
+          out(await startDaemonCommand())
         },
       })
       .command({
         command: 'stop',
         describe: 'stop the daemon; cached secrets and session-only tokens are dropped',
         handler: async () => {
-          process.stdout.write(await stopDaemonCommand())
+          out(await stopDaemonCommand())
         },
       })
       .command<StatusArgs>({
@@ -40,8 +42,8 @@ export const daemon: CommandModule<object, object> = {
         builder: s => s.option('json', { type: 'boolean', describe: 'machine-readable output' }) as never,
         handler: withExitCode(async args => {
           const st = await daemonStatus()
-          if (args.json) process.stdout.write(JSON.stringify(st ? { running: true, ...st } : { running: false }, null, 2) + '\n')
-          else process.stdout.write(st ? describeStatus(st) : `daemon not running (it starts on demand; socket would be ${await socketPath()})\n`)
+          if (args.json) out(printableJson(st ? { running: true, ...st } : { running: false }) + '\n')
+          else out(st ? describeStatus(st) : `daemon not running (it starts on demand; socket would be ${await socketPath()})\n`)
           return st ? 0 : 1
         }),
       })

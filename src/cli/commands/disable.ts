@@ -1,6 +1,7 @@
 // `disable NAME…`: keep a token but stop get from sending it (SPEC §5).
 import type { CommandModule } from 'yargs'
 import { setState } from './enable.js'
+import { out } from '../out.js'
 
 export const disable: CommandModule<object, { names: string[] }> = {
   command: 'disable <names..>',
@@ -11,6 +12,6 @@ export const disable: CommandModule<object, { names: string[] }> = {
       // yargs fills in $0 in an example's command, not in its description.
       .example('$0 disable ci-runner-7', 'undo with: git-credential-pat enable ci-runner-7') as never,
   handler: async args => {
-    process.stdout.write(await setState(args.names, 'disabled'))
+    out(await setState(args.names, 'disabled'))
   },
 }

@@ -2,6 +2,7 @@
 import type { CommandModule } from 'yargs'
 import { runDoctor } from '../doctor/index.js'
 import { withExitCode } from '../exit-code.js'
+import { out } from '../out.js'
 
 export const doctor: CommandModule<object, { json?: boolean }> = {
   command: 'doctor',
@@ -13,7 +14,7 @@ export const doctor: CommandModule<object, { json?: boolean }> = {
       .example('git credential-pat doctor --json | jq ".checks[] | select(.status != \\"ok\\")"', '') as never,
   handler: withExitCode(async args => {
     const { output, ok } = await runDoctor(Boolean(args.json))
-    process.stdout.write(output)
+    out(output)
     return ok ? 0 : 1
   }),
 }

@@ -21,6 +21,7 @@ import { fileSourceArg } from './add/file-source.js'
 import { ensureUseHttpPath } from '../../gitconfig/use-http-path.js'
 import { byName } from './lookup.js'
 import { keychainHas, moveSecret, forgetKeychainSecret } from './edit-secret.js'
+import { out } from '../out.js'
 
 export interface EditArgs {
   token: string
@@ -57,7 +58,7 @@ export const edit: CommandModule<object, EditArgs> = {
       .example("$0 edit gitlab.com-vm --scope 'gitlab.com/team/*'", 'narrow a token to a group')
       .example('$0 edit ci --source env:CI_TOKEN --forget-secret', 'the secret now comes from the environment only') as never,
   handler: async args => {
-    process.stdout.write(await editToken(args))
+    out(await editToken(args))
   },
 }
 

@@ -7,6 +7,7 @@ import { byName } from './lookup.js'
 import { day } from '../../core/expiry.js'
 import { DEAD, type Verdict } from '../../forge/report.js'
 import { say } from '../../log/stderr.js'
+import { out } from '../out.js'
 
 interface NamesArgs {
   names: string[]
@@ -20,7 +21,7 @@ export const enable: CommandModule<object, NamesArgs> = {
       .positional('names', { type: 'string', array: true, demandOption: true, describe: 'token names (see: list)' })
       .example('$0 enable ci-runner-7', 'after a wrong rejection, or to undo disable') as never,
   handler: async args => {
-    process.stdout.write(await setState(args.names, 'active'))
+    out(await setState(args.names, 'active'))
   },
 }
 

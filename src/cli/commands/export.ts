@@ -7,6 +7,10 @@ import type { CommandModule } from 'yargs'
 import { readMetadata } from '../../state/tokens.js'
 import { statePaths } from '../../state/paths.js'
 import { exportManifest } from '../../core/manifest-plan.js'
+import { looksLikeToken } from '../../core/redact.js'
+import { withoutTokens } from '../../core/names.js'
+import { out } from '../out.js'
+import { printableJson } from '../../core/terminal-text.js'
 
 export const exportCommand: CommandModule<object, { json?: boolean }> = {
   command: 'export',
@@ -16,10 +20,18 @@ export const exportCommand: CommandModule<object, { json?: boolean }> = {
       .option('json', { type: 'boolean', describe: 'JSON (the manifest format; the default)' })
       .example('$0 export > tokens.json', 'then on another machine: git-credential-pat import tokens.json') as never,
   handler: () => {
-    process.stdout.write(exportTokens())
+    out(exportTokens())
   },
 }
 
 export function exportTokens(env = process.env): string {
-  return JSON.stringify(exportManifest(readMetadata(statePaths(env).metadata).tokens), null, 2) + '\n'
+  const manifest = exportManifest(readMetadata(statePaths(env).metadata).tokens)
+  // A record saved before a token given as git's username was replaced
+  // (core/token-like-username.ts) exports without it: import then uses the
+  // forge's convention or asks.
+  for (const e of manifest.tokens) {
+    if (e.username !== undefined && looksLikeToken(e.username)) delete e.username
+    e.name = withoutTokens(e.name)
+  }
+  return printableJson(manifest) + '\n'
 }

@@ -20,6 +20,7 @@ import { configGetUrlmatch } from '../../gitconfig/run.js'
 import { ensureUseHttpPath } from '../../gitconfig/use-http-path.js'
 import { openTerminal } from '../../prompt/tty.js'
 import { say } from '../../log/stderr.js'
+import { out } from '../out.js'
 import { originOf, parseScope } from '../../core/scope.js'
 
 export interface GitCredentialsArgs {
@@ -31,7 +32,7 @@ export interface GitCredentialsArgs {
 }
 
 /** Each line of the report as it happens: what moved is on screen before the question about removing it. */
-const toStdout = (line: string) => void process.stdout.write(line + '\n')
+const toStdout = (line: string) => out(line + '\n')
 
 export async function importGitCredentials(args: GitCredentialsArgs, env = process.env, now = new Date(), print = toStdout): Promise<number> {
   const stores = findOtherHelpers(env).filter(h => h.kind === 'plaintext')

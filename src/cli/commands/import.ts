@@ -17,6 +17,7 @@ import { checkUsername, expiresArg, nameArg, pickProvider, scopeArg } from './ad
 import { fileSourceArg } from './add/file-source.js'
 import { importGitCredentials } from './import-git-credentials.js'
 import { askMissingSecrets } from './import-ask.js'
+import { out } from '../out.js'
 
 export interface ImportArgs {
   file?: string
@@ -58,7 +59,7 @@ export const importCommand: CommandModule<object, ImportArgs> = {
     // yargs-parser reads a lone `-` as the empty string.
     if (args.file === '') args.file = '-'
     if (!args.file) throw new PatError('USAGE', 'name a manifest file (or - for stdin), or use --from-git-credentials')
-    process.stdout.write(await importManifest(args))
+    out(await importManifest(args))
   }),
 }
 

@@ -3,6 +3,8 @@ import type { CommandModule } from 'yargs'
 import { readMetadata } from '../../state/tokens.js'
 import { statePaths } from '../../state/paths.js'
 import { renderTable } from '../table.js'
+import { looksLikeToken } from '../../core/redact.js'
+import { withoutTokens } from '../../core/names.js'
 import { expiryCell, lastUsedCell, stateCell } from '../../core/describe.js'
 import { isExpired } from '../../core/select.js'
 import { warnDays } from './lookup.js'
@@ -10,6 +12,8 @@ import type { TokenRecord } from '../../state/tokens.js'
 import type { Cell } from '../table.js'
 import { rotationText, wouldAutoRotate } from '../../forge/auto-rotate.js'
 import { markResult } from '../../forge/rotate-plan.js'
+import { out } from '../out.js'
+import { printableJson } from '../../core/terminal-text.js'
 
 /** A renewal whose fate is unknown or lost is said where the state is. */
 function withRotation(cell: Cell, t: TokenRecord, now: Date): Cell {
@@ -30,13 +34,13 @@ export const list: CommandModule<object, { json?: boolean }> = {
   describe: 'list tokens (never their secrets)',
   builder: y => y.option('json', { type: 'boolean', describe: 'machine-readable output' }).example('$0 list --json | jq -r ".[].name"', '') as never,
   handler: args => {
-    process.stdout.write(listTokens(!!args.json))
+    out(listTokens(!!args.json))
   },
 }
 
 export function listTokens(json: boolean, now = new Date(), env = process.env): string {
   const tokens = [...readMetadata(statePaths(env).metadata).tokens].sort((a, b) => a.scope.localeCompare(b.scope) || a.name.localeCompare(b.name))
-  if (json) return JSON.stringify(tokens, null, 2) + '\n'
+  if (json) return printableJson(tokens) + '\n'
   if (!tokens.length) return 'no tokens yet; add one with: git-credential-pat add HOST[/GROUP/*] \n'
   // Expired and soon-expiring rows carry a mark, not only a colour (NO_COLOR, pipes).
   const days = warnDays(env)
@@ -50,9 +54,10 @@ export function listTokens(json: boolean, now = new Date(), env = process.env): 
       const expiry = expiryCell(t, now, days)
       return [
         { text: marks[i], tone: expiry.tone },
-        { text: t.name, tone: marks[i][0] !== ' ' ? expiry.tone : undefined },
+        { text: withoutTokens(t.name), tone: marks[i][0] !== ' ' ? expiry.tone : undefined },
         { text: t.scope },
-        { text: t.username ?? '' },
+        // A record saved before a token given as git's username was replaced (core/token-like-username.ts).
+        { text: t.username && looksLikeToken(t.username) ? '(a token: hidden)' : (t.username ?? '') },
         expiry,
         lastUsedCell(t, now),
         awaitingCell(withRotation(stateCell(t, now), t, now), t),

@@ -4,6 +4,9 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import type { CommandModule } from 'yargs'
 import { formatEvent, logFile } from '../../log/log.js'
 import { PatError } from '../../errors.js'
+import { out } from '../out.js'
+import { say } from '../../log/stderr.js'
+import { printableJsonText } from '../../core/terminal-text.js'
 
 interface LogArgs {
   follow?: boolean
@@ -29,20 +32,21 @@ export const logCommand: CommandModule<object, LogArgs> = {
       .example('GIT_CREDENTIAL_PAT_LOG=debug git fetch && $0 log -n 5', 'more detail for one command') as never,
   handler: async args => {
     const file = logFile()
-    const show = (line: string) => (args.json ? line : readable(line))
+    // A JSON line stays valid JSON: what JSON leaves raw is written as \uHHHH.
+    const show = (line: string) => (args.json ? printableJsonText(line) : readable(line))
     let size: number
     try {
       size = statSync(file).size
     } catch {
       if (!args.follow) {
-        process.stderr.write(`git-credential-pat: no log yet (${file})\n`)
+        say(`no log yet (${file})`)
         return
       }
       size = 0
     }
     let lines = size ? readRange(file, 0, size).split('\n').filter(Boolean) : []
     if (args.lines !== undefined) lines = args.lines > 0 ? lines.slice(-args.lines) : []
-    if (lines.length) process.stdout.write(lines.map(show).join('\n') + '\n')
+    if (lines.length) out(lines.map(show).join('\n') + '\n')
     if (args.follow) await follow(file, size, show)
   },
 }
@@ -81,8 +85,8 @@ function follow(file: string, from: number, show: (line: string) => string): Pro
       pos = size
       const parts = text.split('\n')
       partial = parts.pop() ?? ''
-      const out = parts.filter(Boolean).map(show)
-      if (out.length) process.stdout.write(out.join('\n') + '\n')
+      const shown = parts.filter(Boolean).map(show)
+      if (shown.length) out(shown.join('\n') + '\n')
     }, 250)
   })
 }

@@ -11,6 +11,7 @@ import { deleteSecret, getRaw } from '../../state/sources/keychain.js'
 import { accountIn, storeId } from '../../state/keychain-account.js'
 import { openTerminal } from '../../prompt/tty.js'
 import { byName } from './lookup.js'
+import { out } from '../out.js'
 
 interface RemoveArgs {
   names: string[]
@@ -28,7 +29,7 @@ export const remove: CommandModule<object, RemoveArgs> = {
       .example('$0 remove ci-runner-7 --yes', 'from a script')
       .example('$0 remove orphan-name --yes', 'also deletes a keychain item that has no record (see: doctor)') as never,
   handler: async args => {
-    process.stdout.write(await removeTokens(args))
+    out(await removeTokens(args))
   },
 }
 

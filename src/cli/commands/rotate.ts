@@ -14,6 +14,7 @@ import { deleteSecret } from '../../state/sources/keychain.js'
 import { byName } from './lookup.js'
 import { day } from '../../core/expiry.js'
 import { probeKeychainWrite } from '../../state/keychain-probe.js'
+import { out } from '../out.js'
 
 interface RotateArgs {
   name: string
@@ -47,10 +48,10 @@ export const rotate: CommandModule<object, RotateArgs> = {
       // The name is checked here, with the message that never echoes a pasted secret.
       byName(readMetadata(statePaths().metadata), args.name)
       const expires = args.expires !== undefined ? expiresArg(args.expires, new Date(), { past: 'refuse' }) : undefined
-      process.stdout.write(await (await import('../../forge/rotate.js')).rotateThroughForge({ name: args.name, expires }))
+      out(await (await import('../../forge/rotate.js')).rotateThroughForge({ name: args.name, expires }))
       return
     }
-    process.stdout.write(await rotateToken(args))
+    out(await rotateToken(args))
   }),
 }
 

@@ -17,6 +17,7 @@ import { originOf } from '../../core/scope.js'
 import { launchers } from '../../runtime/install.js'
 import { PatError } from '../../errors.js'
 import { basename, isAbsolute } from 'node:path'
+import { out } from '../out.js'
 
 interface SetupArgs {
   global?: boolean
@@ -54,10 +55,10 @@ export const setup: CommandModule<object, SetupArgs> = {
       .example('$0 setup --unset', 'before leaving (install.sh --uninstall runs it)') as never,
   handler: async args => {
     const scope = args.local ? 'local' : 'global'
-    if (args.unset) return void process.stdout.write(runUnset(scope))
-    process.stdout.write(runSetup(scope, process.env, args.absolute !== undefined ? absoluteHelper(args.absolute) : undefined))
+    if (args.unset) return void out(runUnset(scope))
+    out(runSetup(scope, process.env, args.absolute !== undefined ? absoluteHelper(args.absolute) : undefined))
     const choice = args.keepOtherHelpers ? 'keep' : args.removeOtherHelpers ? 'remove' : 'ask'
-    process.stdout.write(await settleOtherHelpers(scope, choice))
+    out(await settleOtherHelpers(scope, choice))
   },
 }
 

@@ -6,6 +6,8 @@ import { renderTable, type Cell } from '../table.js'
 import { expiryCell, lastUsedCell, stateCell } from '../../core/describe.js'
 import { byName, warnDays } from './lookup.js'
 import { rotationText, wouldAutoRotate } from '../../forge/auto-rotate.js'
+import { out } from '../out.js'
+import { printableJson } from '../../core/terminal-text.js'
 
 interface ShowArgs {
   name: string
@@ -22,13 +24,13 @@ export const show: CommandModule<object, ShowArgs> = {
       .example('$0 show ci-runner-7', '')
       .example('$0 show ci-runner-7 --json | jq -r .expires', 'the expiry, for a script') as never,
   handler: args => {
-    process.stdout.write(showToken(args.name, !!args.json))
+    out(showToken(args.name, !!args.json))
   },
 }
 
 export function showToken(name: string, json: boolean, now = new Date(), env = process.env): string {
   const t = byName(readMetadata(statePaths(env).metadata), name)
-  if (json) return JSON.stringify(t, null, 2) + '\n'
+  if (json) return printableJson(t) + '\n'
   const auto = wouldAutoRotate(t, env) ? `yes: renewed through the forge within ${warnDays(env)} days of expiry (credential.pat.autoRotate)` : undefined
   return renderFields(t, now, warnDays(env), undefined, auto)
 }

@@ -12,6 +12,8 @@ import { credentialSetting, parseBool } from '../../gitconfig/settings.js'
 import { expiryCell } from '../../core/describe.js'
 import { renderTable } from '../table.js'
 import { warnDays } from './lookup.js'
+import { out } from '../out.js'
+import { printableJson } from '../../core/terminal-text.js'
 
 export const which: CommandModule<object, { url: string; json?: boolean }> = {
   command: 'which <url>',
@@ -24,7 +26,7 @@ export const which: CommandModule<object, { url: string; json?: boolean }> = {
       .epilog('Exits 1 when no token would be sent.') as never,
   handler: withExitCode(async args => {
     const r = await whichToken(args.url, !!args.json)
-    process.stdout.write(r.text)
+    out(r.text)
     return r.code
   }),
 }
@@ -36,7 +38,7 @@ export async function whichToken(url: string, json: boolean, now = new Date(), e
   const tokens = readMetadata(statePaths(env).metadata).tokens
   const unreadable = await probe(toProbe(tokens, req, useHttpPath, now), env)
   const e = explain(tokens, req, { useHttpPath, unreadable, now })
-  return { text: json ? JSON.stringify(toJson(e), null, 2) + '\n' : render(e, now, env), code: e.chosen ? 0 : 1 }
+  return { text: json ? printableJson(toJson(e)) + '\n' : render(e, now, env), code: e.chosen ? 0 : 1 }
 }
 
 /** Try the secrets in get's order until one reads; the secret itself is dropped. */

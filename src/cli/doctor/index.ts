@@ -16,6 +16,7 @@ import { checkRejected } from './rejected.js'
 import { checkAwaiting } from './awaiting.js'
 import { daemonCheck } from './daemon.js'
 import { renderChecks } from './render.js'
+import { printableJson } from '../../core/terminal-text.js'
 
 export async function runChecks(env: NodeJS.ProcessEnv = process.env, now = new Date()): Promise<Check[]> {
   const checks: Check[] = []
@@ -42,5 +43,5 @@ export async function runChecks(env: NodeJS.ProcessEnv = process.env, now = new 
 /** The report (JSON or text) and whether nothing failed (`ok` in the JSON: all is well). */
 export async function runDoctor(json: boolean, env: NodeJS.ProcessEnv = process.env): Promise<{ output: string; ok: boolean }> {
   const checks = await runChecks(env)
-  return { ok: noneFailed(checks), output: json ? JSON.stringify({ ok: allWell(checks), checks }, null, 2) + '\n' : renderChecks(checks) }
+  return { ok: noneFailed(checks), output: json ? printableJson({ ok: allWell(checks), checks }) + '\n' : renderChecks(checks) }
 }

@@ -3,7 +3,10 @@
 // then get/store/erase), minus the process around them, so 10,000 inputs
 // take seconds instead of the ~80 ms a spawn costs each. Everything runs
 // against a sandbox state directory and its own keychain service in the
-// test keyring; stdout and stderr are captured per call.
+// test keyring; stdout and stderr are captured per call: stderr where the
+// helper writes it (errSink in src/log/stderr.ts, fd 2 directly, which a
+// patched process.stderr.write never sees), errors said by report() as the
+// binary says them.
 import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
@@ -47,6 +50,8 @@ export interface Sandbox {
   service: string
   metadata: string
   run(op: 'get' | 'store' | 'erase', input: Buffer): Promise<Outcome>
+  /** Any code under the same capture as run (the harness's own mutation tests plant leaks with it). */
+  capture(fn: () => unknown): Promise<Pick<Outcome, 'stdout' | 'stderr'> & { exit: number }>
   /** Metadata bytes and every keychain item (account and secret) of the sandbox's service. */
   snapshot(): Promise<string>
   metadataBytes(): string
@@ -85,7 +90,8 @@ export async function sandbox(name: string, seed: (env: NodeJS.ProcessEnv) => Pr
   const metadata = join(vars.GIT_CREDENTIAL_PAT_HOME!, 'tokens.json')
 
   const { parseCredential } = await import('../../../src/core/protocol.js')
-  const { PatError } = await import('../../../src/errors.js')
+  const { PatError, report } = await import('../../../src/errors.js')
+  const { errSink } = await import('../../../src/log/stderr.js')
   const { get } = await import('../../../src/git/get.js')
   const { store } = await import('../../../src/git/store.js')
   const { erase } = await import('../../../src/git/erase.js')
@@ -114,13 +120,41 @@ export async function sandbox(name: string, seed: (env: NodeJS.ProcessEnv) => Pr
   const seededItems = await keytar.findCredentials(service)
   let writesAtSeed = keychainWrites
 
-  async function run(op: 'get' | 'store' | 'erase', input: Buffer): Promise<Outcome> {
-    let stdout = ''
-    let stderr = ''
+  /** stdout and stderr of one call: process.stdout/stderr and the helper's own fd 2 writer. */
+  let stdout = ''
+  let stderr = ''
+  async function captured<T>(fn: () => Promise<T>): Promise<T> {
+    stdout = stderr = ''
     const out = process.stdout.write
     const err = process.stderr.write
+    const sink = errSink.write
     process.stdout.write = ((chunk: string | Uint8Array) => ((stdout += String(chunk)), true)) as typeof out
     process.stderr.write = ((chunk: string | Uint8Array) => ((stderr += String(chunk)), true)) as typeof err
+    errSink.write = text => void (stderr += text)
+    try {
+      return await fn()
+    } finally {
+      process.stdout.write = out
+      process.stderr.write = err
+      errSink.write = sink
+    }
+  }
+
+  async function capture(fn: () => unknown): Promise<{ exit: number; stdout: string; stderr: string }> {
+    return captured(async () => {
+      let exit = 0
+      try {
+        await fn()
+      } catch (e) {
+        exit = report(e)
+      }
+      return { exit, stdout, stderr }
+    })
+  }
+
+  const run = (op: 'get' | 'store' | 'erase', input: Buffer): Promise<Outcome> => captured(() => runOne(op, input))
+
+  async function runOne(op: 'get' | 'store' | 'erase', input: Buffer): Promise<Outcome> {
     const writesBefore = keychainWrites
     const result = (exit: number, malformed: boolean, extra: Partial<Outcome> = {}): Outcome => ({
       exit,
@@ -130,34 +164,26 @@ export async function sandbox(name: string, seed: (env: NodeJS.ProcessEnv) => Pr
       keychainWrites: keychainWrites - writesBefore,
       ...extra,
     })
-    // As report() in src/errors.ts: one line for a PatError, exit 1 (or 2).
+    // report() says a PatError as the binary does (one line, exit 1 or 2); anything else is a crash.
     const fail = (e: unknown, malformed: boolean, cred?: Outcome['cred']): Outcome => {
-      if (e instanceof PatError) {
-        stderr += `git-credential-pat: ${e.message}\n`
-        return result(e.exitCode, malformed, { cred })
-      }
+      if (e instanceof PatError) return result(report(e), malformed, { cred })
       return result(1, malformed, { crash: e, cred })
     }
+    let cred
     try {
-      let cred
-      try {
-        cred = parseCredential(input)
-      } catch (e) {
-        return fail(e, true)
-      }
-      try {
-        if (cred.protocol !== undefined && !['http', 'https'].includes(cred.protocol.toLowerCase())) return result(0, false, { cred })
-        if (op === 'get') stdout += await get(cred, { env })
-        else if (op === 'store') await store(cred, { env })
-        // The forge is never asked here: it would be the network.
-        else await erase(cred, { env, stillValid: async () => false })
-        return result(0, false, { cred })
-      } catch (e) {
-        return fail(e, false, cred)
-      }
-    } finally {
-      process.stdout.write = out
-      process.stderr.write = err
+      cred = parseCredential(input)
+    } catch (e) {
+      return fail(e, true)
+    }
+    try {
+      if (cred.protocol !== undefined && !['http', 'https'].includes(cred.protocol.toLowerCase())) return result(0, false, { cred })
+      if (op === 'get') stdout += await get(cred, { env })
+      else if (op === 'store') await store(cred, { env })
+      // The forge is never asked here: it would be the network.
+      else await erase(cred, { env, stillValid: async () => false })
+      return result(0, false, { cred })
+    } catch (e) {
+      return fail(e, false, cred)
     }
   }
 
@@ -180,6 +206,7 @@ export async function sandbox(name: string, seed: (env: NodeJS.ProcessEnv) => Pr
     service,
     metadata,
     run,
+    capture,
     snapshot,
     metadataBytes,
     reset,
