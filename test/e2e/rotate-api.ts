@@ -3,7 +3,7 @@
 // share their tokens: a rotation at the forge (onRotate) makes the git
 // server take the new secret and refuse the old one, as GitLab does.
 import t from 'tap'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { sandbox as makeSandbox, type RunResult, type Sandbox } from './lib/env.js'
 import { startGitServer, type GitServer } from './lib/git-server.js'
@@ -19,6 +19,7 @@ const T = {
   nokc: 'glpat-rotate-nokc-0005',
   scope: 'glpat-rotate-scope-0006',
   twice: 'glpat-rotate-twice-0007',
+  window: 'glpat-rotate-window-0008',
 }
 
 const srv: GitServer = await startGitServer({
@@ -34,6 +35,7 @@ const forge: ForgeServer = await startForgeServer(
     { token: T.nokc, expiresAt: dayIn(3), scopes: ['api'] },
     { token: T.scope, expiresAt: dayIn(3), scopes: ['read_repository'] },
     { token: T.twice, expiresAt: dayIn(3), scopes: ['api'] },
+    { token: T.window, expiresAt: dayIn(20), scopes: ['api'] },
   ],
   {
     // GitLab revokes the old token at once and the new one works everywhere.
@@ -145,6 +147,40 @@ t.test('autoRotate: a fetch that would have warned renews the token in the backg
   t.same(sentSince(from), [fresh], 'the second fetch uses the new token')
   t.notMatch(fetch2.stderr, /git-credential-pat:/, 'and has nothing to warn about')
   t.equal(rotations(T.auto).length, 1, 'never rotated twice')
+})
+
+/** Wait until no background renewal holds its lock file (get takes it before git goes on). */
+async function settled(sb: Sandbox): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (!readdirSync(sb.env.GIT_CREDENTIAL_PAT_HOME!).some(f => /^rotating-.*\.lock$/.test(f))) return
+    await new Promise(r => setTimeout(r, 200))
+  }
+}
+
+t.test('autoRotate, warnDays 30, 20 days left: a renewal would land inside the window, so it warns once and never rotates', async t => {
+  const sb = await patSandbox('window', [
+    ['credential.pat.autoRotate', 'true'],
+    ['credential.pat.warnDays', '30'],
+  ])
+  sb.env.GIT_CREDENTIAL_PAT_AUTOROTATE_DELAY_MS = '100'
+  // Made today, expiring in 20 days: its previous lifetime asks for 30 days, inside warnDays.
+  await sb.addToken(origin, T.window, ['--name', 'win', '--username', 'oauth2', '--provider', 'gitlab', '--expires', '20d'])
+  const from = forge.requests.length
+  const said: string[] = []
+  for (let i = 0; i < 3; i++) {
+    const r = seen(await sb.git(['ls-remote', srv.url('group/a')]))
+    t.equal(r.code, 0, r.stderr)
+    said.push(r.stderr)
+    await settled(sb)
+  }
+  const posts = forge.requests.slice(from).filter(q => q.path.endsWith('/self/rotate'))
+  t.equal(posts.length, 0, 'never rotated')
+  t.equal(forge.token(T.window)?.revoked, undefined, 'the token is untouched at the forge')
+  const lines = said.join('').split('\n').filter(l => /token 'win'/.test(l))
+  t.equal(lines.length, 1, `one warning in three commands: ${said.join('|')}`)
+  t.match(lines[0], /expires in 19 days.*credential\.pat\.autoRotate skips it: .*30 days.*inside credential\.pat\.warnDays \(30\)/)
+  t.match(lines[0], /git-credential-pat rotate win --api --expires \d+d/)
+  t.equal((await rec(sb, 'win')).rotation, undefined, 'no renewal recorded')
 })
 
 t.test('autoRotate never renews an env: token, and says so', async t => {
