@@ -50,6 +50,8 @@ export interface ForgeToken {
   noReadUser?: boolean
   /** GitLab rotate: drop the connection without answering, after rotating ('after') or before ('before'). */
   dropRotate?: 'after' | 'before'
+  /** GitLab's …/self answers this instead (a proxy's 502, a login page, a redirect). */
+  selfReply?: { status: number; body: string; headers?: Record<string, string> }
   /** Set by a rotation: the token that replaced this one. */
   rotatedTo?: string
 }
@@ -141,6 +143,11 @@ export async function startForgeServer(tokens: ForgeToken[] = [], opts: ForgeOpt
         return send(res, rec, 401, { error: 'invalid_token', error_description: d }, bearer(d))
       }
       if (t.expired) return send(res, rec, 401, { error: 'invalid_token', error_description: 'Token has expired.' }, bearer('Token has expired.'))
+      if (t.selfReply && path === GITLAB_SELF) {
+        rec.status = t.selfReply.status
+        res.writeHead(t.selfReply.status, t.selfReply.headers ?? {})
+        return void res.end(t.selfReply.body)
+      }
       if (path === GITLAB_USER) {
         if (t.noReadUser) {
           return send(res, rec, 403, {
