@@ -5,8 +5,9 @@
 import t from 'tap'
 import { createServer } from 'node:net'
 import { startForgeServer, type ForgeServer } from './lib/forge-server.js'
-import { box, listJson, ok } from './lib/cli.js'
-import type { RunResult, Sandbox } from './lib/env.js'
+import { box, get, listJson, ok } from './lib/cli.js'
+import { bin, type RunResult, type Sandbox } from './lib/env.js'
+import { haveTmux, startPty } from './lib/tmux.js'
 
 const DAY = 86_400_000
 const dayIn = (days: number) => new Date(Date.now() + days * DAY).toISOString().slice(0, 10)
@@ -21,6 +22,9 @@ const S = {
   giteaBad: 'gitea-addcheck-bad-0007',
   offline: 'glpat-addcheck-offline-0008',
   plain: 'plain-addcheck-secret-0009',
+  glNext: 'glpat-addcheck-next-0010',
+  glTty: 'glpat-addcheck-tty-0011',
+  glTypo: 'glpat-addcheck-typo-0012',
 }
 const forge: ForgeServer = await startForgeServer([
   { token: S.gl, expiresAt: dayIn(30), login: 'alice', scopes: ['read_repository', 'write_repository'] },
@@ -28,6 +32,8 @@ const forge: ForgeServer = await startForgeServer([
   { token: S.glRevoked, revoked: true },
   { token: S.gh, login: 'octocat', scopes: ['public_repo'] },
   { token: S.gitea, login: 'gitea-me' },
+  { token: S.glNext, expiresAt: dayIn(45), login: 'alice', scopes: ['read_repository', 'write_repository'] },
+  { token: S.glTty, expiresAt: dayIn(50), login: 'alice', scopes: ['read_repository', 'write_repository'] },
 ])
 t.teardown(() => forge.close())
 
@@ -82,6 +88,50 @@ t.test('a token the forge refuses is not saved, unless --force', async t => {
   t.equal(forced.code, 0, forced.stderr)
   t.match(forced.stderr, /warning: GitLab says the token was revoked \(401\); saved anyway \(--force\)/)
   t.match(await listJson(sb), [{ name: 'dead' }])
+})
+
+t.test('rotate checks the new secret as add does: a mistyped one changes nothing; the expiry comes from the forge', async t => {
+  const sb = checking('addck-rotate')
+  t.equal((await add(sb, [origin, '--provider', 'gitlab', '--name', 'gl'], S.gl)).code, 0)
+  const before = await listJson(sb)
+  const typo = seen(await sb.pat(['rotate', 'gl', '--token-stdin'], { input: S.glTypo }))
+  t.equal(typo.code, 1, 'refused')
+  t.match(typo.stderr, /GitLab does not accept the token \(401 Unauthorized\).*nothing was changed.*--force/)
+  t.equal(typo.stdout, '')
+  t.same(await listJson(sb), before, 'the record is as it was')
+  t.match(await get(sb, `${origin}/x`), { password: S.gl }, 'the working secret is still sent')
+
+  const next = seen(await sb.pat(['rotate', 'gl', '--token-stdin', '--expires', '90d'], { input: S.glNext }))
+  t.equal(next.code, 0, next.stderr)
+  t.match(next.stdout, `replaced the secret of 'gl' for ${origin} (expires ${dayIn(45)}, active)`)
+  t.match(next.stdout, /checked: GitLab says the token is active/)
+  t.match(next.stderr, `the forge says the token expires on ${dayIn(45)}, not ${dayIn(90)} as --expires said; recorded ${dayIn(45)}`)
+  const [x] = await listJson(sb)
+  t.equal(x.expires, `${dayIn(45)}T00:00:00.000Z`, 'the expiry the forge gave')
+  t.match(x, { checked: { result: 'valid', login: 'alice' } })
+  t.match(await get(sb, `${origin}/x`), { password: S.glNext })
+
+  const forced = seen(await sb.pat(['rotate', 'gl', '--token-stdin', '--force'], { input: S.glTypo }))
+  t.equal(forced.code, 0, forced.stderr)
+  t.match(forced.stderr, /warning: GitLab does not accept the token .*; saved anyway \(--force\)/)
+  t.match(await get(sb, `${origin}/x`), { password: S.glTypo })
+})
+
+t.test('rotate at a terminal shows the token page before asking', { skip: !haveTmux && 'tmux is not installed' }, async t => {
+  const sb = checking('addck-rotate-tty')
+  t.equal((await add(sb, [`${origin}/team/*`, '--provider', 'gitlab', '--name', 'team'], S.gl)).code, 0)
+  const p = startPty(sb.dir, sb.env, `${bin} rotate team`)
+  try {
+    const screen = await p.waitFor(/New token for/)
+    t.match(screen, `create the token at: ${origin}/-/user_settings/personal_access_tokens?name=team&scopes=read_repository,write_repository`)
+    p.paste(S.glTty)
+    p.press('Enter')
+    t.equal(await p.exited(), 0, p.screen())
+    t.match(p.screen(), `replaced the secret of 'team' for ${origin}/team/* (expires ${dayIn(50)}, active)`)
+    outputs.push(p.screen())
+  } finally {
+    p.close()
+  }
 })
 
 t.test('scopes that cannot read or write repositories: a warning', async t => {

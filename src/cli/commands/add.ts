@@ -160,7 +160,10 @@ export async function addToken(args: AddArgs, now = new Date(), env = process.en
   }
   // A secret kept elsewhere (env:, exec:) is read for the forge only when --check asks.
   const known = secret ?? (args.check && p.source !== 'keychain' ? await readSecret(record, env) : undefined)
-  const checked = known === undefined ? undefined : await checkBeforeSaving(record, known, { check: args.check, force: args.force, env, now })
+  const checked =
+    known === undefined
+      ? undefined
+      : await checkBeforeSaving(record, known, { check: args.check, force: args.force, env, now, asked: args.expires !== undefined ? p.expires : undefined })
   const fileNote = await save(paths.metadata, record, secret, args, p.base)
 
   const exp = record.expires

@@ -11,6 +11,7 @@ import { DEAD } from '../../../forge/report.js'
 import { checkTimeoutMs } from '../../../forge/timeouts.js'
 import { repoAccessWarning } from '../../../forge/repo-access.js'
 import { say } from '../../../log/stderr.js'
+import { day } from '../../../core/expiry.js'
 
 export const ADD_CHECK_MAX_MS = 5000
 
@@ -20,6 +21,10 @@ export interface AddCheckOptions {
   force?: boolean
   env: NodeJS.ProcessEnv
   now: Date
+  /** The expiry --expires gave (ISO or null), if it was given: the forge's own overrides it, and that is said. */
+  asked?: string | null
+  /** What a refusal leaves: add saves nothing, rotate changes nothing. */
+  nothing?: 'saved' | 'changed'
 }
 
 /**
@@ -43,7 +48,7 @@ export async function checkBeforeSaving(t: TokenRecord, secret: string, o: AddCh
   }
   const r = await askForge(t, secret, { env: o.env, timeoutMs: Math.min(ADD_CHECK_MAX_MS, checkTimeoutMs(o.env)), details: true, now: o.now })
   if (DEAD.includes(r.verdict)) {
-    if (!o.force) throw new PatError('INPUT', `${r.message}; nothing was saved (was the whole token pasted? --force saves it anyway)`)
+    if (!o.force) throw new PatError('INPUT', `${r.message}; nothing was ${o.nothing ?? 'saved'} (was the whole token pasted? --force saves it anyway)`)
     recordReport(t, r, o.now)
     say(`warning: ${r.message}; saved anyway (--force)`)
     return undefined
@@ -57,8 +62,17 @@ export async function checkBeforeSaving(t: TokenRecord, secret: string, o: AddCh
     return undefined
   }
   recordReport(t, r, o.now)
+  const overridden = expiryOverride(o.asked, t.expires)
+  if (overridden) say(overridden)
   const warning = repoAccessWarning(t.provider, r.scopes, t.access)
   if (warning) say(`warning: ${warning}`)
   const scopes = r.scopes ? `; scopes ${r.scopes.join(', ') || 'none'}` : ''
   return `checked: ${r.message}${scopes}`
+}
+
+/** The line for an --expires the forge contradicts, or undefined (none given, or the same day). */
+export function expiryOverride(asked: string | null | undefined, forge: string | null): string | undefined {
+  if (asked === undefined || asked === null || day(asked) === (forge && day(forge))) return undefined
+  const said = forge ? `expires on ${day(forge)}` : 'does not expire'
+  return `note: the forge says the token ${said}, not ${day(asked)} as --expires said; recorded ${forge ? day(forge) : 'no expiry'}`
 }
