@@ -25,6 +25,7 @@ const S = {
   glNext: 'glpat-addcheck-next-0010',
   glTty: 'glpat-addcheck-tty-0011',
   glTypo: 'glpat-addcheck-typo-0012',
+  glHang: 'glpat-addcheck-hang-0013',
 }
 const forge: ForgeServer = await startForgeServer([
   { token: S.gl, expiresAt: dayIn(30), login: 'alice', scopes: ['read_repository', 'write_repository'] },
@@ -34,6 +35,7 @@ const forge: ForgeServer = await startForgeServer([
   { token: S.gitea, login: 'gitea-me' },
   { token: S.glNext, expiresAt: dayIn(45), login: 'alice', scopes: ['read_repository', 'write_repository'] },
   { token: S.glTty, expiresAt: dayIn(50), login: 'alice', scopes: ['read_repository', 'write_repository'] },
+  { token: S.glHang, hang: true },
 ])
 t.teardown(() => forge.close())
 
@@ -224,6 +226,38 @@ t.test('small ones: a past --expires, --auth bearer on an old git', async t => {
   t.equal(bearer.code, 0, bearer.stderr)
   if (Number(minor) < 46) t.match(bearer.stderr, /warning: git 2\.\d+ cannot send a Bearer token .* sends this one as Basic/)
   else t.notMatch(bearer.stderr, /Bearer/, 'a git that sends Bearer: nothing to say')
+})
+
+t.test('Launchpad serves git from git.launchpad.net: add launchpad.net suggests it', async t => {
+  const sb = box('addck-lp')
+  for (const typed of ['launchpad.net/~team/proj', 'https://code.launchpad.net/~team/proj']) {
+    const r = await add(sb, [typed, '--username', 'bob'], 'lp-secret')
+    t.equal(r.code, 2, `${typed}: a usage error`)
+    t.match(r.stderr, /git on Launchpad is served from git\.launchpad\.net.*: did you mean git\.launchpad\.net\/~team\/proj\?/)
+    t.equal(r.stderr.trim().split('\n').length, 1, 'one line')
+  }
+  t.same(await listJson(sb), [], 'nothing saved')
+  const ok = await add(sb, ['git.launchpad.net/~team/proj', '--username', 'bob'], 'lp-secret')
+  t.equal(ok.code, 0, ok.stderr)
+  t.match(ok.stderr, 'create the token at: https://code.launchpad.net/~team/proj/+access-tokens')
+})
+
+t.test('a Bitbucket workspace scope links the workspace access-token settings', async t => {
+  const sb = box('addck-bb')
+  const r = await add(sb, ['bitbucket.org/acme/*', '--name', 'acme'], 'bb-secret')
+  t.equal(r.code, 0, r.stderr)
+  t.match(r.stderr, 'create the token at: https://bitbucket.org/acme/workspace/settings/access-tokens')
+})
+
+t.test('one forge timeout for add and check, named with its default', async t => {
+  const sb = checking('addck-slow')
+  const said = /no answer within 5 s \(git config credential\.pat\.checkTimeout; default 5s\)/
+  const r = await add(sb, [origin, '--provider', 'gitlab', '--name', 'slow'], S.glHang)
+  t.equal(r.code, 0, r.stderr)
+  t.match(r.stderr, said, 'add')
+  const c = seen(await sb.pat(['check', 'slow']))
+  t.equal(c.code, 1)
+  t.match(c.stdout, said, 'check: the same bound, the same words')
 })
 
 t.test('no secret in any output', async t => {

@@ -1,7 +1,7 @@
 // add asks the forge about the token before saving it (issue 13 item 2),
 // as `check` does afterwards: what it learns (expiry, scopes, login) is
 // recorded, a token the forge refuses is not saved (unless --force), and
-// an unreachable forge only warns. Bounded to 5 s: add is interactive.
+// an unreachable forge only warns. Bounded as `check` is (forge/timeouts.ts).
 import { PatError } from '../../../errors.js'
 import type { TokenRecord } from '../../../state/tokens.js'
 import { hasTokenApi } from '../../../forge/api.js'
@@ -12,8 +12,6 @@ import { checkTimeoutMs } from '../../../forge/timeouts.js'
 import { repoAccessWarning } from '../../../forge/repo-access.js'
 import { say } from '../../../log/stderr.js'
 import { day } from '../../../core/expiry.js'
-
-export const ADD_CHECK_MAX_MS = 5000
 
 export interface AddCheckOptions {
   /** --check (true), --no-check (false), or neither. */
@@ -46,7 +44,7 @@ export async function checkBeforeSaving(t: TokenRecord, secret: string, o: AddCh
   if (!wantsCheck(t, o)) {
     return o.check && !hasTokenApi(t) ? `not checked: the forge does not say (${t.provider} has no token API we ask)` : undefined
   }
-  const r = await askForge(t, secret, { env: o.env, timeoutMs: Math.min(ADD_CHECK_MAX_MS, checkTimeoutMs(o.env)), details: true, now: o.now })
+  const r = await askForge(t, secret, { env: o.env, timeoutMs: checkTimeoutMs(o.env), details: true, now: o.now })
   if (DEAD.includes(r.verdict)) {
     if (!o.force) throw new PatError('INPUT', `${r.message}; nothing was ${o.nothing ?? 'saved'} (was the whole token pasted? --force saves it anyway)`)
     recordReport(t, r, o.now)
