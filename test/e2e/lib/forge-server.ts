@@ -87,6 +87,16 @@ export interface ForgeOptions {
   onRotate?: (oldToken: string, newToken: string) => void
   /** Told of every token revoked by a rotation (the old one, or a family on reuse). */
   onRevoke?: (token: string) => void
+  /** Speak only these forges' APIs (404 for the others' paths, as a real instance does); default all. */
+  apis?: Array<'gitlab' | 'github' | 'gitea'>
+}
+
+/** Whose API a path belongs to. */
+function apiOf(path: string): 'gitlab' | 'github' | 'gitea' | undefined {
+  if (path.startsWith('/api/v4/')) return 'gitlab'
+  if (path === '/user' || path === '/api/v3/user') return 'github'
+  if (path.startsWith('/api/v1/')) return 'gitea'
+  return undefined
 }
 
 const GITLAB_SELF = '/api/v4/personal_access_tokens/self'
@@ -125,6 +135,11 @@ export async function startForgeServer(tokens: ForgeToken[] = [], opts: ForgeOpt
       status: 0,
     }
     requests.push(rec)
+    const api = apiOf(path)
+    if (opts.apis && (!api || !opts.apis.includes(api))) {
+      req.resume()
+      return send(res, rec, 404, { message: 'Not Found' })
+    }
     const t = rec.token === null ? undefined : table.get(rec.token)
     if (path === GITLAB_ROTATE && req.method === 'POST') {
       const chunks: Buffer[] = []

@@ -93,16 +93,21 @@ export function nameArg(name: string): string {
 
 /** The forge type: --provider, else git config credential.<url>.patProvider, else guessed from the host. */
 export function pickProvider(flag: string | undefined, host: string, origin: string, env: NodeJS.ProcessEnv): Provider {
+  return providerOf(flag, host, origin, env).provider
+}
+
+/** pickProvider, and whether it was only guessed from the host name (nobody named it). */
+export function providerOf(flag: string | undefined, host: string, origin: string, env: NodeJS.ProcessEnv): { provider: Provider; guessed: boolean } {
   if (flag) {
     if (!isProvider(flag)) throw new PatError('USAGE', `--provider must be one of ${PROVIDERS.join(', ')}`)
-    return flag
+    return { provider: flag, guessed: false }
   }
   const configured = configGetUrlmatch('credential.patProvider', origin, env)
   if (configured) {
     if (!isProvider(configured)) throw new PatError('USAGE', `git config credential.${origin}.patProvider=${configured} is not one of ${PROVIDERS.join(', ')}`)
-    return configured
+    return { provider: configured, guessed: false }
   }
-  return guessProvider(host)
+  return { provider: guessProvider(host), guessed: true }
 }
 
 /**

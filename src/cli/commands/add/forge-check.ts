@@ -7,7 +7,7 @@ import type { TokenRecord } from '../../../state/tokens.js'
 import { hasTokenApi } from '../../../forge/api.js'
 import { askForge } from '../../../forge/ask.js'
 import { recordReport } from '../../../forge/record.js'
-import { DEAD } from '../../../forge/report.js'
+import { DEAD, type ForgeReport } from '../../../forge/report.js'
 import { checkTimeoutMs } from '../../../forge/timeouts.js'
 import { repoAccessWarning } from '../../../forge/repo-access.js'
 import { say } from '../../../log/stderr.js'
@@ -45,6 +45,15 @@ export async function checkBeforeSaving(t: TokenRecord, secret: string, o: AddCh
     return o.check && !hasTokenApi(t) ? `not checked: the forge does not say (${t.provider} has no token API we ask)` : undefined
   }
   const r = await askForge(t, secret, { env: o.env, timeoutMs: checkTimeoutMs(o.env), details: true, now: o.now })
+  return judge(t, r, o)
+}
+
+/**
+ * What the forge's report means for a token about to be saved: written on
+ * `t` unless the forge could not say; the line to print; throws when the
+ * forge refuses the token and --force was not given.
+ */
+export function judge(t: TokenRecord, r: ForgeReport, o: AddCheckOptions): string | undefined {
   if (DEAD.includes(r.verdict)) {
     if (!o.force) throw new PatError('INPUT', `${r.message}; nothing was ${o.nothing ?? 'saved'} (was the whole token pasted? --force saves it anyway)`)
     recordReport(t, r, o.now)
