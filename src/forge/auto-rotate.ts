@@ -79,10 +79,9 @@ export function intoWindow(t: TokenRecord, now: Date, cfg: WarnConfig): string |
 const longer = (cfg: WarnConfig) => Math.min(MAX_LIFETIME_DAYS, Math.max(90, 3 * cfg.warnDays))
 
 /**
- * Whether an earlier attempt lets a new one start: once per token and
- * expiry (a `rotated` mark for the expiry the token has now means that
- * renewal already happened: the forge granted a date still inside the
- * window); never after a lost answer.
+ * Whether an earlier attempt lets a new one start: once per token and the
+ * expiry it was for (a `rotated` mark from the expiry the token still has:
+ * the forge renewed it but kept the date); never after a lost answer.
  */
 export function mayStart(t: TokenRecord, now: Date): boolean {
   const m = t.rotation
@@ -111,7 +110,7 @@ function lastAttempt(t: TokenRecord, now: Date): string {
     case 'lost':
       return `its renewal on ${when} was lost; see: git-credential-pat show ${t.name}`
     case 'rotated':
-      return `renewed on ${when}, and the forge's new expiry is still this close; renew it for longer: git-credential-pat rotate ${t.name} --api --expires 90d`
+      return `renewed on ${when}, but the forge kept its expiry; give it one: git-credential-pat rotate ${t.name} --api --expires 90d`
     default:
       return `automatic renewal failed on ${when}${m?.note ? `: ${m.note}` : ''}`
   }

@@ -21,7 +21,7 @@ t.test('mayStart: once per expiry, never after a lost answer', async t => {
   const tk = (rotation?: RotationMark) => tokenRecord({ expires, rotation })
   t.equal(mayStart(tk(), now), true, 'never tried')
   t.equal(mayStart(tk({ at: ago(1000), result: 'rotated', expires: '2026-03-01T00:00:00.000Z' }), now), true, 'renewed before: this expiry is new')
-  t.equal(mayStart(tk({ at: ago(1000), result: 'rotated', expires }), now), false, 'renewed into this very expiry: not again')
+  t.equal(mayStart(tk({ at: ago(1000), result: 'rotated', expires }), now), false, 'renewed from this expiry, which the forge kept: not again')
   t.equal(mayStart(tk({ at: ago(1000), result: 'started', expires }), now), false, 'under way')
   t.equal(mayStart(tk({ at: ago(1000), result: 'unknown', expires }), now), false, 'lost answer: never')
   t.equal(mayStart(tk({ at: ago(1000), result: 'lost', expires }), now), false)
