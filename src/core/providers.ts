@@ -22,10 +22,13 @@ export const CONVENTIONS: Record<Provider, Convention> = {
     username: 'x-access-token',
     tokenPage: (h, n) => `https://${h}/settings/tokens/new?description=${encodeURIComponent(n)}&scopes=repo`,
   },
-  // Bitbucket Cloud repository/project/workspace access tokens: x-token-auth.
+  // Bitbucket Cloud repository/project/workspace access tokens: x-token-auth. A workspace's
+  // are under its settings › Access tokens
+  // (https://support.atlassian.com/bitbucket-cloud/docs/create-a-workspace-access-token/).
   bitbucket: {
     username: 'x-token-auth',
-    tokenPage: (h, _n, p) => (p.length >= 2 ? `https://${h}/${p[0]}/${p[1]}/admin/access-tokens` : undefined),
+    tokenPage: (h, _n, p) =>
+      p.length >= 2 ? `https://${h}/${p[0]}/${p[1]}/admin/access-tokens` : p.length === 1 ? `https://${h}/${p[0]}/workspace/settings/access-tokens` : undefined,
   },
   gitea: { tokenPage: h => `https://${h}/user/settings/applications` },
   // The repository's "Manage Access Tokens" page lives on code.launchpad.net.

@@ -4,7 +4,9 @@
 // takes a lock file and spawns, with stdio closed, and says so in the expiry
 // warning. At most once per token: the lock file stops a burst of gets, the
 // `started` mark the rotation sets under the metadata lock stops a second
-// process, and an attempt is recorded with the expiry it was for. Tokens
+// process, and an attempt is recorded with the expiry it was for; a renewal
+// whose new expiry would fall inside the warning window again is not started
+// (it would renew on every command), only warned about. Tokens
 // whose secret lives in env:, file: or exec: are never renewed here.
 import { claimMarker, spawnDetached } from '../runtime/detached.js'
 import { makeStateDir } from '../state/trusted-state.js'
@@ -15,9 +17,9 @@ import { statePaths } from '../state/paths.js'
 import { warnOnGet } from '../state/warn-state.js'
 import { autoRotateFor, setting } from '../gitconfig/settings.js'
 import { say } from '../log/stderr.js'
-import { inWarnWindow, timeLeft, expiryText, warnConfig } from '../core/warn.js'
+import { inWarnWindow, timeLeft, expiryText, warnConfig, type WarnConfig } from '../core/warn.js'
 import { originOf, parseScope } from '../core/scope.js'
-import { canSelfRotate, markResult } from './rotate-plan.js'
+import { canSelfRotate, defaultExpiry, markResult, MAX_LIFETIME_DAYS } from './rotate-plan.js'
 
 /** A lock file this old belongs to a process that is gone. */
 const LOCK_STALE_MS = 10 * 60_000
@@ -36,7 +38,7 @@ export async function nearExpiryOnGet(t: TokenRecord, now: Date, env: NodeJS.Pro
     if (!autoRotateFor(origin, env)) return await warnOnGet(t, now, env)
     const cfg = warnConfig(new Map([['credential.pat.warndays', setting('credential.pat.warnDays', env) ?? '']]))
     if (!inWarnWindow(t, now, cfg)) return
-    const skip = notRenewable(t)
+    const skip = notRenewable(t) ?? intoWindow(t, now, cfg)
     if (skip) return await warnOnGet(t, now, env, { say: m => say(`${m} (credential.pat.autoRotate skips it: ${skip})`) })
     if (mayStart(t, now) && (await start(t, env))) {
       say(
@@ -59,13 +61,35 @@ export function notRenewable(t: TokenRecord): string | null {
   return null
 }
 
-/** Whether an earlier attempt lets a new one start: once per expiry; never after a lost answer. */
+/**
+ * Why a renewal would not help: the lifetime it asks for (rotate-plan.ts
+ * defaultExpiry) ends inside the warning window again, so every git command
+ * would renew the token once more. Null when it would land beyond it.
+ */
+export function intoWindow(t: TokenRecord, now: Date, cfg: WarnConfig): string | null {
+  const plan = defaultExpiry(t, now)
+  if (!inWarnWindow({ ...t, expires: `${plan.date}T00:00:00.000Z` }, now, cfg)) return null
+  return (
+    `a renewal for ${plan.days} days (${plan.known ? 'its previous lifetime' : 'its lifetime is unknown'}) would expire inside credential.pat.warnDays (${cfg.warnDays}); ` +
+    `renew it for longer: git-credential-pat rotate ${t.name} --api --expires ${longer(cfg)}d`
+  )
+}
+
+/** A lifetime well past the warning window, within GitLab's cap. */
+const longer = (cfg: WarnConfig) => Math.min(MAX_LIFETIME_DAYS, Math.max(90, 3 * cfg.warnDays))
+
+/**
+ * Whether an earlier attempt lets a new one start: once per token and the
+ * expiry it was for (a `rotated` mark from the expiry the token still has:
+ * the forge renewed it but kept the date); never after a lost answer.
+ */
 export function mayStart(t: TokenRecord, now: Date): boolean {
   const m = t.rotation
   switch (markResult(m, now)) {
     case undefined:
-    case 'rotated':
       return true
+    case 'rotated':
+      return m!.expires !== t.expires
     case 'failed':
       return now.getTime() - Date.parse(m!.at) > RETRY_FAILED_MS
     case 'refused':
@@ -85,6 +109,8 @@ function lastAttempt(t: TokenRecord, now: Date): string {
       return `its renewal on ${when} got no answer; run: git-credential-pat check ${t.name}`
     case 'lost':
       return `its renewal on ${when} was lost; see: git-credential-pat show ${t.name}`
+    case 'rotated':
+      return `renewed on ${when}, but the forge kept its expiry; give it one: git-credential-pat rotate ${t.name} --api --expires 90d`
     default:
       return `automatic renewal failed on ${when}${m?.note ? `: ${m.note}` : ''}`
   }

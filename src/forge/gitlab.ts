@@ -17,7 +17,8 @@ export const gitlabHeaders = (secret: string): Record<string, string> => ({ 'PRI
 /** GitLab's answer for …/personal_access_tokens/self. Pure. */
 export function gitlabReport(a: HttpAnswer, apiUrl: string): ForgeReport {
   const body = json(a.body) as Record<string, unknown> | null
-  if (a.status === 200 && body) {
+  // Any JSON object is not enough (a proxy's or a portal's): the token's own fields must be there.
+  if (a.status === 200 && body && (typeof body.active === 'boolean' || typeof body.revoked === 'boolean' || Array.isArray(body.scopes))) {
     const expiresAt = body.expires_at
     const expires = typeof expiresAt === 'string' && /^\d{4}-\d{2}-\d{2}/.test(expiresAt) ? dateIso(expiresAt) : expiresAt === null ? null : undefined
     const scopes = Array.isArray(body.scopes) ? body.scopes.filter((s): s is string => typeof s === 'string') : undefined

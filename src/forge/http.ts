@@ -2,6 +2,7 @@
 // exchange. Redirects are never followed (the token would go with them) and
 // the body is bounded.
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http'
+import { CHECK_TIMEOUT_SETTING } from './timeouts.js'
 
 export interface HttpAnswer {
   status: number
@@ -51,7 +52,7 @@ export function deadline(req: ClientRequest, timeoutMs: number): void {
 /** Why a request failed, in words (the `unreachable` verdict's message). */
 export function networkReason(e: unknown, timeoutMs: number): string {
   const code = (e as NodeJS.ErrnoException)?.code ?? ''
-  if (code === 'ETIMEOUT') return `no answer within ${timeoutMs / 1000} s (credential.pat.checkTimeout)`
+  if (code === 'ETIMEOUT') return `no answer within ${timeoutMs / 1000} s (${CHECK_TIMEOUT_SETTING})`
   if (code === 'ECONNREFUSED') return 'connection refused'
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host name not found'
   if (code === 'ECONNRESET' || code === 'EPIPE') return 'the connection was cut'

@@ -5,6 +5,7 @@ import { tokenLinks } from '../core/token-links.js'
 import { isProvider } from '../core/providers.js'
 import { originOf, parseScope } from '../core/scope.js'
 import type { RotationMark, TokenRecord } from '../state/tokens.js'
+import type { ForgeReport } from './report.js'
 
 const DAY = 86_400_000
 /**
@@ -55,6 +56,17 @@ export function renewPage(t: TokenRecord): string | undefined {
   } catch {
     return undefined
   }
+}
+
+/**
+ * Whether GET …/self vouched for the token: GitLab's own answer saying it is
+ * active, not revoked and not past its expiry. Only such a token goes to the
+ * rotation endpoint: a proxy's error page, a login page or a redirect says
+ * nothing of it, and a dead one sent there costs its whole family.
+ */
+export function vouched(r: Pick<ForgeReport, 'verdict' | 'active' | 'revoked' | 'expires'>, now: Date): boolean {
+  if (r.verdict !== 'valid' || r.active !== true || r.revoked === true) return false
+  return !(typeof r.expires === 'string' && Date.parse(r.expires) <= now.getTime())
 }
 
 /** What an earlier attempt left: a `started` mark whose process is gone reads as `unknown`. */

@@ -74,6 +74,8 @@ export async function saveRotated(name: string, oldSecret: string, fresh: NewSec
 
 /** What a new secret from the forge changes on a record. */
 function renewed(t: TokenRecord, expires: string | null | undefined, now: Date, auto?: boolean): void {
+  // The mark keeps the expiry it renewed from, as every attempt's does: autoRotate tries once per expiry.
+  const from = t.expires
   delete t.hasRefreshToken
   t.rotated = now.toISOString()
   if (expires !== undefined) t.expires = expires
@@ -82,7 +84,7 @@ function renewed(t: TokenRecord, expires: string | null | undefined, now: Date, 
   // What the forge and servers said was about the old secret.
   delete t.checked
   delete t.denied
-  t.rotation = { at: now.toISOString(), result: 'rotated', expires: t.expires, ...(auto ? { auto } : {}) }
+  t.rotation = { at: now.toISOString(), result: 'rotated', expires: from, ...(auto ? { auto } : {}) }
 }
 
 async function rescue(env: NodeJS.ProcessEnv, name: string, secret: string): Promise<string> {

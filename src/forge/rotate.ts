@@ -19,7 +19,7 @@ import { gitlabHeaders } from './gitlab.js'
 import { networkReason } from './http.js'
 import { httpPost, PostFailure } from './rotate-http.js'
 import { rotateOutcome, type RotateOutcome } from './rotate-answer.js'
-import { blockedBy, canSelfRotate, defaultExpiry, MAX_LIFETIME_DAYS, MIN_LIFETIME_DAYS, renewPage } from './rotate-plan.js'
+import { blockedBy, canSelfRotate, defaultExpiry, MAX_LIFETIME_DAYS, MIN_LIFETIME_DAYS, renewPage, vouched } from './rotate-plan.js'
 import { saveRotated } from './rotate-save.js'
 import { recordReport } from './record.js'
 import { DEAD } from './report.js'
@@ -57,7 +57,7 @@ export async function rotateThroughForge(o: ApiRotateOptions): Promise<string> {
   if (!api) throw new PatError('INPUT', `cannot tell where the GitLab API of ${t.scope} is; set git config credential.<url>.patApiUrl`)
   const timeoutMs = checkTimeoutMs(env)
   const report = await askForge(t, secret, { env, timeoutMs, api, now })
-  preflight(t, report, page)
+  preflight(t, report, page, now)
 
   await mark(file, t.name, now, m => {
     const b = blockedBy(m, now)
@@ -99,15 +99,17 @@ function refuseUnsupported(t: TokenRecord): void {
   }
 }
 
-/** Before anything is sent to the rotation endpoint: the forge must vouch for the token and its scopes must allow it. */
-function preflight(t: TokenRecord, r: Awaited<ReturnType<typeof askForge>>, page: string): void {
+/** Before anything is sent to the rotation endpoint: GitLab must vouch for the token (active, unexpired) and its scopes must allow it. */
+function preflight(t: TokenRecord, r: Awaited<ReturnType<typeof askForge>>, page: string, now: Date): void {
   if (DEAD.includes(r.verdict)) {
     throw new PatError(
       'INPUT',
       `GitLab says '${t.name}' is ${r.verdict}, so it cannot renew itself (and a rotated one sent again would make GitLab revoke its successor); make a new token at ${page}, then: git-credential-pat rotate ${t.name}`,
     )
   }
-  if (r.verdict === 'unreachable') throw new PatError('INPUT', `${r.message}; nothing was changed`)
+  if (!vouched(r, now)) {
+    throw new PatError('INPUT', `'${t.name}' was not renewed (GitLab did not vouch for it, so nothing was sent to renew it; nothing was changed): ${r.message}`)
+  }
   if (canSelfRotate(r.scopes) === false) {
     throw new PatError(
       'INPUT',

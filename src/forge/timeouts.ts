@@ -1,12 +1,15 @@
-// How long a forge gets to answer: `check` waits for it, `erase` runs inside
-// git's failing command and may not.
+// How long a forge gets to answer: one bound for `add`, `check` and
+// `rotate` (git config credential.pat.checkTimeout, docs/git-credential-pat.md
+// "Configuration"); `erase` runs inside git's failing command and waits less.
 import { setting } from '../gitconfig/settings.js'
 import { parseDuration } from '../core/warn.js'
 
-export const CHECK_TIMEOUT_DEFAULT_MS = 10_000
+export const CHECK_TIMEOUT_DEFAULT_MS = 5000
+/** The setting and its default, as messages name them. */
+export const CHECK_TIMEOUT_SETTING = `git config credential.pat.checkTimeout; default ${CHECK_TIMEOUT_DEFAULT_MS / 1000}s`
 export const ERASE_TIMEOUT_MS = 3_000
 
-/** `check`: GIT_CREDENTIAL_PAT_CHECK_TIMEOUT_MS, else git config credential.pat.checkTimeout (`10s`, `10`), else 10 s. */
+/** add, check, rotate: GIT_CREDENTIAL_PAT_CHECK_TIMEOUT_MS, else git config credential.pat.checkTimeout (`5s`, `5`), else 5 s. */
 export function checkTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env.GIT_CREDENTIAL_PAT_CHECK_TIMEOUT_MS)
   if (Number.isFinite(n) && n > 0) return n

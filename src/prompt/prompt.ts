@@ -16,7 +16,7 @@ import { credentialSetting } from '../gitconfig/settings.js'
 import { Cancelled } from './tty.js'
 import { say } from '../log/stderr.js'
 import { openIo, type Io } from './channel.js'
-import { makePlan, mayRenew, type Plan } from './plan.js'
+import { makePlan, mayRenew, renewable, type Plan } from './plan.js'
 import { askQuestions, type Answers } from './ask.js'
 import { likelyCauses } from '../core/explain.js'
 import { readTokensFor } from '../state/tokens.js'
@@ -38,8 +38,7 @@ export async function promptForToken(cred: Credential, found: readonly Candidate
   const url = `${cred.protocol}://${cred.host}/${cred.path ?? ''}`
   const io = deps.io ?? openIo(url, env)
   if (!io) return ''
-  const configured = credentialSetting('patProvider', url, env)
-  const provider: Provider = configured && isProvider(configured) ? configured : guessProvider(targetOf(cred)?.host ?? cred.host)
+  const provider = promptProvider(credentialSetting('patProvider', url, env), found, targetOf(cred)?.host ?? cred.host)
   const session = (await (await import('../state/secrets.js')).daemonMode(env)) !== 'never'
   const plan = makePlan(cred, found, { provider, machine: hostname(), session, causes: causesFor(cred, env, now) })
   if (!plan) {
@@ -59,6 +58,18 @@ export async function promptForToken(cred: Credential, found: readonly Candidate
     ['password', answers.secret],
     ['password_expiry_utc', answers.expires ? Math.floor(Date.parse(answers.expires) / 1000) : undefined],
   ])
+}
+
+/**
+ * The forge whose conventions the prompt follows: git config
+ * credential.<url>.patProvider, else the provider recorded on the token a
+ * new secret renews (add may have learned it from the forge) or on another
+ * token of this URL, else a guess from the host name.
+ */
+export function promptProvider(configured: string | undefined, found: readonly Candidate[], host: string): Provider {
+  if (configured && isProvider(configured)) return configured
+  const recorded = [renewable(found)?.token, ...found.map(c => c.token)].find(t => t && t.provider !== 'generic' && isProvider(t.provider))
+  return recorded ? (recorded.provider as Provider) : guessProvider(host)
 }
 
 /** The answers, or what to tell git when there are none. */

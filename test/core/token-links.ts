@@ -16,5 +16,6 @@ t.test('token pages, name and scopes filled in', async t => {
     extra: ['fine-grained: https://github.com/settings/personal-access-tokens/new'],
   })
   t.equal(tokenLinks('bitbucket', 'https', 'bitbucket.org', 'n', ['ws', 'r']).link, 'https://bitbucket.org/ws/r/admin/access-tokens')
+  t.equal(tokenLinks('bitbucket', 'https', 'bitbucket.org', 'n', ['ws']).link, 'https://bitbucket.org/ws/workspace/settings/access-tokens', 'a workspace')
   t.same(tokenLinks('generic', 'https', 'git.example.com', 'n', []), { link: undefined, extra: [] }, 'nothing for generic')
 })

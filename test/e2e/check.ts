@@ -4,7 +4,8 @@
 // records, and that the recorded expiry then drives the warning on `get`.
 import t from 'tap'
 import { existsSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { sandbox as makeSandbox, type Sandbox, type RunResult } from './lib/env.js'
 import { startForgeServer, type ForgeServer } from './lib/forge-server.js'
 
@@ -125,6 +126,18 @@ t.test('GitLab: no expiry, revoked, expired, unknown (401)', async t => {
   t.match(table.stdout, /'revoked' will not work again; replace it: git-credential-pat rotate revoked/)
   const get = seenGet(await sb.pat(['get'], { input: 'protocol=https\nhost=gitlab.example.com\n\n' }))
   t.match(get.stdout, `password=${S.glNever}`, 'get skips the rejected ones')
+})
+
+t.test('check --help and the README name the forges check asks: GitLab, Heptapod, GitHub, Gitea/Forgejo', async t => {
+  const sb = sandbox('check-help')
+  const help = await sb.pat(['check', '--help'])
+  t.equal(help.code, 0)
+  const readme = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'README.md'), 'utf8')
+  const line = /`check` asks[^\n]*\n?[^\n]*/.exec(readme)?.[0] ?? ''
+  for (const forge of ['GitLab', 'Heptapod', 'GitHub', 'Gitea', 'Forgejo']) {
+    t.match(help.stdout, forge, `--help names ${forge}`)
+    t.match(line, forge, `the README's line on check names ${forge}`)
+  }
 })
 
 t.test('a forge that does not answer, one that refuses connections', async t => {

@@ -3,7 +3,7 @@
 // share their tokens: a rotation at the forge (onRotate) makes the git
 // server take the new secret and refuse the old one, as GitLab does.
 import t from 'tap'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { sandbox as makeSandbox, type RunResult, type Sandbox } from './lib/env.js'
 import { startGitServer, type GitServer } from './lib/git-server.js'
@@ -19,6 +19,10 @@ const T = {
   nokc: 'glpat-rotate-nokc-0005',
   scope: 'glpat-rotate-scope-0006',
   twice: 'glpat-rotate-twice-0007',
+  window: 'glpat-rotate-window-0008',
+  proxy: 'glpat-rotate-proxy-0009',
+  html: 'glpat-rotate-html-0010',
+  moved: 'glpat-rotate-moved-0011',
 }
 
 const srv: GitServer = await startGitServer({
@@ -34,6 +38,10 @@ const forge: ForgeServer = await startForgeServer(
     { token: T.nokc, expiresAt: dayIn(3), scopes: ['api'] },
     { token: T.scope, expiresAt: dayIn(3), scopes: ['read_repository'] },
     { token: T.twice, expiresAt: dayIn(3), scopes: ['api'] },
+    { token: T.window, expiresAt: dayIn(20), scopes: ['api'] },
+    { token: T.proxy, expiresAt: dayIn(3), scopes: ['api'], selfReply: { status: 502, body: '<html>Bad Gateway</html>' } },
+    { token: T.html, expiresAt: dayIn(3), scopes: ['api'], selfReply: { status: 200, body: '<!DOCTYPE html><title>Sign in</title>' } },
+    { token: T.moved, expiresAt: dayIn(3), scopes: ['api'], selfReply: { status: 302, body: '', headers: { Location: '/users/sign_in' } } },
   ],
   {
     // GitLab revokes the old token at once and the new one works everywhere.
@@ -147,6 +155,43 @@ t.test('autoRotate: a fetch that would have warned renews the token in the backg
   t.equal(rotations(T.auto).length, 1, 'never rotated twice')
 })
 
+/** Wait until no background renewal holds its lock file (get takes it before git goes on). */
+async function settled(sb: Sandbox): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (!readdirSync(sb.env.GIT_CREDENTIAL_PAT_HOME!).some(f => /^rotating-.*\.lock$/.test(f))) return
+    await new Promise(r => setTimeout(r, 200))
+  }
+}
+
+t.test('autoRotate, warnDays 30, 20 days left: a renewal would land inside the window, so it warns once and never rotates', async t => {
+  const sb = await patSandbox('window', [
+    ['credential.pat.autoRotate', 'true'],
+    ['credential.pat.warnDays', '30'],
+  ])
+  sb.env.GIT_CREDENTIAL_PAT_AUTOROTATE_DELAY_MS = '100'
+  // Made today, expiring in 20 days: its previous lifetime asks for 30 days, inside warnDays.
+  await sb.addToken(origin, T.window, ['--name', 'win', '--username', 'oauth2', '--provider', 'gitlab', '--expires', '20d'])
+  const from = forge.requests.length
+  const said: string[] = []
+  for (let i = 0; i < 3; i++) {
+    const r = seen(await sb.git(['ls-remote', srv.url('group/a')]))
+    t.equal(r.code, 0, r.stderr)
+    said.push(r.stderr)
+    await settled(sb)
+  }
+  const posts = forge.requests.slice(from).filter(q => q.path.endsWith('/self/rotate'))
+  t.equal(posts.length, 0, 'never rotated')
+  t.equal(forge.token(T.window)?.revoked, undefined, 'the token is untouched at the forge')
+  const lines = said
+    .join('')
+    .split('\n')
+    .filter(l => /token 'win'/.test(l))
+  t.equal(lines.length, 1, `one warning in three commands: ${said.join('|')}`)
+  t.match(lines[0], /expires in 19 days.*credential\.pat\.autoRotate skips it: .*30 days.*inside credential\.pat\.warnDays \(30\)/)
+  t.match(lines[0], /git-credential-pat rotate win --api --expires \d+d/)
+  t.equal((await rec(sb, 'win')).rotation, undefined, 'no renewal recorded')
+})
+
 t.test('autoRotate never renews an env: token, and says so', async t => {
   const sb = await patSandbox('env', [['credential.pat.autoRotate', 'true']])
   await sb.pat(['add', origin, '--source', 'env:ROT_TOKEN', '--name', 'envtok', '--provider', 'gitlab', '--username', 'oauth2', '--expires', '3d'])
@@ -213,6 +258,27 @@ t.test('a token whose scopes do not let it renew itself: refused before any rota
     /has the scopes read_repository: without api \(or self_rotate, GitLab ≥ 17\.9\) it may not renew itself; renew it at http:\/\/127\.0\.0\.1:\d+\/-\/user_settings\/personal_access_tokens\?name=narrow/,
   )
   t.equal(rotations(T.scope).length, 0)
+})
+
+t.test('GET …/self did not vouch for the token (502, a 200 HTML page, a 302): nothing goes to the rotation endpoint', async t => {
+  const sb = await patSandbox('unvouched')
+  for (const [name, secret, said] of [
+    ['proxy', T.proxy, /GitLab answered 502/],
+    ['html', T.html, /answered 200 but not with GitLab's JSON/],
+    ['moved', T.moved, /redirects \(302\); not followed/],
+  ] as const) {
+    await addAged(sb, name, secret)
+    const r = seen(await sb.pat(['rotate', name, '--api']))
+    t.equal(r.code, 1, `${name}: exit 1`)
+    t.equal(r.stderr.trim().split('\n').length, 1, `${name}: one line: ${r.stderr}`)
+    t.match(r.stderr, said)
+    t.match(r.stderr, `'${name}' was not renewed`)
+    t.match(r.stderr, 'nothing was changed')
+    t.equal(rotations(secret).length, 0, `${name}: never sent to …/self/rotate`)
+    const x = await rec(sb, name)
+    t.equal(x.rotation, undefined, `${name}: no mark`)
+    t.equal(x.expires, `${dayIn(3)}T00:00:00.000Z`, `${name}: expiry as it was`)
+  }
 })
 
 t.test('a keychain that cannot be written: rotate --api stops before calling the forge', async t => {

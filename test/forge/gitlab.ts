@@ -20,4 +20,5 @@ t.test('GitLab answers', async t => {
   t.match(gitlabReport(answer(302, {}), 'u'), { verdict: 'unknown', message: /not followed/ })
   t.match(gitlabReport(answer(502, {}), 'u'), { verdict: 'unknown', message: /502/ })
   t.match(gitlabReport({ status: 200, headers: {}, body: '<html>' }, 'u'), { verdict: 'unknown' })
+  t.match(gitlabReport(answer(200, { message: 'ok' }), 'u'), { verdict: 'unknown' }, 'JSON without a token in it vouches for nothing')
 })

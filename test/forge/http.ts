@@ -31,7 +31,7 @@ t.test('httpGet', async t => {
 
 t.test('networkReason', async t => {
   const e = (code: string) => Object.assign(new Error('x'), { code })
-  t.equal(networkReason(e('ETIMEOUT'), 1500), 'no answer within 1.5 s (credential.pat.checkTimeout)')
+  t.equal(networkReason(e('ETIMEOUT'), 1500), 'no answer within 1.5 s (git config credential.pat.checkTimeout; default 5s)')
   t.equal(networkReason(e('ECONNREFUSED'), 0), 'connection refused')
   t.equal(networkReason(e('EAI_AGAIN'), 0), 'host name not found')
   t.equal(networkReason(e('EPIPE'), 0), 'the connection was cut')

@@ -77,6 +77,10 @@ t.test('every record with the old secret gets the new one; the daemon drops each
   t.equal(by.host.expires, `${inDays(60)}T00:00:00.000Z`)
   t.equal(by.group.expires, `${inDays(60)}T00:00:00.000Z`)
   t.equal(by.other.expires, `${inDays(3)}T00:00:00.000Z`)
-  t.match(by.host.rotation, { result: 'rotated' })
+  t.match(
+    by.host.rotation,
+    { result: 'rotated', expires: `${inDays(3)}T00:00:00.000Z` },
+    'marked with the expiry it renewed from (autoRotate: once per expiry)',
+  )
   t.notOk(readFileSync(file, 'utf8').includes(fresh!), 'no secret in the metadata')
 })

@@ -18,5 +18,5 @@ t.test('timeouts', async t => {
   delete env.GIT_CREDENTIAL_PAT_CHECK_TIMEOUT_MS
   t.equal(checkTimeoutMs(env), 4000, 'credential.pat.checkTimeout')
   const none = { ...env, GIT_CONFIG_COUNT: '0' }
-  t.equal(checkTimeoutMs(none), 10_000, 'default 10 s')
+  t.equal(checkTimeoutMs(none), 5000, 'default 5 s, for add, check and rotate alike')
 })

@@ -3,12 +3,12 @@
 import t from 'tap'
 import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { promptForToken } from '../../src/prompt/prompt.js'
+import { promptForToken, promptProvider } from '../../src/prompt/prompt.js'
 import { addPending, dropPending, settlePending, takePending, PENDING_TTL_MS, type PendingEntry } from '../../src/state/pending.js'
 import { Cancelled } from '../../src/prompt/tty.js'
 import { emptyCredential } from '../../src/core/protocol.js'
 import { readMetadata } from '../../src/state/tokens.js'
-import { NOW, cred, fakeIo } from './lib/fixtures.js'
+import { NOW, cand, cred, fakeIo, tok } from './lib/fixtures.js'
 
 function sandboxEnv(t: { testdir: (fixture?: Record<string, string>) => string }): NodeJS.ProcessEnv {
   const dir = t.testdir({ gitconfig: '' })
@@ -84,6 +84,23 @@ t.test('settlePending: "not at all" and "session" (no daemon) save nothing, and 
     t.same(readMetadata(join(home, 'tokens.json')).tokens, [], `${choice}: nothing saved`)
     t.equal(await settlePending(c, env, NOW), false, 'only once')
   }
+})
+
+t.test("the renewal prompt uses the renewed token's recorded provider on a host whose name says nothing", async t => {
+  const env = sandboxEnv(t)
+  const c = cred('protocol=https\nhost=git.example.internal\npath=team/app.git')
+  const old = cand(tok('team', 'git.example.internal/team/*', { provider: 'gitlab', expires: '2026-01-01T00:00:00.000Z' }), 'expired')
+  const io = fakeIo(['glpat-new', '', ''])
+  const out = await promptForToken(c, [old], { env, now: NOW, io: io.io })
+  t.match(out, 'username=oauth2\npassword=glpat-new', "GitLab's username convention")
+  t.match(io.shown.join('\n'), 'https://git.example.internal/-/user_settings/personal_access_tokens?name=team&', "GitLab's token page, named for the token")
+  const pending = join(env.GIT_CREDENTIAL_PAT_HOME!, 'pending')
+  t.match(takePending(pending, cred('protocol=https\nhost=git.example.internal\npath=team/app.git\nusername=oauth2\npassword=glpat-new'), NOW), {
+    provider: 'gitlab',
+    name: 'team',
+  })
+  t.equal(promptProvider(undefined, [], 'git.example.internal'), 'generic', 'nothing recorded, nothing configured: the guess')
+  t.equal(promptProvider('gitea', [old], 'git.example.internal'), 'gitea', 'git config credential.<url>.patProvider comes first')
 })
 
 t.test('promptForToken: answers git, holds the token as pending; Ctrl-C leaves nothing', async t => {

@@ -16,7 +16,8 @@ import { deleteSecret } from '../../state/sources/keychain.js'
 import { readNewSecret } from '../../prompt/secret-input.js'
 import { looksLikeToken } from '../../core/redact.js'
 import { say } from '../../log/stderr.js'
-import { askUsername, checkUsername, expiresArg, nameArg, pickProvider, scopeArg } from './add/args.js'
+import { askUsername, checkUsername, expiresArg, nameArg, pickProvider, providerOf, scopeArg } from './add/args.js'
+import { identifyOnAdd, wantsIdentify } from './add/identify.js'
 import { checkBeforeSaving } from './add/forge-check.js'
 import { bearerWarning, gitVersion, linkLines } from './add/notes.js'
 import { ensureUseHttpPath } from '../../gitconfig/use-http-path.js'
@@ -96,8 +97,13 @@ interface AddPlan {
   /** The name as things stand (picked again under the lock). */
   name: string
   expires: string | null
-  username: string
+  /** undefined: settled after the forge is identified (add/identify.ts). */
+  username?: string
   source: string
+  /** Whether the secret is read here (keychain, or written to a file: source). */
+  asks: boolean
+  /** Ask the host which forge it is (nobody named its provider). */
+  identify: boolean
 }
 
 /** Every argument checked, and the username asked if needed; nothing saved. */
@@ -114,7 +120,7 @@ async function planAdd(args: AddArgs, existing: readonly TokenRecord[], now: Dat
     args.scope,
     existing.map(t => t.scope),
   )
-  const provider = pickProvider(args.provider, parsed.host, originOf(parsed), env)
+  const { provider, guessed } = providerOf(args.provider, parsed.host, originOf(parsed), env)
   const page = repositoryOfPage(parsed, provider)
   if (page) {
     say(`note: that is a page of the repository ${formatScope(page)}; the token is for the repository`)
@@ -125,11 +131,13 @@ async function planAdd(args: AddArgs, existing: readonly TokenRecord[], now: Dat
   const expires = args.expires !== undefined ? expiresArg(args.expires, now, { past: args.force ? 'allow' : 'refuse' }) : null
   // Before any question, so nobody types a token for a name that is taken.
   const name = pickName(existing, args.name, base, scopeText, args.force)
-  const username = checkUsername(
-    args.username ?? parsed.username ?? CONVENTIONS[provider].username ?? (await askUsername(provider, parsed.host, args.tokenStdin)),
-  )
   const source = fileSourceArg(validateSource(args.source))
-  return { parsed, scopeText, provider, base, name, expires, username, source }
+  const asks = source === 'keychain' || (source.startsWith('file:') && !!args.tokenStdin)
+  // The forge, once identified, may give the username: asked after the token then.
+  const identify = wantsIdentify(provider, guessed, { check: args.check, env }) && (asks || !!args.check)
+  const given = args.username ?? parsed.username ?? CONVENTIONS[provider].username
+  const username = given !== undefined ? checkUsername(given) : identify ? undefined : checkUsername(await askUsername(provider, parsed.host, args.tokenStdin))
+  return { parsed, scopeText, provider, base, name, expires, username, source, asks, identify }
 }
 
 /** What was added, as text (a token the forge refuses throws, nothing saved). */
@@ -141,14 +149,13 @@ export async function addToken(args: AddArgs, now = new Date(), env = process.en
     if (w) say(w)
   }
   // A secret is asked for the keychain, or to write a file: source (a machine without a keyring).
-  const asks = p.source === 'keychain' || (p.source.startsWith('file:') && !!args.tokenStdin)
-  if (asks) for (const line of linkLines(p.provider, p.parsed, p.name)) say(line)
-  const secret = asks ? await readNewSecret({ tokenStdin: args.tokenStdin, question: `Token for ${p.scopeText} (input hidden): ` }) : undefined
+  if (p.asks) for (const line of linkLines(p.provider, p.parsed, p.name)) say(line)
+  const secret = p.asks ? await readNewSecret({ tokenStdin: args.tokenStdin, question: `Token for ${p.scopeText} (input hidden): ` }) : undefined
 
   const record: TokenRecord = {
     name: p.name,
     scope: p.scopeText,
-    username: p.username,
+    username: p.username ?? '',
     provider: p.provider,
     expires: p.expires,
     access: args.access,
@@ -161,14 +168,23 @@ export async function addToken(args: AddArgs, now = new Date(), env = process.en
   }
   // A secret kept elsewhere (env:, exec:) is read for the forge only when --check asks.
   const known = secret ?? (args.check && p.source !== 'keychain' ? await readSecret(record, env) : undefined)
-  const checked = known === undefined ? undefined : await checkBeforeSaving(record, known, { check: args.check, force: args.force, env, now })
+  const checking = { check: args.check, force: args.force, env, now, asked: args.expires !== undefined ? p.expires : undefined }
+  const checked: string[] = []
+  if (known !== undefined && p.identify) {
+    const id = await identifyOnAdd(record, known, checking)
+    checked.push(...id.lines)
+    record.username = checkUsername(p.username ?? id.username ?? (await askUsername(record.provider as Provider, p.parsed.host, args.tokenStdin)))
+  } else if (known !== undefined) {
+    const line = await checkBeforeSaving(record, known, checking)
+    if (line) checked.push(line)
+  }
   const fileNote = await save(paths.metadata, record, secret, args, p.base)
 
   const exp = record.expires
-  const lines = [`added token '${record.name}' for ${p.scopeText} (user ${p.username}, ${exp ? `expires ${day(exp)}` : 'expiry unknown'})`]
+  const lines = [`added token '${record.name}' for ${p.scopeText} (user ${record.username}, ${exp ? `expires ${day(exp)}` : 'expiry unknown'})`]
   if (fileNote) lines.push(fileNote)
   if (exp && Date.parse(exp) <= now.getTime()) lines.push(`warning: that expiry is in the past; the token will not be sent`)
-  if (checked) lines.push(checked)
+  lines.push(...checked)
   lines.push(...ensureUseHttpPath([p.scopeText], env))
   return { text: lines.join('\n') + '\n' }
 }

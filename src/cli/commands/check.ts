@@ -1,4 +1,5 @@
-// `check [NAME…]`: ask each token's forge whether it still works, until when,
+// `check [NAME…]`: ask each token's forge (GitLab, Heptapod, GitHub,
+// Gitea/Forgejo: forge/ask.ts) whether it still works, until when,
 // with which scopes and as whom (SPEC §5, §6), record that on the token, and
 // print a table or --json. A token the forge refuses is marked rejected, as
 // `erase` would after a 401. Exit 1 when a token is dead or the forge could
@@ -27,7 +28,7 @@ interface CheckArgs {
 
 export const check: CommandModule<object, CheckArgs> = {
   command: 'check [names..]',
-  describe: 'ask the forge about tokens: valid? until when? which scopes? (GitLab, Heptapod, GitHub)',
+  describe: 'ask the forge about tokens: valid? until when? which scopes? (GitLab, Heptapod, GitHub, Gitea/Forgejo)',
   builder: y =>
     y
       .positional('names', { type: 'string', array: true, describe: 'token names (default: every token)' })
@@ -36,8 +37,9 @@ export const check: CommandModule<object, CheckArgs> = {
       .example('$0 check gitlab-laptop --json', 'one token, as JSON (exact ISO dates)')
       .epilog(
         "The API is found from the token's host; set git config credential.<url>.patApiUrl for another address " +
-          '(GitLab: the instance URL; GitHub: the API root, e.g. https://HOST/api/v3). ' +
-          'Requests time out after credential.pat.checkTimeout (default 10s).',
+          '(GitLab: the instance URL; GitHub: the API root, e.g. https://HOST/api/v3; Gitea/Forgejo: the instance URL). ' +
+          'Gitea and Forgejo say whether they accept a token, not when it expires; other forges are not asked. ' +
+          'Requests time out after credential.pat.checkTimeout (default 5s).',
       ) as never,
   handler: withExitCode(async args => {
     const r = await checkTokens(args.names ?? [], { json: !!args.json })

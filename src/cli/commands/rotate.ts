@@ -1,12 +1,14 @@
 // `rotate NAME`: a new secret for an existing token (SPEC §5). Scope,
 // username and history stay; `rotated` is stamped and a rejection cleared.
+// The new secret is checked with the forge as `add` checks one (a refused
+// one changes nothing unless --force), and its expiry taken from there.
 // `--api` has the forge make the new secret (GitLab, forge/rotate.ts);
 // `--background` is how `get` starts it for credential.pat.autoRotate.
 import type { CommandModule } from 'yargs'
 import { PatError } from '../../errors.js'
 import { withExitCode } from '../exit-code.js'
 import { expiresArg } from './add/args.js'
-import { readMetadata, updateMetadata } from '../../state/tokens.js'
+import { readMetadata, updateMetadata, type TokenRecord } from '../../state/tokens.js'
 import { statePaths } from '../../state/paths.js'
 import { readNewSecret } from '../../prompt/secret-input.js'
 import { refreshAccount, writeSecret } from '../../state/sources/index.js'
@@ -15,6 +17,11 @@ import { byName } from './lookup.js'
 import { day } from '../../core/expiry.js'
 import { probeKeychainWrite } from '../../state/keychain-probe.js'
 import { out } from '../out.js'
+import { checkBeforeSaving } from './add/forge-check.js'
+import { linkLines } from './add/notes.js'
+import { isProvider } from '../../core/providers.js'
+import { parseScope } from '../../core/scope.js'
+import { say } from '../../log/stderr.js'
 
 interface RotateArgs {
   name: string
@@ -22,6 +29,8 @@ interface RotateArgs {
   expires?: string
   api?: boolean
   background?: boolean
+  force?: boolean
+  check?: boolean
 }
 
 export const rotate: CommandModule<object, RotateArgs> = {
@@ -37,6 +46,11 @@ export const rotate: CommandModule<object, RotateArgs> = {
       })
       .option('api', { type: 'boolean', describe: 'have the forge renew the token through its API (GitLab, Heptapod); the old secret is revoked' })
       .option('background', { type: 'boolean', hidden: true, describe: 'run as credential.pat.autoRotate does: after a pause, output to the log' })
+      .option('check', {
+        type: 'boolean',
+        describe: 'ask the forge about the new token before saving it, as add does (default where the forge has a token API; --no-check skips it)',
+      })
+      .option('force', { type: 'boolean', describe: 'save the new token even if the forge refuses it' })
       .conflicts('api', 'token-stdin')
       .implies('background', 'api')
       .example('$0 rotate ci-runner-7 --expires 90d', 'asks for the new token without echo')
@@ -69,7 +83,15 @@ export async function rotateToken(args: RotateArgs, now = new Date(), env = proc
   }
   // The keychain must take the new secret before the user goes to make one (issue 13 item 6).
   if (ours) await probeKeychainWrite(before.name, `'${before.name}' was not changed; make the new token once it works`)
+  if (ours && !args.tokenStdin) for (const line of pageLines(before)) say(line)
   const secret = ours ? await readNewSecret({ tokenStdin: args.tokenStdin, question: `New token for ${before.scope} (input hidden): ` }) : undefined
+  // The new secret is checked before it replaces one that works, as add checks a new token.
+  const seen: TokenRecord = { ...structuredClone(before), expires: expires !== undefined ? expires : before.expires }
+  delete seen.checked
+  const checked =
+    secret === undefined
+      ? undefined
+      : await checkBeforeSaving(seen, secret, { check: args.check, force: args.force, env, now, asked: expires, nothing: 'changed' })
 
   const notes: string[] = []
   const t = await updateMetadata(file, async m => {
@@ -81,7 +103,8 @@ export async function rotateToken(args: RotateArgs, now = new Date(), env = proc
       delete t.hasRefreshToken
     }
     t.rotated = now.toISOString()
-    if (expires !== undefined) t.expires = expires
+    if (seen.checked) t.expires = seen.expires
+    else if (expires !== undefined) t.expires = expires
     else if (t.expires && Date.parse(t.expires) <= now.getTime()) {
       // Keeping a past date would make get refuse the new secret.
       t.expires = null
@@ -92,6 +115,7 @@ export async function rotateToken(args: RotateArgs, now = new Date(), env = proc
     // What the forge and servers said was about the old secret.
     delete t.checked
     delete t.denied
+    if (seen.checked) t.checked = seen.checked
     return { ...t }
   })
 
@@ -99,5 +123,15 @@ export async function rotateToken(args: RotateArgs, now = new Date(), env = proc
   const lines = [`${what} '${t.name}' for ${t.scope} (${t.expires ? `expires ${day(t.expires)}` : 'expiry unknown'}, ${t.state})`]
   if (t.state === 'disabled') notes.push(`it is still disabled; turn it on with: git-credential-pat enable ${t.name}`)
   if (t.expires && Date.parse(t.expires) <= now.getTime()) notes.push('warning: that expiry is in the past; the token will not be sent')
+  if (checked) notes.push(checked)
   return [...lines, ...notes].join('\n') + '\n'
+}
+
+/** Where the new token is made (the forge's token page, prefilled with the name), for the terminal. */
+function pageLines(t: TokenRecord): string[] {
+  try {
+    return isProvider(t.provider) ? linkLines(t.provider, parseScope(t.scope), t.name) : []
+  } catch {
+    return []
+  }
 }

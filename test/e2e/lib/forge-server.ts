@@ -50,6 +50,8 @@ export interface ForgeToken {
   noReadUser?: boolean
   /** GitLab rotate: drop the connection without answering, after rotating ('after') or before ('before'). */
   dropRotate?: 'after' | 'before'
+  /** GitLab's …/self answers this instead (a proxy's 502, a login page, a redirect). */
+  selfReply?: { status: number; body: string; headers?: Record<string, string> }
   /** Set by a rotation: the token that replaced this one. */
   rotatedTo?: string
 }
@@ -85,6 +87,16 @@ export interface ForgeOptions {
   onRotate?: (oldToken: string, newToken: string) => void
   /** Told of every token revoked by a rotation (the old one, or a family on reuse). */
   onRevoke?: (token: string) => void
+  /** Speak only these forges' APIs (404 for the others' paths, as a real instance does); default all. */
+  apis?: Array<'gitlab' | 'github' | 'gitea'>
+}
+
+/** Whose API a path belongs to. */
+function apiOf(path: string): 'gitlab' | 'github' | 'gitea' | undefined {
+  if (path.startsWith('/api/v4/')) return 'gitlab'
+  if (path === '/user' || path === '/api/v3/user') return 'github'
+  if (path.startsWith('/api/v1/')) return 'gitea'
+  return undefined
 }
 
 const GITLAB_SELF = '/api/v4/personal_access_tokens/self'
@@ -123,6 +135,11 @@ export async function startForgeServer(tokens: ForgeToken[] = [], opts: ForgeOpt
       status: 0,
     }
     requests.push(rec)
+    const api = apiOf(path)
+    if (opts.apis && (!api || !opts.apis.includes(api))) {
+      req.resume()
+      return send(res, rec, 404, { message: 'Not Found' })
+    }
     const t = rec.token === null ? undefined : table.get(rec.token)
     if (path === GITLAB_ROTATE && req.method === 'POST') {
       const chunks: Buffer[] = []
@@ -141,6 +158,11 @@ export async function startForgeServer(tokens: ForgeToken[] = [], opts: ForgeOpt
         return send(res, rec, 401, { error: 'invalid_token', error_description: d }, bearer(d))
       }
       if (t.expired) return send(res, rec, 401, { error: 'invalid_token', error_description: 'Token has expired.' }, bearer('Token has expired.'))
+      if (t.selfReply && path === GITLAB_SELF) {
+        rec.status = t.selfReply.status
+        res.writeHead(t.selfReply.status, t.selfReply.headers ?? {})
+        return void res.end(t.selfReply.body)
+      }
       if (path === GITLAB_USER) {
         if (t.noReadUser) {
           return send(res, rec, 403, {

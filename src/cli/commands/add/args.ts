@@ -2,7 +2,7 @@
 // bad value is a usage error (exit 2), said in one line that never repeats
 // a secret. `import` checks its entries with the same functions.
 import { PatError } from '../../../errors.js'
-import { parseScope, type ParsedScope } from '../../../core/scope.js'
+import { formatScope, parseScope, type ParsedScope } from '../../../core/scope.js'
 import { hostPart, parseTypedScope } from '../../../core/scope-input.js'
 import { parseExpires } from '../../../core/expiry.js'
 import { PROVIDERS, guessProvider, isProvider, type Provider } from '../../../core/providers.js'
@@ -37,7 +37,22 @@ export function scopeArg(text: string, known: readonly string[] = []): ParsedSco
       'the scope carries a password (user:PASSWORD@host), so it was on the command line where ps and shell history see it; nothing was saved: give the scope without it, the token at the prompt or with --token-stdin (and revoke that token if it was a real one)',
     )
   }
+  const lp = launchpadGitHost(parsed)
+  if (lp) {
+    throw new PatError(
+      'USAGE',
+      `git on Launchpad is served from git.launchpad.net, so a token for ${parsed.host} would never be sent: did you mean ${formatScope(lp)}?`,
+    )
+  }
   return parsed
+}
+
+/** Launchpad's web hosts: git clones from git.launchpad.net (https://help.launchpad.net/Code/Git). */
+const LAUNCHPAD_WEB = ['launchpad.net', 'www.launchpad.net', 'code.launchpad.net']
+
+/** The same scope on git.launchpad.net, for a scope typed on one of Launchpad's web hosts; else null. */
+export function launchpadGitHost(s: ParsedScope): ParsedScope | null {
+  return LAUNCHPAD_WEB.includes(s.host.toLowerCase()) ? { ...s, host: 'git.launchpad.net' } : null
 }
 
 /**
@@ -78,16 +93,21 @@ export function nameArg(name: string): string {
 
 /** The forge type: --provider, else git config credential.<url>.patProvider, else guessed from the host. */
 export function pickProvider(flag: string | undefined, host: string, origin: string, env: NodeJS.ProcessEnv): Provider {
+  return providerOf(flag, host, origin, env).provider
+}
+
+/** pickProvider, and whether it was only guessed from the host name (nobody named it). */
+export function providerOf(flag: string | undefined, host: string, origin: string, env: NodeJS.ProcessEnv): { provider: Provider; guessed: boolean } {
   if (flag) {
     if (!isProvider(flag)) throw new PatError('USAGE', `--provider must be one of ${PROVIDERS.join(', ')}`)
-    return flag
+    return { provider: flag, guessed: false }
   }
   const configured = configGetUrlmatch('credential.patProvider', origin, env)
   if (configured) {
     if (!isProvider(configured)) throw new PatError('USAGE', `git config credential.${origin}.patProvider=${configured} is not one of ${PROVIDERS.join(', ')}`)
-    return configured
+    return { provider: configured, guessed: false }
   }
-  return guessProvider(host)
+  return { provider: guessProvider(host), guessed: true }
 }
 
 /**

@@ -1,18 +1,17 @@
 // add asks the forge about the token before saving it (issue 13 item 2),
 // as `check` does afterwards: what it learns (expiry, scopes, login) is
 // recorded, a token the forge refuses is not saved (unless --force), and
-// an unreachable forge only warns. Bounded to 5 s: add is interactive.
+// an unreachable forge only warns. Bounded as `check` is (forge/timeouts.ts).
 import { PatError } from '../../../errors.js'
 import type { TokenRecord } from '../../../state/tokens.js'
 import { hasTokenApi } from '../../../forge/api.js'
 import { askForge } from '../../../forge/ask.js'
 import { recordReport } from '../../../forge/record.js'
-import { DEAD } from '../../../forge/report.js'
+import { DEAD, type ForgeReport } from '../../../forge/report.js'
 import { checkTimeoutMs } from '../../../forge/timeouts.js'
 import { repoAccessWarning } from '../../../forge/repo-access.js'
 import { say } from '../../../log/stderr.js'
-
-export const ADD_CHECK_MAX_MS = 5000
+import { day } from '../../../core/expiry.js'
 
 export interface AddCheckOptions {
   /** --check (true), --no-check (false), or neither. */
@@ -20,6 +19,10 @@ export interface AddCheckOptions {
   force?: boolean
   env: NodeJS.ProcessEnv
   now: Date
+  /** The expiry --expires gave (ISO or null), if it was given: the forge's own overrides it, and that is said. */
+  asked?: string | null
+  /** What a refusal leaves: add saves nothing, rotate changes nothing. */
+  nothing?: 'saved' | 'changed'
 }
 
 /**
@@ -41,9 +44,18 @@ export async function checkBeforeSaving(t: TokenRecord, secret: string, o: AddCh
   if (!wantsCheck(t, o)) {
     return o.check && !hasTokenApi(t) ? `not checked: the forge does not say (${t.provider} has no token API we ask)` : undefined
   }
-  const r = await askForge(t, secret, { env: o.env, timeoutMs: Math.min(ADD_CHECK_MAX_MS, checkTimeoutMs(o.env)), details: true, now: o.now })
+  const r = await askForge(t, secret, { env: o.env, timeoutMs: checkTimeoutMs(o.env), details: true, now: o.now })
+  return judge(t, r, o)
+}
+
+/**
+ * What the forge's report means for a token about to be saved: written on
+ * `t` unless the forge could not say; the line to print; throws when the
+ * forge refuses the token and --force was not given.
+ */
+export function judge(t: TokenRecord, r: ForgeReport, o: AddCheckOptions): string | undefined {
   if (DEAD.includes(r.verdict)) {
-    if (!o.force) throw new PatError('INPUT', `${r.message}; nothing was saved (was the whole token pasted? --force saves it anyway)`)
+    if (!o.force) throw new PatError('INPUT', `${r.message}; nothing was ${o.nothing ?? 'saved'} (was the whole token pasted? --force saves it anyway)`)
     recordReport(t, r, o.now)
     say(`warning: ${r.message}; saved anyway (--force)`)
     return undefined
@@ -57,8 +69,17 @@ export async function checkBeforeSaving(t: TokenRecord, secret: string, o: AddCh
     return undefined
   }
   recordReport(t, r, o.now)
+  const overridden = expiryOverride(o.asked, t.expires)
+  if (overridden) say(overridden)
   const warning = repoAccessWarning(t.provider, r.scopes, t.access)
   if (warning) say(`warning: ${warning}`)
   const scopes = r.scopes ? `; scopes ${r.scopes.join(', ') || 'none'}` : ''
   return `checked: ${r.message}${scopes}`
+}
+
+/** The line for an --expires the forge contradicts, or undefined (none given, or the same day). */
+export function expiryOverride(asked: string | null | undefined, forge: string | null): string | undefined {
+  if (asked === undefined || asked === null || day(asked) === (forge && day(forge))) return undefined
+  const said = forge ? `expires on ${day(forge)}` : 'does not expire'
+  return `note: the forge says the token ${said}, not ${day(asked)} as --expires said; recorded ${forge ? day(forge) : 'no expiry'}`
 }
