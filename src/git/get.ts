@@ -11,6 +11,7 @@ import { say } from '../log/stderr.js'
 import { PatError } from '../errors.js'
 import { nearExpiry } from '../core/warn.js'
 import { skippedNote } from './skipped.js'
+import { dropHeld, sayIfNeeded, unreadable } from './keychain-trouble.js'
 
 export interface GetDeps {
   now?: Date
@@ -38,6 +39,7 @@ export async function get(cred: Credential, deps: GetDeps = {}): Promise<string>
     }
     const answer = await answerWith(c, cred, env, said)
     if (answer !== null) {
+      dropHeld()
       // Expiry warning (SPEC §6), or a renewal started in the background
       // (credential.pat.autoRotate, issue 14); git config and the state file only when near.
       if (nearExpiry(c.token, now)) await (await import('../forge/auto-rotate.js')).nearExpiryOnGet(c.token, now, env)
@@ -47,6 +49,7 @@ export async function get(cred: Credential, deps: GetDeps = {}): Promise<string>
   // A "this session only" token the daemon holds (SPEC §8), before asking again.
   const session = await sessionAnswer(cred, env)
   if (session !== null) return session
+  await sayIfNeeded(env, now)
   // Nothing usable: ask the user, if we may (SPEC §7); prompt code loads only now.
   return (await import('../prompt/prompt.js')).promptForToken(cred, found, { env, now })
 }
@@ -64,7 +67,7 @@ async function answerWith(c: Candidate, cred: Credential, env: NodeJS.ProcessEnv
     secret = await resolveSecret(t, env)
   } catch (e) {
     if (e instanceof PatError) {
-      if (!said.has(e.message)) say(e.message)
+      if (!said.has(e.message)) unreadable(e)
       said.add(e.message)
       return null
     }
