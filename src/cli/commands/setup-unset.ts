@@ -80,7 +80,9 @@ function unrecorded(file: string, env: NodeJS.ProcessEnv): string[] {
     const key = `credential.${origin}.useHttpPath`
     const r = git(['config', '--file', file, '--type=bool', '--get', key], env)
     if (r.status === 0 && r.stdout.trim() === 'true') {
-      out.push(`kept ${key}=true in ${file}: git-credential-pat has no record of setting it (it may be yours); to remove it: git config --file ${file} --unset ${key}`)
+      out.push(
+        `kept ${key}=true in ${file}: git-credential-pat has no record of setting it (it may be yours); to remove it: git config --file ${file} --unset ${key}`,
+      )
     }
   }
   return out
