@@ -53,7 +53,7 @@ export async function runCli(argv: string[]): Promise<number> {
       '$0 <command> [options]\n\nA git credential helper for personal access tokens.\ngit uses it as `credential.helper pat`; these commands manage the tokens.',
     )
     .strict()
-    .demandCommand(1, 'name a command (see --help)')
+    .demandCommand(1, 'name a command')
     .recommendCommands()
     .completion('completion', 'print a shell completion script', completeNames)
     .help()
