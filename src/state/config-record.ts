@@ -4,11 +4,12 @@
 // the user wrote. A small JSON file in the data directory beside tokens.json,
 // replaced atomically under its own lock file (git's way: FILE.lock made with
 // O_EXCL), synchronously, as the git config writes around it are. No secrets.
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { PatError } from '../errors.js'
 import { statePaths } from './paths.js'
+import { makeStateDir, trustStateFile } from './trusted-state.js'
 
 export interface SetByUs {
   /** The config file it went into, as configFile() names it (symlinks followed). */
@@ -28,6 +29,8 @@ export const recordFile = (env: NodeJS.ProcessEnv = process.env) => join(statePa
 /** What the record holds; an unreadable record reads as empty (the cost: a setting left behind). */
 export function readSetByUs(env: NodeJS.ProcessEnv = process.env): SetByUs[] {
   try {
+    // One another user could write is not ours to act on (runtime/trusted-path.ts).
+    if (!trustStateFile(recordFile(env))) return []
     const data = JSON.parse(readFileSync(recordFile(env), 'utf8')) as { set?: unknown }
     return Array.isArray(data.set)
       ? data.set.filter((e): e is SetByUs => !!e && ['file', 'key', 'value', 'at'].every(k => typeof (e as Record<string, unknown>)[k] === 'string'))
@@ -50,7 +53,7 @@ export function forgetSet(gone: (e: SetByUs) => boolean, env: NodeJS.ProcessEnv 
 
 function change(env: NodeJS.ProcessEnv, edit: (list: SetByUs[]) => SetByUs[]): void {
   const file = recordFile(env)
-  mkdirSync(dirname(file), { recursive: true, mode: 0o700 })
+  makeStateDir(dirname(file))
   const lock = takeLock(`${file}.lock`)
   try {
     const list = edit(readSetByUs(env))
