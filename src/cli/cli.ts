@@ -56,7 +56,7 @@ export async function runCli(argv: string[]): Promise<number> {
       '$0 <command> [options]\n\nA git credential helper for personal access tokens.\ngit uses it as `credential.helper pat`; these commands manage the tokens.',
     )
     .strict()
-    .demandCommand(1, 'name a command (see --help)')
+    .demandCommand(1, 'name a command')
     .recommendCommands()
     // yargs's completion answers --get-yargs-completions; the script itself comes from `completion`.
     .completion(YARGS_COMPLETION, false, completeNames)

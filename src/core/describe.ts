@@ -5,6 +5,7 @@ import type { Cell, Tone } from '../cli/table.js'
 import type { TokenRecord } from './model.js'
 import { isExpired } from './select.js'
 import { WARN_DAYS_DEFAULT } from './warn.js'
+import { countFrom } from './expiry.js'
 
 export { WARN_DAYS_DEFAULT }
 
@@ -16,7 +17,7 @@ export function expiryCell(t: TokenRecord, now: Date, warnDays = WARN_DAYS_DEFAU
   const opts = { roundingMethod: 'floor' } as const
   if (isExpired(t, now)) return { text: `${date} (expired ${formatDistanceStrict(at, now, opts)} ago)`, tone: 'red' }
   const soon = at.getTime() - now.getTime() <= warnDays * 86_400_000
-  return { text: `${date} (in ${formatDistanceStrict(at, now, opts)})`, tone: soon ? 'yellow' : undefined }
+  return { text: `${date} (in ${formatDistanceStrict(at, countFrom(t.expires, now), opts)})`, tone: soon ? 'yellow' : undefined }
 }
 
 export function lastUsedCell(t: TokenRecord, now: Date): Cell {

@@ -35,5 +35,18 @@ export function daysLeft(expires: string, now: Date): number {
   return Math.floor((Date.parse(expires) - now.getTime()) / 86_400_000)
 }
 
+/**
+ * Where "in N days" counts from: for an expiry date D (00:00 UTC, as forges
+ * give them) with a day or more left, the start of today (UTC), so the days
+ * counted are the calendar days to D and a token added with `--expires 3d`
+ * shows "in 3 days" all the day it was added; otherwise (a time of day, or
+ * the last hours) now itself.
+ */
+export function countFrom(expires: string, now: Date): Date {
+  const at = Date.parse(expires)
+  if (at % DAY !== 0 || at - now.getTime() < DAY) return now
+  return new Date(Math.floor(now.getTime() / DAY) * DAY)
+}
+
 /** The calendar day (UTC) of an ISO timestamp, as every message shows it. */
 export const day = (iso: string): string => iso.slice(0, 10)

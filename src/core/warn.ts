@@ -2,6 +2,7 @@
 // passed in. The I/O (git config, the rate-limit file, stderr) is in
 // warn-state.ts. Nothing here may load date-fns or yargs: this is the get path.
 import type { TokenRecord } from './model.js'
+import { countFrom } from './expiry.js'
 
 const MINUTE = 60_000
 const HOUR = 3_600_000
@@ -95,7 +96,8 @@ export function expiryText(iso: string): string {
 /** The one stderr line (say() adds the `git-credential-pat:` prefix). */
 export function warningText(t: TokenRecord, now: Date): string {
   return (
-    `token '${t.name}' (${t.scope}) expires in ${timeLeft(msLeft(t, now))}, on ${expiryText(t.expires!)}; ` + `rotate it: git-credential-pat rotate ${t.name}`
+    `token '${t.name}' (${t.scope}) expires in ${timeLeft(msLeft(t, countFrom(t.expires!, now)))}, on ${expiryText(t.expires!)}; ` +
+    `rotate it: git-credential-pat rotate ${t.name}`
   )
 }
 

@@ -13,6 +13,7 @@ import { readSecret, dropSecret } from '../state/sources/index.js'
 import { dropSessions, forgetSecret } from '../state/secrets.js'
 import { note } from '../log/log.js'
 import { say } from '../log/stderr.js'
+import { deniedNotice, rejectedNotice } from './erase-notice.js'
 
 export interface EraseDeps {
   now?: Date
@@ -37,6 +38,8 @@ export async function erase(cred: Credential, deps: EraseDeps = {}): Promise<voi
   // And a session-only token the daemon holds (SPEC §8).
   const sessions = await dropSessions(cred, env)
   const matched: string[] = []
+  // Said once the new state is on disk, in the git command that got the 401.
+  const notices: string[] = []
   await updateMetadata(statePaths(env).metadata, async meta => {
     const keep: TokenRecord[] = []
     for (const t of meta.tokens) {
@@ -54,13 +57,16 @@ export async function erase(cred: Credential, deps: EraseDeps = {}): Promise<voi
         // The forge vouches for the token: the 401 was about this repository.
         t.denied = { at: now.toISOString(), url }
         note({ kept: t.name, why: `the forge says the token is valid: the 401 was about ${url}` })
+        notices.push(deniedNotice(t, url))
         continue
       }
       t.state = 'rejected'
       t.rejected = { at: now.toISOString(), url }
+      notices.push(rejectedNotice(t, url))
     }
     meta.tokens = keep
   })
+  for (const n of notices) say(n)
   note({ outcome: matched.length || sessions ? 'erased' : 'no match', name: matched.join(',') || undefined, sessions: sessions || undefined })
 
   async function matches(t: TokenRecord): Promise<boolean> {

@@ -15,6 +15,7 @@ import { resolveRefreshToken, resolveSecret, sessionFor } from '../state/secrets
 import { note } from '../log/log.js'
 import { say } from '../log/stderr.js'
 import { PatError } from '../errors.js'
+import { dropHeld, held, sayIfNeeded, unreadable } from './keychain-trouble.js'
 
 export interface GetDeps {
   now?: Date
@@ -34,12 +35,15 @@ export async function get(cred: Credential, deps: GetDeps = {}): Promise<string>
   for (;;) {
     const o = decideGet(input)
     // Notes as they come, so they keep their place among what the I/O itself says.
-    for (; said < o.notes.length; said++) say(o.notes[said])
+    // The keychain's trouble waits: said only if no other token answers (git/keychain-trouble.ts).
+    for (; said < o.notes.length; said++) if (!held(o.notes[said])) say(o.notes[said])
     const need: GetNeed | undefined = o.need
     if (!need) {
       if (o.session) note({ name: '(session)', scope: o.session.scope, via: 'session' })
       if (o.warned) await (await import('../state/warn-state.js')).saveWarnState(statePaths(env).warnState, o.warned)
       if (o.autoRotate) await (await import('../forge/auto-rotate.js')).nearExpiryOnGet(o.autoRotate, now, env)
+      if (o.out) dropHeld()
+      else await sayIfNeeded(env, now)
       return o.out
     }
     switch (need.kind) {
@@ -56,6 +60,7 @@ export async function get(cred: Credential, deps: GetDeps = {}): Promise<string>
         input.session = await sessionFor(cred, env)
         break
       case 'prompt':
+        await sayIfNeeded(env, now)
         // Nothing usable: ask the user, if we may; prompt code loads only now.
         return (await import('../prompt/prompt.js')).promptForToken(cred, need.found, { env, now })
     }
@@ -67,7 +72,10 @@ async function lookup(t: TokenRecord, env: NodeJS.ProcessEnv): Promise<Looked> {
   try {
     return { secret: await resolveSecret(t, env) }
   } catch (e) {
-    if (e instanceof PatError) return { error: e.message }
+    if (e instanceof PatError) {
+      unreadable(e)
+      return { error: e.message }
+    }
     throw e
   }
 }

@@ -11,12 +11,12 @@
 //   exactly what the lower scopes hold, so the list git builds is the same
 //   as before minus pat; otherwise the block stays (it keeps that list);
 // - credential.<url>.useHttpPath entries set to true where <url> is exactly
-//   the origin (scheme://host[:port]) of a token with a repository or group
-//   scope: those are the entries setup, add and the prompt write. Nothing
-//   records which of them the user wrote himself, so this is the rule: the
-//   plain credential.useHttpPath, entries for hosts we hold no such token
-//   for, with a path, or not true, are never touched; each one removed is
-//   named with the command that puts it back.
+//   an origin (scheme://host[:port]) whose entry this program set in this
+//   file (setup, add, import and the prompt record each one:
+//   state/config-record.ts), whether or not a token still needs it. The
+//   plain credential.useHttpPath, entries it did not record, with a path, or
+//   not true, are never touched: they may be the user's; each one removed
+//   is named with the command that puts it back.
 // Section headers left empty by the removal go too.
 import { effectiveHelpers, isOurs, type HelperEntry } from './helper-list.js'
 import { emptiedHeaders, scanConfig, type ScannedEntry } from './config-text.js'
@@ -45,8 +45,8 @@ export function normOrigin(url: string): string | null {
 
 /**
  * Plan the removal from one file. `inherited`: the helper entries git reads
- * before this file; `origins`: normOrigin of each host we hold a path-scoped
- * token for, with those tokens' names.
+ * before this file; `origins`: normOrigin of each origin whose useHttpPath
+ * this program set in this file, with a note on each (when it was set).
  */
 export function planHelperUnset(text: string, inherited: readonly HelperEntry[], origins: ReadonlyMap<string, string[]>, fileLabel: string): UnsetPlan {
   let scanned: ScannedEntry[]
@@ -101,13 +101,7 @@ export function planHelperUnset(text: string, inherited: readonly HelperEntry[],
   const removed = [
     ...ours.map(e => `${e.sub === undefined ? 'credential.helper' : `credential.${e.sub}.helper`} '${e.value}'`),
     ...(block && drop.has(block.entries[0]) ? [`the reset block setup wrote (the helpers of the lower scopes apply as before)`] : []),
-    ...paths.map(
-      e =>
-        `credential.${e.sub}.useHttpPath=true (for ${origins
-          .get(normOrigin(e.sub!)!)!
-          .map(n => `'${n}'`)
-          .join(', ')})`,
-    ),
+    ...paths.map(e => `credential.${e.sub}.useHttpPath=true (${origins.get(normOrigin(e.sub!)!)!.join('; ')})`),
   ]
   return { text: out.endsWith('\n') || out === '' ? out : out + '\n', removed, notes }
 }

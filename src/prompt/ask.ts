@@ -5,6 +5,7 @@ import type { Choice } from '../state/pending.js'
 import type { Io } from './channel.js'
 import { parseChoice, type Plan } from './plan.js'
 import { day } from '../core/expiry.js'
+import { isatty } from 'node:tty'
 
 export interface Answers {
   username: string
@@ -47,7 +48,8 @@ async function introduce(plan: Plan, io: Io): Promise<'go' | null | 'silent'> {
     if (yes === 'n' || yes === 'no') return null
     if (yes !== '' && yes !== 'y' && yes !== 'yes') return 'silent'
   } else {
-    const intro = [`git-credential-pat: ${plan.reasons.join('\n')}`]
+    // get named the skipped tokens on stderr just above, when that is this terminal too.
+    const intro = [`git-credential-pat: ${(isatty(2) ? plan.reasonsAfterNotes : plan.reasons).join('\n')}`]
     if (plan.link) intro.push(`  Create a token (name and scopes filled in):`, `  ${plan.link}`, ...plan.extraLinks.map(l => `  ${l}`))
     io.info(intro.join('\n'))
   }

@@ -24,6 +24,12 @@ export interface Plan {
   link?: string
   extraLinks: string[]
   reasons: string[]
+  /**
+   * The same without the expired, rejected and disabled tokens, which get
+   * has just named on stderr with their fix (git/skipped.ts): for a terminal
+   * that shows both, so each reason is said once.
+   */
+  reasonsAfterNotes: string[]
   /** `name`: what the token is saved as (made unique then), the renewed token's name for its scope. */
   choices: Array<{ choice: Choice; label: string; scope?: string; name?: string }>
   defaultChoice: Choice
@@ -35,11 +41,13 @@ export interface Plan {
  * Why we are asking, best candidate first, then the likely causes
  * (explain.ts likelyCauses: a scope for https only, useHttpPath off).
  */
-export function reasons(found: readonly Candidate[], url: string, causes: readonly string[] = []): string[] {
+export function reasons(found: readonly Candidate[], url: string, causes: readonly string[] = [], namedAbove = false): string[] {
   const out: string[] = []
+  let skipped = 0
   for (const c of found.slice(0, 3)) {
     const t = c.token
-    if (c.unusable === 'expired') out.push(`token '${t.name}' expired on ${day(t.expires!)}`)
+    if (namedAbove && c.unusable !== undefined) skipped++
+    else if (c.unusable === 'expired') out.push(`token '${t.name}' expired on ${day(t.expires!)}`)
     else if (c.unusable === 'rejected')
       out.push(`token '${t.name}' was rejected by the server on ${t.rejected ? `${day(t.rejected.at)} (${t.rejected.url})` : 'an earlier request'}`)
     else if (c.unusable === 'disabled') out.push(`token '${t.name}' is disabled (git-credential-pat enable ${t.name})`)
@@ -47,7 +55,8 @@ export function reasons(found: readonly Candidate[], url: string, causes: readon
     else out.push(`token '${t.name}' could not be read`)
   }
   const lines = [...out, ...causes.slice(0, 3).map(c => `likely cause: ${c}`)].map(r => `  ${r}`)
-  return [out.length ? `no usable token for ${url}:` : `no token for ${url}${lines.length ? ':' : ''}`, ...lines]
+  const head = out.length || skipped ? `no usable token for ${url}` : `no token for ${url}`
+  return [`${head}${skipped ? ' (see above)' : ''}${lines.length ? ':' : ''}`, ...lines]
 }
 
 /**
@@ -113,6 +122,7 @@ export function makePlan(cred: Credential, found: readonly Candidate[], opts: Pl
     link,
     extraLinks,
     reasons: reasons(found, url, opts.causes),
+    reasonsAfterNotes: reasons(found, url, opts.causes, true),
     choices,
     defaultChoice,
     session: opts.session,

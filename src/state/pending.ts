@@ -250,9 +250,9 @@ async function ensureUseHttpPath(e: PendingEntry, env: NodeJS.ProcessEnv): Promi
   const origin = `${e.protocol}://${e.host}`
   const { credentialSetting, parseBool } = await import('../gitconfig/settings.js')
   if (parseBool(credentialSetting('useHttpPath', origin, env)) === true) return
-  const { configSet } = await import('../gitconfig/run.js')
+  const { setUseHttpPath } = await import('../gitconfig/use-http-path.js')
   try {
-    configSet(`credential.${origin}.useHttpPath`, 'true', '--global', env)
+    setUseHttpPath(origin, 'global', env)
   } catch {
     /* the token is saved; doctor reports the missing setting */
   }

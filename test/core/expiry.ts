@@ -1,7 +1,7 @@
 // Expiry maths (SPEC §4): a token with expiry date D stops working at 00:00
 // UTC on D; durations count from today (UTC) and land on 00:00 UTC.
 import t from 'tap'
-import { daysLeft, parseExpires } from '../../src/core/expiry.js'
+import { countFrom, daysLeft, parseExpires } from '../../src/core/expiry.js'
 
 const NOW = new Date('2026-06-15T15:30:00Z')
 
@@ -111,4 +111,13 @@ t.test('daysLeft: whole days, rounded down, negative once expired', async t => {
   for (const [expires, now, want] of cases) t.equal(daysLeft(expires, new Date(now)), want, `${expires} at ${now}`)
   t.equal(daysLeft(parseExpires('90d', NOW)!, NOW), 89, '90d from mid-day leaves 89 whole days')
   t.equal(daysLeft(parseExpires('2026-06-22', NOW)!, NOW), 6)
+})
+
+t.test('countFrom: calendar days to an expiry date, so --expires 3d is "3 days" all day', async t => {
+  const days = (expires: string, now: string) => daysLeft(expires, countFrom(expires, new Date(now)))
+  t.equal(days(parseExpires('3d', new Date('2026-06-15T15:30:00Z'))!, '2026-06-15T15:30:00Z'), 3, 'added mid-afternoon')
+  t.equal(days(parseExpires('3d', new Date('2026-06-15T23:59:00Z'))!, '2026-06-15T23:59:00Z'), 3, 'and a minute before midnight')
+  t.equal(days('2026-06-25T00:00:00.000Z', '2026-06-15T15:30:00Z'), 10)
+  t.equal(countFrom('2026-06-16T00:00:00.000Z', new Date('2026-06-15T15:30:00Z')).toISOString(), '2026-06-15T15:30:00.000Z', 'the last day counts from now')
+  t.equal(countFrom('2026-06-25T13:45:00.000Z', new Date('2026-06-15T15:30:00Z')).toISOString(), '2026-06-15T15:30:00.000Z', 'a time of day counts from now')
 })

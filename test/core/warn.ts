@@ -114,7 +114,9 @@ t.test('the line', async t => {
   const tk = token({ name: 'ci-7', scope: 'gitlab.example.com/team/*' })
   t.equal(warningText(tk, at(3 * DAY)), "token 'ci-7' (gitlab.example.com/team/*) expires in 3 days, on 2027-01-31; rotate it: git-credential-pat rotate ci-7")
   t.match(warningText(tk, at(5 * HOUR + 60_000)), /expires in 5 hours, on 2027-01-31;/)
-  t.match(warningText(tk, at(DAY + HOUR)), /expires in 1 day,/)
+  // Calendar days to the expiry date: 23:00 two days before it is "in 2 days"; the last 24 hours count hours.
+  t.match(warningText(tk, at(DAY + HOUR)), /expires in 2 days,/)
+  t.match(warningText(tk, at(DAY)), /expires in 1 day,/)
   t.equal(timeLeft(90_000), '1 minute')
   t.equal(timeLeft(HOUR), '1 hour')
   t.equal(timeLeft(30_000), '1 minute', 'never "0 minutes"')
@@ -238,7 +240,7 @@ t.test('get: warnings with an injected clock', async t => {
   r = await get1(at(7 * DAY - HOUR))
   t.equal(r.stderr, '', 'second get within the interval: none')
   r = await get1(at(6 * DAY - HOUR))
-  t.match(r.stderr, /expires in 5 days/, 'after the interval: again')
+  t.match(r.stderr, /expires in 6 days/, 'after the interval: again (calendar days to the expiry date)')
 
   r = await get1(at(12 * HOUR))
   t.match(r.stderr, /expires in 12 hours/)
@@ -278,7 +280,7 @@ t.test('get: git config only for a token near expiry, one spawn', async t => {
   t.match(r.stderr, /expires in 9 days/, 'warnDays=10 from git config')
   t.same(nearCalls(), ['config -z --list'], 'exactly one git config spawn (shared with every other setting)')
   const again = await captured(() => get(ask(), { now: at(9 * DAY - 2 * HOUR), env: { ...near } }))
-  t.match(again.stderr, /expires in 8 days/, 'warnInterval=3600s: two hours later it warns again')
+  t.match(again.stderr, /expires in 9 days/, 'warnInterval=3600s: two hours later it warns again')
 })
 
 t.test('get: an expired token is never sent, says so, and falls through', async t => {

@@ -92,7 +92,7 @@ t.test('a token expiring in 3 days: clone works, the warning shows once across c
   t.equal(f2.code, 0, f2.stderr)
   t.same(seenSince(from), [T.soon], 'the token was sent every time')
   t.equal(clone.stderr.match(warningLine('soon'))?.length, 1, 'the clone shows the warning line')
-  t.match(clone.stderr, /expires in 2 days, on/, 'days left (the expiry is at 00:00 UTC three days on)')
+  t.match(clone.stderr, /expires in 3 days, on/, 'days left: calendar days to the expiry date, three days on')
   t.equal((f1.stderr + f2.stderr).match(/git-credential-pat:/g), null, 'the two fetches within warnInterval: nothing')
   t.notMatch(clone.stderr + f1.stderr + f2.stderr, T.soon)
 

@@ -126,7 +126,9 @@ t.test('an expired token: the prompt says so, and the new token renews it', asyn
   const r = await cloneInPty(sb, 'other/d', 'd', async p => {
     const s = await p.waitFor('Token for')
     t.match(s, `no usable token for ${origin}/other/d.git`)
-    t.match(s, "token 'old' expired on 2020-01-01")
+    // get names it on the terminal just above; the prompt points there instead of saying it again.
+    t.match(s, `token 'old' (${origin}) expired on 2020-01-01`)
+    t.match(s, `no usable token for ${origin}/other/d.git (see above)`)
     p.paste(T.second)
     p.press('Enter')
     await p.waitFor('Expires on')

@@ -41,7 +41,7 @@ t.test('an expired group token renewed from the prompt with every default: same 
   let from = srv.requests.length
   const r = await cloneInPty(sb, 'group/a', 'a', async p => {
     const s = await p.waitFor('Token for')
-    t.match(s, `token 'team' expired on 2020-01-01`)
+    t.match(s, `token 'team' (${origin}/group/*) expired on 2020-01-01`)
     t.match(s, `personal_access_tokens?name=team&`, 'the link is prefilled with its name')
     p.paste(T.fresh)
     p.press('Enter')
@@ -85,7 +85,7 @@ t.test('a rejected parent-group token: named once by get, renewed through its ow
 
   const r = await cloneInPty(sb, 'group/sub/b', 'b', async p => {
     const s = await p.waitFor('Token for')
-    t.match(s, "token 'grp' was rejected by the server")
+    t.match(s, `token 'grp' (${origin}/group/*) was rejected by the server`)
     p.paste(T.fresh2)
     p.press('Enter')
     await p.waitFor('Expires on')

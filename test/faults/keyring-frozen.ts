@@ -34,9 +34,11 @@ t.test('a frozen keyring: every command returns within the bound, get falls thro
   kr.freeze()
   try {
     const get = 'protocol=http\nhost=127.0.0.1\npath=g/r\n\n'
+    const sayAlways = { GIT_CONFIG_COUNT: '1', GIT_CONFIG_KEY_0: 'credential.pat.warnInterval', GIT_CONFIG_VALUE_0: '0' }
     const runs: Array<[string, () => ReturnType<typeof pat>]> = [
       ['get', () => pat(['get'], { env, input: get })],
-      ['get (Node runtime)', () => pat(['get'], { env: { ...env, GIT_CREDENTIAL_PAT_RUNTIME: 'node' }, input: get })],
+      // The keyring's trouble is said once per warnInterval (the first get said it): 0 says it every time.
+      ['get (Node runtime)', () => pat(['get'], { env: { ...env, GIT_CREDENTIAL_PAT_RUNTIME: 'node', ...sayAlways }, input: get })],
       ['store', () => pat(['store'], { env, input: 'protocol=http\nhost=127.0.0.1\npath=g/new\nusername=u\npassword=frozen-new-0004\n\n' })],
       ['erase', () => pat(['erase'], { env, input: 'protocol=http\nhost=127.0.0.1\npath=g/r\nusername=u\npassword=frozen-wrong-0005\n\n' })],
       ['add', () => pat(['add', '127.0.0.1/other', '--token-stdin', '--username', 'u', '--name', 'later'], { env, input: 'frozen-secret-later-0006' })],

@@ -69,7 +69,7 @@ t.test('every form of ours goes, in URL sections too; the user-written reset sta
   t.notMatch(r.after, /x\.com/, 'the section left empty goes')
 })
 
-t.test('useHttpPath: only true entries for the exact origins of our path tokens', async t => {
+t.test('useHttpPath: only true entries for the exact origins we set', async t => {
   const text = [
     '[credential]',
     '\tuseHttpPath = true',
@@ -85,8 +85,8 @@ t.test('useHttpPath: only true entries for the exact origins of our path tokens'
     '',
   ].join('\n')
   const origins = new Map([
-    ['https://gitlab.com', ['team']],
-    ['https://git.example.com:8443', ['app']],
+    ['https://gitlab.com', ['set by git-credential-pat on 2026-12-01']],
+    ['https://git.example.com:8443', ['set by git-credential-pat on 2026-12-02']],
   ])
   const r = unset(text, [], origins)
   t.equal(
@@ -103,7 +103,10 @@ t.test('useHttpPath: only true entries for the exact origins of our path tokens'
       '',
     ].join('\n'),
   )
-  t.same(r.removed, ["credential.https://gitlab.com.useHttpPath=true (for 'team')", "credential.https://git.example.com:8443.useHttpPath=true (for 'app')"])
+  t.same(r.removed, [
+    'credential.https://gitlab.com.useHttpPath=true (set by git-credential-pat on 2026-12-01)',
+    'credential.https://git.example.com:8443.useHttpPath=true (set by git-credential-pat on 2026-12-02)',
+  ])
 })
 
 t.test('nothing of ours: no change', async t => {

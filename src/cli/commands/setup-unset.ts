@@ -6,6 +6,7 @@ import { PatError } from '../../errors.js'
 import { configFile, resolveQuiet, writeConfigFile } from '../../gitconfig/config-file.js'
 import { isOurs, readHelperEntries } from '../../gitconfig/helper-list.js'
 import { normOrigin, planHelperUnset } from '../../gitconfig/helper-unset.js'
+import { forgetSet, readSetByUs } from '../../state/config-record.js'
 import { git } from '../../gitconfig/run.js'
 import { say } from '../../log/stderr.js'
 import { readMetadata } from '../../state/tokens.js'
@@ -23,9 +24,12 @@ export function runUnset(scope: 'global' | 'local', env: NodeJS.ProcessEnv = pro
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new PatError('GIT', `cannot read ${file}: ${(e as NodeJS.ErrnoException).code}`)
   }
-  const plan = planHelperUnset(text, inherited, pathTokenOrigins(env), file)
+  const plan = planHelperUnset(text, inherited, recordedOrigins(file, env), file)
   if (plan.text !== null) writeConfigFile(file, plan.text)
+  // What was ours in this file is gone now, or was changed or removed by the user: no longer ours to take back.
+  forgetSet(e => e.file === file, env)
   for (const n of plan.notes) say(n)
+  for (const n of unrecorded(file, env)) say(n)
   const lines = plan.removed.map(r => `removed ${r} from ${file}`)
   if (!lines.length) lines.push(`nothing of git-credential-pat's in ${file}`)
   else if (plan.removed.some(r => r.includes('useHttpPath')))
@@ -43,20 +47,43 @@ export function runUnset(scope: 'global' | 'local', env: NodeJS.ProcessEnv = pro
   return lines.join('\n') + '\n'
 }
 
-/** normOrigin of each host a repository or group token is for (those add set useHttpPath for), with the tokens' names. */
-function pathTokenOrigins(env: NodeJS.ProcessEnv): Map<string, string[]> {
+/** normOrigin of each origin whose useHttpPath this program set in `file` (state/config-record.ts), with when. */
+function recordedOrigins(file: string, env: NodeJS.ProcessEnv): Map<string, string[]> {
   const out = new Map<string, string[]>()
+  for (const e of readSetByUs(env)) {
+    const m = /^credential\.(.+)\.usehttppath$/i.exec(e.key)
+    const o = e.file === file && m && e.value === 'true' ? normOrigin(m[1]) : null
+    if (o) out.set(o, [...(out.get(o) ?? []), `set by git-credential-pat on ${e.at.slice(0, 10)}`])
+  }
+  return out
+}
+
+/**
+ * useHttpPath entries left for the hosts of our repository and group tokens
+ * that no record says we set (an older version set them, or the user did):
+ * kept, and named with the command that removes one.
+ */
+function unrecorded(file: string, env: NodeJS.ProcessEnv): string[] {
   let tokens
   try {
     tokens = readMetadata(statePaths(env).metadata).tokens
-  } catch (e) {
-    say(`cannot read the tokens (${(e as Error).message}): no useHttpPath entry is removed`)
-    return out
+  } catch {
+    return []
   }
+  const origins = new Set<string>()
   for (const t of tokens) {
     const s = scopeOf(t)
-    const o = s && s.path.length ? normOrigin(originOf(s)) : null
-    if (o) out.set(o, [...(out.get(o) ?? []), t.name])
+    if (s && s.path.length) origins.add(originOf(s))
+  }
+  const out: string[] = []
+  for (const origin of [...origins].sort()) {
+    const key = `credential.${origin}.useHttpPath`
+    const r = git(['config', '--file', file, '--type=bool', '--get', key], env)
+    if (r.status === 0 && r.stdout.trim() === 'true') {
+      out.push(
+        `kept ${key}=true in ${file}: git-credential-pat has no record of setting it (it may be yours); to remove it: git config --file ${file} --unset ${key}`,
+      )
+    }
   }
   return out
 }

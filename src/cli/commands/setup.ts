@@ -2,7 +2,8 @@
 // other helpers) and send the repository path wherever a token is scoped to
 // one (SPEC §3, §5). Safe to run again: it changes only what is missing.
 import type { CommandModule } from 'yargs'
-import { configGetUrlmatch, configSet } from '../../gitconfig/run.js'
+import { configGetUrlmatch } from '../../gitconfig/run.js'
+import { setUseHttpPath } from '../../gitconfig/use-http-path.js'
 import { parseBool } from '../../gitconfig/settings.js'
 import { configFile } from '../../gitconfig/config-file.js'
 import { ensureHelperFirst } from '../../gitconfig/helper-edit.js'
@@ -39,7 +40,7 @@ export const setup: CommandModule<object, SetupArgs> = {
       .option('remove-other-helpers', { type: 'boolean', describe: "remove git's store/cache helpers from this config file without asking" })
       .option('unset', {
         type: 'boolean',
-        describe: "undo setup: remove pat's helper entries and the useHttpPath entries set for its tokens' hosts, nothing else",
+        describe: "undo setup: remove pat's helper entries and the useHttpPath entries it set, nothing else",
       })
       .option('absolute', {
         type: 'string',
@@ -97,8 +98,7 @@ export function runSetup(scope: 'global' | 'local', env = process.env, want?: st
   }
   for (const origin of [...origins].sort()) {
     if (parseBool(configGetUrlmatch('credential.useHttpPath', origin, env))) continue
-    const key = `credential.${origin}.useHttpPath`
-    configSet(key, 'true', scope === 'local' ? '--local' : '--global', env)
+    const key = setUseHttpPath(origin, scope, env)
     lines.push(`set ${key}=true (${scope}): tokens for single repositories or groups there need the path`)
   }
   return lines.join('\n') + '\n'

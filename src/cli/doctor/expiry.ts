@@ -1,7 +1,7 @@
 // doctor: tokens expired (never sent) or expiring soon.
 import type { TokenRecord } from '../../state/tokens.js'
 import { isExpired } from '../../core/select.js'
-import { day, daysLeft } from '../../core/expiry.js'
+import { countFrom, day, daysLeft } from '../../core/expiry.js'
 import { check, type Check } from './check.js'
 
 const DAY = 86_400_000
@@ -11,7 +11,7 @@ export function checkExpiry(tokens: TokenRecord[], now: Date, days: number): Che
   const soon = tokens.filter(t => !isExpired(t, now) && t.expires && Date.parse(t.expires) - now.getTime() <= days * DAY)
   if (!expired.length && !soon.length) return check('expiry', 'ok', `no token expired or expiring within ${days} days`)
   const left = (t: TokenRecord) => {
-    const n = daysLeft(t.expires!, now)
+    const n = daysLeft(t.expires!, countFrom(t.expires!, now))
     return n < 1 ? 'in less than a day' : `in ${n} day${n === 1 ? '' : 's'}`
   }
   return check(

@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto'
 import * as keychain from '../../state/sources/keychain.js'
 import { troubleHint, type Trouble } from '../../errors.js'
 import { check, type Check } from './check.js'
+import { readSaidState } from '../../state/warn-state.js'
+import { statePaths } from '../../state/paths.js'
 
 /**
  * Write, read and delete a throwaway item: proves the keyring is there and
@@ -33,7 +35,7 @@ export async function probeKeychain(needed = true): Promise<Check> {
     await keychain.deleteRaw(account).catch(() => false)
     const trouble = (e as { trouble?: Trouble }).trouble
     if (!needed) return check('keychain', 'skip', `not used: no token keeps its secret there (and it is not usable here: ${(e as Error).message})`)
-    return check('keychain', 'fail', `keychain not usable: ${(e as Error).message}`, [], keychainFix(trouble))
+    return check('keychain', 'fail', `keychain not usable: ${(e as Error).message}`, quietOnGet(), keychainFix(trouble))
   }
   const ms = Date.now() - started
   if (ms > 2000)
@@ -45,6 +47,17 @@ export async function probeKeychain(needed = true): Promise<Check> {
       ['a slow keyring slows every git command; `git-credential-pat daemon` keeps secrets warm'],
     )
   return check('keychain', 'ok', `keychain reachable and unlocked (write, read and delete in ${ms} ms)`)
+}
+
+/**
+ * git commands say the keychain's trouble only when they needed it, once a
+ * day per reason (git/keychain-trouble.ts): say when they last did, so
+ * silence there is not read as "fixed".
+ */
+function quietOnGet(): string[] {
+  const last = Object.values(readSaidState(statePaths().warnState)).sort().pop()
+  if (!last) return []
+  return [`git commands last said so on ${last.slice(0, 16).replace('T', ' ')} UTC; they say it at most once a day, when a keychain token is needed`]
 }
 
 /** How to fix an unusable keychain: the hint its error carries (errors.ts), as every command says it. */

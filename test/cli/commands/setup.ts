@@ -96,7 +96,7 @@ t.test('setup --unset takes back what setup and add set, and nothing else', asyn
   t.equal(git('config', '--global', 'credential.https://gitlab.example.com.useHttpPath'), 'true', 'setup set useHttpPath')
   const out = runUnset('global', env)
   t.match(out, /removed credential\.helper 'pat'/)
-  t.match(out, /removed credential\.https:\/\/gitlab\.example\.com\.useHttpPath=true \(for 'team'\)/)
+  t.match(out, /removed credential\.https:\/\/gitlab\.example\.com\.useHttpPath=true \(set by git-credential-pat on \d{4}-\d\d-\d\d\)/)
   t.same(
     git('config', '--global', '--list').split('\n'),
     [

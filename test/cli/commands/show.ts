@@ -55,7 +55,7 @@ t.test('every field of a full record', async t => {
     name: 'ci-runner-7',
     scope: 'gitlab.example.com/team/*',
     state: 'rejected 2026-02-28 at https://gitlab.example.com/team/app.git',
-    expires: '2026-03-05 (in 3 days)',
+    expires: '2026-03-05 (in 4 days)',
     access: 'read',
     auth: 'bearer',
     created: '2026-01-01T10:00:00Z',
