@@ -3,8 +3,8 @@
 // code (SPEC §5: 1 = the user can fix it, 2 = usage error) and a hint, as
 // npm's lib/utils/error-message.js does; `report()` turns any error into
 // the single stderr line and that exit code. The git side, the daemon and
-// the CLI all end through report().
-import { say, writeErr } from './log/stderr.js'
+// the CLI all end through report() (log/report.ts). It imports nothing, so
+// every layer may use it.
 
 export type ErrorCode =
   | 'USAGE' // wrong arguments or flags
@@ -79,25 +79,3 @@ export class PatError extends Error {
     return outcome(this.code).exitCode
   }
 }
-
-export interface ReportOptions {
-  /** Add the code's hint (the CLI: a person typed the command). A trouble's fix is always said. */
-  hint?: boolean
-}
-
-/** Print one line for any error and return the exit code it deserves. */
-export function report(err: unknown, o: ReportOptions = {}): number {
-  if (err instanceof PatError) {
-    const { exitCode, hint } = outcome(err.code, err.trouble)
-    say(oneLine(err.message) + ((o.hint || err.trouble) && hint ? ` (${hint})` : ''))
-    return exitCode
-  }
-  const msg = err instanceof Error ? err.message : String(err)
-  say(`internal error: ${oneLine(msg)}`)
-  if (process.env.GIT_CREDENTIAL_PAT_TRACE === '1' && err instanceof Error && err.stack) {
-    writeErr(err.stack + '\n')
-  }
-  return 1
-}
-
-const oneLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ').trim()

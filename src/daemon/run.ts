@@ -1,11 +1,11 @@
 // `git-credential-pat daemon run`: the daemon process itself (server.ts),
 // with the settings it reads once at start.
 import { resolve } from 'node:path'
-import { runtimePaths, type RuntimePaths } from './runtime.js'
+import { runtimePaths, type RuntimePaths } from './client/runtime.js'
 import { configureLog, logger, usePino } from '../log/log.js'
 import { statePaths } from '../state/paths.js'
 import { setting } from '../gitconfig/settings.js'
-import { report } from '../errors.js'
+import { report } from '../log/report.js'
 import { closeInheritedFds } from './fds.js'
 import { startDaemon, type DaemonHandle } from './server.js'
 

@@ -1,5 +1,5 @@
 // Starting this program in the background, out of git's way: the cache
-// daemon (daemon/client.ts) and a token's renewal (forge/auto-rotate.ts).
+// daemon (daemon/client/client.ts) and a token's renewal (forge/auto-rotate.ts).
 import { nodeFs } from './sys.js'
 
 /**

@@ -3,7 +3,7 @@
 // node:fs costs ~1.6 ms and opening Bun.connect's socket machinery ~0.9 ms
 // of a ~10 ms get, where git's own C helper pays neither (issue 11). Only
 // under Bun on Linux x64/arm64 with glibc: elsewhere libc() is null and
-// callers use node:fs and node:net (runtime/sys.ts, daemon/connect.ts).
+// callers use node:fs and node:net (runtime/sys.ts, daemon/client/connect.ts).
 //
 // The layouts used are the kernel's fixed-size ABI, the same on both
 // architectures: struct statx (linux/stat.h), struct pollfd,

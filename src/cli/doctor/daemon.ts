@@ -1,6 +1,6 @@
 // doctor: the cache daemon (SPEC §8).
 import { PatError } from '../../errors.js'
-import type { Status } from '../../daemon/protocol.js'
+import type { Status } from '../../daemon/client/protocol.js'
 import { daemonStatus } from '../commands/daemon.js'
 import type { Check } from './check.js'
 
@@ -9,7 +9,7 @@ export async function daemonCheck(env: NodeJS.ProcessEnv = process.env): Promise
   const mk = (status: Check['status'], summary: string, fix: string[] = []): Check => ({ id: 'daemon', status, summary, details: [], fix })
   const { daemonMode } = await import('../../state/secrets.js')
   const mode = await daemonMode(env)
-  const { DaemonClient } = await import('../../daemon/client.js')
+  const { DaemonClient } = await import('../../daemon/client/client.js')
   const c = new DaemonClient(env)
   let st: Status | null
   try {

@@ -9,7 +9,7 @@
 //   before Bun.connect returns.
 // - Node: node:net, loaded on first use.
 // Every backend delivers its events after connectUnix has returned.
-import { loadedLibc, POLLIN, POLLOUT, type Libc } from '../runtime/libc.js'
+import { loadedLibc, POLLIN, POLLOUT, type Libc } from '../../runtime/libc.js'
 
 export interface Conn {
   write(data: Uint8Array): void

@@ -1,0 +1,26 @@
+// The one error path's last step: any error becomes one stderr line and the
+// exit code its kind deserves (errors.ts maps the code).
+import { outcome, PatError } from '../errors.js'
+import { say, writeErr } from './stderr.js'
+
+export interface ReportOptions {
+  /** Add the code's hint (the CLI: a person typed the command). A trouble's fix is always said. */
+  hint?: boolean
+}
+
+/** Print one line for any error and return the exit code it deserves. */
+export function report(err: unknown, o: ReportOptions = {}): number {
+  if (err instanceof PatError) {
+    const { exitCode, hint } = outcome(err.code, err.trouble)
+    say(oneLine(err.message) + ((o.hint || err.trouble) && hint ? ` (${hint})` : ''))
+    return exitCode
+  }
+  const msg = err instanceof Error ? err.message : String(err)
+  say(`internal error: ${oneLine(msg)}`)
+  if (process.env.GIT_CREDENTIAL_PAT_TRACE === '1' && err instanceof Error && err.stack) {
+    writeErr(err.stack + '\n')
+  }
+  return 1
+}
+
+const oneLine = (s: string) => s.replace(/\s*[\r\n]+\s*/g, ' ').trim()
