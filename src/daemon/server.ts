@@ -10,6 +10,7 @@
 import net from 'node:net'
 import { chmodSync, closeSync, lstatSync, openSync, statSync, unlinkSync } from 'node:fs'
 import type { Status } from './client/protocol.js'
+import type { Hardening } from '../runtime/harden.js'
 import { checkRuntimeDir, checkSocket, checkSocketPathLength, type RuntimePaths } from './client/runtime.js'
 import { logger } from '../log/log.js'
 import { request } from './client/client.js'
@@ -37,6 +38,8 @@ export interface DaemonOptions {
   watchdogMs?: number
   /** Told once, after the daemon has shut down. */
   onExit?: (reason: string) => void
+  /** What run.ts could make of the process at start (runtime/harden.ts), for status. */
+  hardening?: Hardening
 }
 
 export interface DaemonHandle {
@@ -160,6 +163,7 @@ function serve(server: net.Server, ino: number, key: { key: Buffer; ino: number 
     cacheTimeout: cacheTimeoutMs / 1000,
     idleTimeout: idleMs / 1000,
     socket: paths.socket,
+    hardening: opts.hardening,
   })
   const served = { cache, sessions, idle, status, close }
 

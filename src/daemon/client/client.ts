@@ -7,7 +7,7 @@ import { FrameError, FrameReader, encodeFrame, type Reply, type Request } from '
 import { checkClientPaths, checkRuntimeDir, runtimePaths, type RuntimePaths } from './runtime.js'
 import { newNonce, nonceFrom, proofOf, verifyProof } from './handshake.js'
 import { cachedKey } from './key-cache.js'
-import { claimMarker, spawnDetached } from '../../runtime/detached.js'
+import { claimMarker, daemonEnv, spawnDetached } from '../../runtime/detached.js'
 
 export { forgetKeyCache } from './key-cache.js'
 import { PatError } from '../../errors.js'
@@ -219,7 +219,7 @@ export class DaemonClient {
       if (e instanceof PatError) this.refusal = e.message
       return false
     }
-    await spawnDetached(['daemon', 'run'], this.env, { lean: true })
+    await spawnDetached(['daemon', 'run'], daemonEnv(this.env), { lean: true })
     return true
   }
 
