@@ -10,7 +10,7 @@
 // struct sockaddr_un, and errno numbers (asm-generic/errno*.h). Only
 // O_NOFOLLOW differs between them (asm-generic vs arm64 fcntl.h).
 
-declare const Bun: unknown
+import { runtime } from './choose.js'
 
 export interface StatLike {
   mode: number
@@ -112,8 +112,7 @@ export function loadedLibc(): Libc | null {
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- bun:ffi has no types here */
 function load(): Libc | null {
-  if (typeof Bun === 'undefined' || process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64')) return null
-  if (process.env.GIT_CREDENTIAL_PAT_NO_FFI) return null
+  if (!runtime.directCalls) return null
   try {
     const ffi: any = (import.meta as unknown as { require(id: string): unknown }).require('bun:ffi')
     const T = ffi.FFIType

@@ -3,7 +3,7 @@
 // answers whole requests itself (daemon/helper-answer.ts).
 import type { TokenRecord } from '../core/model.js'
 import { storeId } from './keychain-account.js'
-import { randomBytes } from '../core/crypto.js'
+import { randomBytes } from '../runtime/crypto.js'
 
 /**
  * Only sources that cost something are cached: the keychain (and its
