@@ -6,8 +6,9 @@
 // Importing pino costs ~22 ms, a third of Node's own start-up, so the
 // get/store/erase path never loads it: until usePino() is called (the daemon
 // and the management CLI call it), events are written by a few lines below
-// in exactly pino's format, with the same redaction. Both write whole lines
-// with O_APPEND, so concurrent processes do not interleave.
+// in exactly pino's format, with the same redaction (test/log/log.ts holds
+// the two to the same bytes but the time, at every level). Both write whole
+// lines with O_APPEND, so concurrent processes do not interleave.
 import { closeSync, openSync, renameSync, statSync, writeSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { dirname } from 'node:path'

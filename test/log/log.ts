@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino from 'pino'
-import { configureLog, formatEvent, levelFrom, logger, logRequest, note, pinoOptions, redactFields, usePino } from '../../src/log/log.js'
+import { type LevelName, configureLog, formatEvent, levelFrom, logger, logRequest, note, pinoOptions, redactFields, usePino } from '../../src/log/log.js'
 import { statePaths } from '../../src/state/paths.js'
 import { errSink } from '../../src/log/stderr.js'
 
@@ -85,6 +85,37 @@ t.test('the lean writer and pino write the same shape', async t => {
   logger('x').warn({ name: 'n', n: 1 }, 'm')
   const strip = (r: Record<string, unknown>) => ({ ...r, time: 0, pid: 0 })
   t.same(strip(lines(a.file)[0]), strip(lines(b.file)[0]))
+})
+
+t.test("git's path writes pino's lines: byte for byte but the time, at every level, redaction included", async t => {
+  const events: Array<[LevelName, Record<string, unknown>, string]> = [
+    ['trace', { name: 'n' }, 'trace'],
+    ['debug', { n: 1, ok: true, none: null }, 'debug'],
+    ['info', { url: 'https://h/p', password: 'p', nested: { token: 't', keep: 'k' } }, 'info "quoted" \u00e9'],
+    ['warn', { list: [1, 'two'] }, 'warn'],
+    ['error', { err: 'boom', secret: 's' }, 'error'],
+    ['fatal', {}, 'fatal'],
+  ]
+  const written = async (pino: boolean) => {
+    const h = home()
+    configureLog({ ...h.env, GIT_CREDENTIAL_PAT_LOG: 'trace' }, statePaths(h.env).log)
+    if (pino) await usePino()
+    const before = Date.now()
+    for (const [level, fields, msg] of events) logger('git')[level](fields, msg)
+    return { text: readFileSync(h.file, 'utf8'), before, after: Date.now() }
+  }
+  const lean = await written(false)
+  const viaPino = await written(true)
+  const times = (w: { text: string }) => [...w.text.matchAll(/"time":(\d+),/g)].map(m => Number(m[1]))
+  for (const w of [lean, viaPino]) {
+    t.equal(times(w).length, events.length, 'one line per event, time as epoch milliseconds right after the level')
+    t.ok(
+      times(w).every(x => x >= w.before && x <= w.after),
+      'the time of writing',
+    )
+  }
+  const untimed = (w: { text: string }) => w.text.replace(/"time":\d+,/g, '"time":0,')
+  t.equal(untimed(lean), untimed(viaPino), 'the same bytes: keys, their order, levels, pid, hostname, redaction')
 })
 
 t.test('level from GIT_CREDENTIAL_PAT_LOG', async t => {
