@@ -3,9 +3,8 @@
 // code (SPEC §5: 1 = the user can fix it, 2 = usage error) and a hint, as
 // npm's lib/utils/error-message.js does; `report()` turns any error into
 // the single stderr line and that exit code. The git side, the daemon and
-// the CLI all end through report().
-import { say, writeErr } from './log/stderr.js'
-import { printable } from './core/terminal-text.js'
+// the CLI all end through report() (log/report.ts). It imports nothing, so
+// every layer may use it.
 
 export type ErrorCode =
   | 'USAGE' // wrong arguments or flags
@@ -80,26 +79,3 @@ export class PatError extends Error {
     return outcome(this.code).exitCode
   }
 }
-
-export interface ReportOptions {
-  /** Add the code's hint (the CLI: a person typed the command). A trouble's fix is always said. */
-  hint?: boolean
-}
-
-/** Print one line for any error and return the exit code it deserves. */
-export function report(err: unknown, o: ReportOptions = {}): number {
-  if (err instanceof PatError) {
-    const { exitCode, hint } = outcome(err.code, err.trouble)
-    say(oneLine(err.message) + ((o.hint || err.trouble) && hint ? ` (${hint})` : ''))
-    return exitCode
-  }
-  const msg = err instanceof Error ? err.message : String(err)
-  say(`internal error: ${oneLine(msg)}`)
-  if (process.env.GIT_CREDENTIAL_PAT_TRACE === '1' && err instanceof Error && err.stack) {
-    writeErr(printable(err.stack, { lines: true }) + '\n')
-  }
-  return 1
-}
-
-/** A message may quote outside text: one line, its control characters escaped (say() escapes again, to no effect). */
-const oneLine = (s: string) => printable(s.replace(/\s*[\r\n]+\s*/g, ' ').trim())

@@ -6,7 +6,7 @@ import { OPERATIONS, readStdin, type Operation } from './git/input.js'
 import { daemonMayAnswer, viaDaemon } from './git/via-daemon.js'
 import { directCalls } from './runtime/sys.js'
 import { say, writeAll } from './log/stderr.js'
-import { report } from './errors.js'
+import { report } from './log/report.js'
 import { runExitHooks } from './runtime/exit-hooks.js'
 
 /** Whether this process took a path that writes through process.stdout/stderr. */

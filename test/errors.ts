@@ -1,6 +1,7 @@
 // One error path (src/errors.ts): code → exit code and hint, one stderr line.
 import t from 'tap'
-import { outcome, PatError, report, troubleHint } from '../src/errors.js'
+import { outcome, PatError, troubleHint } from '../src/errors.js'
+import { report } from '../src/log/report.js'
 import { errSink } from '../src/log/stderr.js'
 
 function capture(t: { teardown(fn: () => void): void }): string[] {

@@ -1,7 +1,11 @@
 // The management CLI: one yargs command per file in src/cli/commands/ (SPEC §5).
 // Handlers return their exit code (exit-code.ts); failures end in report().
 import yargs, { type CommandModule } from 'yargs'
-import { PatError, report } from '../errors.js'
+import { PatError } from '../errors.js'
+import { report } from '../log/report.js'
+import { configureLog } from '../log/log.js'
+import { useDaemon } from '../state/daemon-link.js'
+import { daemonLink } from '../daemon/client/client.js'
 import { parseAndRun } from './exit-code.js'
 import { add } from './commands/add.js'
 import { list } from './commands/list.js'
@@ -49,6 +53,8 @@ const COMMANDS: CommandModule<any, any>[] = [
 export const COMMAND_NAMES = COMMANDS.map(c => String(c.command).split(' ')[0]).concat(['help'])
 
 export async function runCli(argv: string[]): Promise<number> {
+  configureLog(process.env, statePaths().log)
+  useDaemon(daemonLink)
   const args = joinDashValues(argv)
   let parser = yargs(args)
     .scriptName('git-credential-pat')

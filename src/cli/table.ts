@@ -1,18 +1,15 @@
 // Plain-text tables for list/show/check. Colour only on a TTY and never with
 // NO_COLOR (https://no-color.org).
 import { printable } from '../core/terminal-text.js'
+import type { Cell } from '../core/describe.js'
+
+export type { Cell, Tone } from '../core/describe.js'
 
 export function useColour(stream: NodeJS.WriteStream = process.stdout, env = process.env): boolean {
   return !!stream.isTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb'
 }
 
-export type Tone = 'red' | 'yellow' | 'dim' | undefined
 const CODES = { red: 31, yellow: 33, dim: 2 } as const
-
-export interface Cell {
-  text: string
-  tone?: Tone
-}
 
 export function renderTable(header: string[], rows: Cell[][], colour = useColour()): string {
   // Cells quote names, scopes, usernames and a forge's answers: escaped before padding and colour.

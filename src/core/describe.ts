@@ -1,13 +1,20 @@
 // How a token is shown to people (list/show): days left, last use, state.
 // date-fns is imported per function; the barrel costs ~90 ms at start-up.
 import { formatDistanceStrict } from 'date-fns/formatDistanceStrict'
-import type { Cell, Tone } from '../cli/table.js'
 import type { TokenRecord } from './model.js'
 import { isExpired } from './select.js'
 import { WARN_DAYS_DEFAULT } from './warn.js'
 import { countFrom } from './expiry.js'
 
 export { WARN_DAYS_DEFAULT }
+
+/** How a cell is shown: cli/table.ts renders it, in colour only on a terminal. */
+export type Tone = 'red' | 'yellow' | 'dim' | undefined
+
+export interface Cell {
+  text: string
+  tone?: Tone
+}
 
 export function expiryCell(t: TokenRecord, now: Date, warnDays = WARN_DAYS_DEFAULT): Cell {
   if (!t.expires) return { text: 'unknown', tone: 'dim' }

@@ -1,9 +1,9 @@
 // One client connection on the daemon's socket: the handshake first
-// (handshake.ts), then framed requests answered in order.
+// (client/handshake.ts), then framed requests answered in order.
 import type net from 'node:net'
 import { logger } from '../log/log.js'
-import { newNonce, nonceFrom, proofOf, verifyProof } from './handshake.js'
-import { FrameError, FrameReader, encodeFrame, type Reply } from './protocol.js'
+import { newNonce, nonceFrom, proofOf, verifyProof } from './client/handshake.js'
+import { FrameError, FrameReader, encodeFrame, type Reply } from './client/protocol.js'
 
 const log = logger('daemon')
 
@@ -15,7 +15,7 @@ export function serveConnection(sock: net.Socket, key: Buffer, handle: (m: unkno
   sock.setTimeout(CONN_IDLE_MS, () => sock.destroy())
   sock.on('error', () => {}) // a client that went away (it falls back on its own)
   const reader = new FrameReader()
-  // Nothing is served before the peer proved it knows the key (handshake.ts).
+  // Nothing is served before the peer proved it knows the key (client/handshake.ts).
   let stage: 'hello' | 'auth' | 'ready' = 'hello'
   let clientNonce: Buffer | undefined
   let serverNonce: Buffer | undefined

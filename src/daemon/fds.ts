@@ -4,6 +4,7 @@
 // /dev/fd/63, left open in git and so in the helper) survives every exec
 // down to the daemon, whose whole life then keeps that pipe's reader from
 // seeing EOF.
+import { runtime } from '../runtime/choose.js'
 import { closeSync, readFileSync, readdirSync, readlinkSync } from 'node:fs'
 
 /** O_CLOEXEC as /proc/<pid>/fdinfo shows it (octal flags, Linux's generic value). */
@@ -38,7 +39,7 @@ export function closeInheritedFds(): number[] {
   } catch {
     return [] // no /proc mounted
   }
-  const onBun = typeof process.versions.bun === 'string'
+  const onBun = runtime.name === 'bun'
   const stdio = new Set<string>()
   for (const fd of [0, 1, 2]) {
     try {

@@ -24,7 +24,7 @@ import { statePaths } from '../state/paths.js'
 import { cacheable, stampOf } from '../state/stamp.js'
 import { refreshAccount } from '../state/sources/index.js'
 import { logger, requestFields } from '../log/log.js'
-import { HELPER_MAX_METADATA_BYTES, type HelperRequest, type Reply } from './protocol.js'
+import { HELPER_MAX_METADATA_BYTES, type HelperRequest, type Reply } from './client/protocol.js'
 import type { SecretCache } from './cache.js'
 import type { SessionStore } from './sessions.js'
 

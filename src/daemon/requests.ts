@@ -1,9 +1,9 @@
 // What the daemon answers once a connection has passed the handshake: one
-// reply per request (protocol.ts), malformed ones refused, never a crash.
+// reply per request (client/protocol.ts), malformed ones refused, never a crash.
 import { logger } from '../log/log.js'
 import type { SecretCache } from './cache.js'
 import type { IdleTimer } from './idle.js'
-import { invalidRequest, type Reply, type Request, type Status } from './protocol.js'
+import { invalidRequest, type Reply, type Request, type Status } from './client/protocol.js'
 import type { SessionStore } from './sessions.js'
 import { answerHelper } from './helper-answer.js'
 

@@ -1,12 +1,13 @@
 // `git-credential-pat daemon run`: the daemon process itself (server.ts),
 // with the settings it reads once at start.
 import { resolve } from 'node:path'
-import { runtimePaths, type RuntimePaths } from './runtime.js'
+import { runtimePaths, type RuntimePaths } from './client/runtime.js'
 import { configureLog, logger, usePino } from '../log/log.js'
 import { statePaths } from '../state/paths.js'
 import { setting } from '../gitconfig/settings.js'
-import { report } from '../errors.js'
+import { report } from '../log/report.js'
 import { closeInheritedFds } from './fds.js'
+import { hardenProcess } from '../runtime/harden.js'
 import { startDaemon, type DaemonHandle } from './server.js'
 
 const log = logger('daemon')
@@ -30,14 +31,17 @@ export function daemonSettings(env: NodeJS.ProcessEnv = process.env): { cacheTim
 
 /** `git-credential-pat daemon run`: the daemon in the foreground until it stops. */
 export async function runDaemon(env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  // First, before opening anything: drop what the caller left open (fds.ts).
+  // First, before opening anything: drop what the caller left open (fds.ts),
+  // and make this process untraceable before it holds any secret.
   const inherited = closeInheritedFds()
+  const hardening = hardenProcess()
   // Absolute paths first: the daemon then leaves the directory it was
   // started in (as git's daemon does), so it holds no repository or mount.
   const paths = runtimePaths(env)
   for (const k of Object.keys(paths) as Array<keyof RuntimePaths>) paths[k] = resolve(paths[k])
   configureLog(env, resolve(statePaths(env).log))
   if (inherited.length) log.debug({ fds: inherited }, 'closed inherited descriptors')
+  log.debug({ ...hardening }, 'start-up hardening')
   try {
     process.chdir('/')
   } catch {
@@ -47,7 +51,7 @@ export async function runDaemon(env: NodeJS.ProcessEnv = process.env): Promise<n
   const settings = daemonSettings(env)
   let handle: DaemonHandle | null
   try {
-    handle = await startDaemon({ paths, ...settings })
+    handle = await startDaemon({ paths, ...settings, hardening })
   } catch (e) {
     log.error({ err: (e as Error).message }, 'daemon cannot start')
     return report(e)

@@ -9,11 +9,12 @@
 // (watchdog.ts), and the connections (connection.ts, requests.ts).
 import net from 'node:net'
 import { chmodSync, closeSync, lstatSync, openSync, statSync, unlinkSync } from 'node:fs'
-import type { Status } from './protocol.js'
-import { checkRuntimeDir, checkSocket, checkSocketPathLength, type RuntimePaths } from './runtime.js'
+import type { Status } from './client/protocol.js'
+import type { Hardening } from '../runtime/harden.js'
+import { checkRuntimeDir, checkSocket, checkSocketPathLength, type RuntimePaths } from './client/runtime.js'
 import { logger } from '../log/log.js'
-import { request } from './client.js'
-import { writeKey } from './handshake.js'
+import { request } from './client/client.js'
+import { writeKey } from './client/handshake.js'
 import { SecretCache } from './cache.js'
 import { SessionStore } from './sessions.js'
 import { IdleTimer } from './idle.js'
@@ -37,6 +38,8 @@ export interface DaemonOptions {
   watchdogMs?: number
   /** Told once, after the daemon has shut down. */
   onExit?: (reason: string) => void
+  /** What run.ts could make of the process at start (runtime/harden.ts), for status. */
+  hardening?: Hardening
 }
 
 export interface DaemonHandle {
@@ -77,7 +80,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle | n
     // the key) was left by a daemon that died (kill -9); checkSocket refuses
     // to touch one that is not ours.
     if (checkSocket(paths.socket)) unlinkSync(paths.socket)
-    // A new key for each daemon, before anyone can connect (handshake.ts).
+    // A new key for each daemon, before anyone can connect (client/handshake.ts).
     key = writeKey(paths.key)
     server = await listen(paths.socket)
     ino = lstatSync(paths.socket).ino
@@ -160,6 +163,7 @@ function serve(server: net.Server, ino: number, key: { key: Buffer; ino: number 
     cacheTimeout: cacheTimeoutMs / 1000,
     idleTimeout: idleMs / 1000,
     socket: paths.socket,
+    hardening: opts.hardening,
   })
   const served = { cache, sessions, idle, status, close }
 

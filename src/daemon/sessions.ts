@@ -3,7 +3,7 @@
 import { eraseMatches, formatScope, parseScope, specificity, targetOf, type Scope } from '../core/scope.js'
 import { logger } from '../log/log.js'
 import { PatError } from '../errors.js'
-import type { Reply, Request, SessionAnswer } from './protocol.js'
+import type { Reply, Request, SessionAnswer } from './client/protocol.js'
 import { later, type Later } from './timer.js'
 
 const log = logger('daemon')

@@ -3,7 +3,7 @@
 // opened up.
 import { lstatSync } from 'node:fs'
 import { PatError } from '../errors.js'
-import { checkRuntimeDir, checkSocket, type RuntimePaths } from './runtime.js'
+import { checkRuntimeDir, checkSocket, type RuntimePaths } from './client/runtime.js'
 
 /** How often the daemon checks that its socket is still its own. */
 const WATCHDOG_MS = 5_000

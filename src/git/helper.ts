@@ -4,8 +4,12 @@ import { parseCredential, type Credential } from '../core/protocol.js'
 import { writeAll } from '../log/stderr.js'
 import { get } from './get.js'
 import { servesProtocol } from '../core/answer.js'
-import { PatError, report } from '../errors.js'
-import { logRequest } from '../log/log.js'
+import { PatError } from '../errors.js'
+import { report } from '../log/report.js'
+import { configureLog, logRequest } from '../log/log.js'
+import { statePaths } from '../state/paths.js'
+import { useDaemon } from '../state/daemon-link.js'
+import { daemonLink } from '../daemon/client/client.js'
 import type { EraseDeps } from './erase.js'
 import { readStdin, type Operation } from './input.js'
 
@@ -20,6 +24,8 @@ function writeOut(text: string): void {
 /** One request as git sent it on stdin (or as main.ts already read it). */
 export async function runHelper(op: Operation, input?: Buffer): Promise<number> {
   const started = performance.now()
+  configureLog(process.env, statePaths().log)
+  useDaemon(daemonLink)
   let outcome = 'done'
   let failure: unknown
   let cred: Credential

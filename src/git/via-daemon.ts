@@ -5,12 +5,12 @@
 // whole when it can be sure its answer is the one this process would give
 // (daemon/helper-answer.ts), and otherwise says so and the process does the
 // request itself. The socket and key checks and the handshake are the same
-// as for every daemon request (daemon/client.ts).
+// as for every daemon request (daemon/client/client.ts).
 import { statePaths } from '../state/paths.js'
-import { checkClientPaths, runtimePaths } from '../daemon/runtime.js'
-import { daemonAsked, noteDaemonFailure, request, requestTimeoutMs, DaemonUnavailable } from '../daemon/client.js'
+import { checkClientPaths, runtimePaths } from '../daemon/client/runtime.js'
+import { daemonAsked, noteDaemonFailure, request, requestTimeoutMs, DaemonUnavailable } from '../daemon/client/client.js'
 import type { Operation } from './input.js'
-import { HELPER_MAX_METADATA_BYTES } from '../daemon/protocol.js'
+import { HELPER_MAX_METADATA_BYTES } from '../daemon/client/protocol.js'
 import { statIfAny } from '../runtime/sys.js'
 
 /** Whether the daemon may answer this request whole: then stdin is read, and the daemon asked, through libc (runtime/sys.ts). */

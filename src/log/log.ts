@@ -1,17 +1,18 @@
-// Logging (SPEC §9): pino's JSON lines in statePaths().log, level from
+// Logging (SPEC §9): pino's JSON lines in the log file the entry point names
+// (statePaths().log), level from
 // GIT_CREDENTIAL_PAT_LOG (default info, `silent` for none), and with
 // GIT_CREDENTIAL_PAT_TRACE=1 a readable copy of each event on stderr.
 //
 // Importing pino costs ~22 ms, a third of Node's own start-up, so the
 // get/store/erase path never loads it: until usePino() is called (the daemon
 // and the management CLI call it), events are written by a few lines below
-// in exactly pino's format, with the same redaction. Both write whole lines
-// with O_APPEND, so concurrent processes do not interleave.
+// in exactly pino's format, with the same redaction (test/log/log.ts holds
+// the two to the same bytes but the time, at every level). Both write whole
+// lines with O_APPEND, so concurrent processes do not interleave.
 import { closeSync, openSync, renameSync, statSync, writeSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { dirname } from 'node:path'
 import type { Logger as PinoLogger } from 'pino'
-import { statePaths } from '../state/paths.js'
 import { trustDir, trustFile, type PathUse } from '../runtime/trusted-path.js'
 import { redactWords } from '../core/redact.js'
 import { say } from './stderr.js'
@@ -47,10 +48,14 @@ export function levelFrom(v: string | undefined): number | null {
   return s in LEVELS ? LEVELS[s as LevelName] : LEVELS.info
 }
 
-/** Re-read the environment (tests; the daemon after it has its env). */
-export function configureLog(env: NodeJS.ProcessEnv = process.env, file?: string): void {
+/**
+ * Set the log file and read the level from the environment: once by each
+ * entry point (main.ts, the daemon once it has its env), and by tests. Until
+ * then nothing is logged.
+ */
+export function configureLog(env: NodeJS.ProcessEnv, file: string): void {
   closeLog()
-  config = { file: file ?? statePaths(env).log, level: levelFrom(env.GIT_CREDENTIAL_PAT_LOG), trace: env.GIT_CREDENTIAL_PAT_TRACE === '1' }
+  config = { file, level: levelFrom(env.GIT_CREDENTIAL_PAT_LOG), trace: env.GIT_CREDENTIAL_PAT_TRACE === '1' }
 }
 
 export function logFile(): string {
@@ -58,8 +63,7 @@ export function logFile(): string {
 }
 
 function cfg(): Config {
-  if (!config) configureLog()
-  return config!
+  return (config ??= { file: '', level: null, trace: false })
 }
 
 export function closeLog(): void {

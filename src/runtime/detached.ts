@@ -1,5 +1,5 @@
 // Starting this program in the background, out of git's way: the cache
-// daemon (daemon/client.ts) and a token's renewal (forge/auto-rotate.ts).
+// daemon (daemon/client/client.ts) and a token's renewal (forge/auto-rotate.ts).
 import { nodeFs } from './sys.js'
 
 /**
@@ -7,11 +7,56 @@ import { nodeFs } from './sys.js'
  * sets for one repository, so a process started from inside a repository
  * does not read that repository's config.
  */
-export function daemonEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function detachedEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const out: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(env)) {
     if (/^GIT_(DIR|WORK_TREE|PREFIX|INDEX_FILE|COMMON_DIR|OBJECT_DIRECTORY|CONFIG_PARAMETERS|CONFIG_COUNT|CONFIG_KEY_\d+|CONFIG_VALUE_\d+)$/.test(k)) continue
     out[k] = v
+  }
+  return out
+}
+
+/** This program's own variables that the daemon reads (docs/git-credential-pat.md, "Environment"). */
+const DAEMON_OWN = [
+  'HOME',
+  'KEYCHAIN_SERVICE',
+  'KEYCHAIN_TIMEOUT_MS',
+  'LOG',
+  'TRACE',
+  'DAEMON',
+  'DAEMON_IDLE',
+  'DAEMON_TIMEOUT_MS',
+  'CACHE_TIMEOUT',
+  'RUNTIME',
+  'NO_FFI',
+].map(n => `GIT_CREDENTIAL_PAT_${n}`)
+/** Where the user's files, config and session bus are, how to run git, and the locale. */
+const DAEMON_USER = [
+  'HOME',
+  'USER',
+  'LOGNAME',
+  'PATH',
+  'LANG',
+  'LANGUAGE',
+  'TZ',
+  'TMPDIR',
+  'DBUS_SESSION_BUS_ADDRESS',
+  'GIT_CONFIG_GLOBAL',
+  'GIT_CONFIG_SYSTEM',
+  'GIT_CONFIG_NOSYSTEM',
+]
+
+/**
+ * The daemon's whole environment: only what it reads. It lives on after the
+ * command that started it, so anything else of that command's environment,
+ * such as an env: token's variable, would sit in /proc/<pid>/environ for its
+ * whole life. env: tokens are therefore never answered by the daemon (they
+ * are not cached either: state/stamp.ts), only by the process.
+ */
+export function daemonEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {}
+  for (const [k, v] of Object.entries(env)) {
+    if (v !== undefined && (DAEMON_OWN.includes(k) || DAEMON_USER.includes(k) || /^(XDG|LC)_[A-Z_]+$/.test(k))) out[k] = v
   }
   return out
 }
@@ -50,7 +95,7 @@ export async function spawnDetached(args: string[], env: NodeJS.ProcessEnv, opts
     detached: true,
     stdio: 'ignore',
     cwd: '/',
-    env: daemonEnv(env),
+    env: detachedEnv(env),
   })
   child.on('error', () => {})
   if (opts.background) {

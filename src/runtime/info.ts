@@ -2,6 +2,7 @@
 // doctor): bin/git-credential-pat picks the Bun binary it finds beside the
 // installation (install.ts bunBinary), unless GIT_CREDENTIAL_PAT_RUNTIME=node.
 import { bunBinary } from './install.js'
+import { runtime } from './choose.js'
 
 export interface RuntimeInfo {
   name: 'bun' | 'node'
@@ -9,10 +10,8 @@ export interface RuntimeInfo {
   why: string
 }
 
-declare const Bun: { version: string } | undefined
-
 export function runtimeInfo(env: NodeJS.ProcessEnv = process.env): RuntimeInfo {
-  if (typeof Bun !== 'undefined') return { name: 'bun', version: Bun.version, why: 'the Bun binary installed for this platform' }
+  if (runtime.bun) return { name: 'bun', version: runtime.bun.version, why: 'the Bun binary installed for this platform' }
   const recorded = bunBinary() !== undefined
   const why =
     env.GIT_CREDENTIAL_PAT_RUNTIME === 'node'

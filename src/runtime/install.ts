@@ -5,6 +5,7 @@
 import { basename, dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { existsSync, readFileSync } from 'node:fs'
+import { runtime } from './choose.js'
 
 export const installRoot = (): string => dirname(dirname(dirname(fileURLToPath(import.meta.url))))
 
@@ -16,8 +17,6 @@ export function programGone(): string | null {
   const program = standalone() ? process.execPath : launcherPath()
   return existsSync(program) ? null : `its program is gone (${program} was removed)`
 }
-
-declare const Bun: unknown
 
 /** Whether this is a standalone executable (scripts/release.ts): its modules live in Bun's embedded file system. */
 export const standalone = (): boolean => /\/\$bunfs\/|~BUN\//.test(import.meta.url)
@@ -54,7 +53,7 @@ export function bunBinary(root = installRoot()): string | undefined {
  * smaller heap collected more often.
  */
 export const runtimeArgs = (lean = false): string[] =>
-  typeof Bun !== 'undefined' ? [`--config=${join(installRoot(), 'bin', 'bunfig.toml')}`, ...(lean ? ['--smol'] : [])] : []
+  runtime.bun ? [`--config=${join(installRoot(), 'bin', 'bunfig.toml')}`, ...(lean ? ['--smol'] : [])] : []
 
 /**
  * The launchers git may run for this installation: dist/bin/git-credential-pat

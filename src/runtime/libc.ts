@@ -3,14 +3,14 @@
 // node:fs costs ~1.6 ms and opening Bun.connect's socket machinery ~0.9 ms
 // of a ~10 ms get, where git's own C helper pays neither (issue 11). Only
 // under Bun on Linux x64/arm64 with glibc: elsewhere libc() is null and
-// callers use node:fs and node:net (runtime/sys.ts, daemon/connect.ts).
+// callers use node:fs and node:net (runtime/sys.ts, daemon/client/connect.ts).
 //
 // The layouts used are the kernel's fixed-size ABI, the same on both
 // architectures: struct statx (linux/stat.h), struct pollfd,
 // struct sockaddr_un, and errno numbers (asm-generic/errno*.h). Only
 // O_NOFOLLOW differs between them (asm-generic vs arm64 fcntl.h).
 
-declare const Bun: unknown
+import { runtime } from './choose.js'
 
 export interface StatLike {
   mode: number
@@ -112,8 +112,7 @@ export function loadedLibc(): Libc | null {
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- bun:ffi has no types here */
 function load(): Libc | null {
-  if (typeof Bun === 'undefined' || process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64')) return null
-  if (process.env.GIT_CREDENTIAL_PAT_NO_FFI) return null
+  if (!runtime.directCalls) return null
   try {
     const ffi: any = (import.meta as unknown as { require(id: string): unknown }).require('bun:ffi')
     const T = ffi.FFIType

@@ -12,7 +12,7 @@
 // works on one metadata file, and its keychain calls are about that file's
 // tokens. Callers pass token names; the account is derived here.
 import { readFileSync } from 'node:fs'
-import { randomBytes } from '../core/crypto.js'
+import { randomBytes } from '../runtime/crypto.js'
 import { statePaths } from './paths.js'
 
 /** 16 lower-case hex digits: unique per metadata file, not a secret. */

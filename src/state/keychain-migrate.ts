@@ -9,7 +9,7 @@
 import { bindStore, accountIn, newStoreId } from './keychain-account.js'
 import { deleteRaw, getRaw, setRaw } from './sources/keychain.js'
 import { refreshAccount } from './sources/index.js'
-import type { Metadata } from './tokens.js'
+import type { Metadata } from '../core/model.js'
 
 /** The names (within the store) of the keychain items a file's records own. */
 export function ownedNames(m: Metadata): string[] {

@@ -22,7 +22,7 @@
 // the same path: both exclude each other; such a lock is judged by its age
 // (10 s), as that version did.
 import { hostname } from 'node:os'
-import { randomBytes } from '../core/crypto.js'
+import { randomBytes } from '../runtime/crypto.js'
 import { linkSync, readFileSync, rmdirSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { PatError } from '../errors.js'
 

@@ -9,12 +9,13 @@ import type { TokenRecord } from './tokens.js'
 import { readSecret, refreshAccount } from './sources/index.js'
 import { note } from '../log/log.js'
 import { say } from '../log/stderr.js'
-import { DaemonClient, daemonAsked, daemonModeOf, type DaemonMode } from '../daemon/client.js'
+import { daemonModeOf, type DaemonMode } from '../gitconfig/daemon-mode.js'
+import { daemonLink, type DaemonCache } from './daemon-link.js'
 import { cacheable, stampOf } from './stamp.js'
 
 export { stampOf } from './stamp.js'
 
-export type { DaemonMode } from '../daemon/client.js'
+export type { DaemonMode } from '../gitconfig/daemon-mode.js'
 
 /**
  * `GIT_CREDENTIAL_PAT_DAEMON`, else git config `credential.pat.daemon`:
@@ -28,20 +29,19 @@ export async function daemonMode(env: NodeJS.ProcessEnv = process.env): Promise<
   return daemonModeOf(v)
 }
 
-const clients = new WeakMap<NodeJS.ProcessEnv, DaemonClient>()
+const clients = new WeakMap<NodeJS.ProcessEnv, DaemonCache>()
 
 /** The daemon client for this env, or null when the env says never (no config read on that path). */
-async function client(env: NodeJS.ProcessEnv): Promise<DaemonClient | null> {
-  if (!daemonAsked(env)) return null
-  let c = clients.get(env)
-  if (!c) {
-    clients.set(env, (c = new DaemonClient(env)))
-  }
+async function client(env: NodeJS.ProcessEnv): Promise<DaemonCache | null> {
+  const link = daemonLink()
+  if (!link) return null
+  let c = clients.get(env) ?? null
+  if (!c && (c = link.client(env))) clients.set(env, c)
   return c
 }
 
 /** Report an unsafe socket once per process; the get goes on without the daemon. */
-function complain(c: DaemonClient): void {
+function complain(c: DaemonCache): void {
   if (c.refusal) {
     say(c.refusal)
     c.refusal = undefined

@@ -1,9 +1,9 @@
 // What a daemon-cached secret is keyed by (SPEC §8): the token record it
 // was read for. Shared by the client (secrets.ts) and the daemon, which
 // answers whole requests itself (daemon/helper-answer.ts).
-import type { TokenRecord } from './tokens.js'
+import type { TokenRecord } from '../core/model.js'
 import { storeId } from './keychain-account.js'
-import { randomBytes } from '../core/crypto.js'
+import { randomBytes } from '../runtime/crypto.js'
 
 /**
  * Only sources that cost something are cached: the keychain (and its

@@ -9,6 +9,7 @@ import { readFileSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { createRequire } from 'node:module'
 import { PatError } from '../errors.js'
+import { runtime } from '../runtime/choose.js'
 import { formatScope, parseScope } from '../core/scope.js'
 import { bindStore, STORE_ID } from './keychain-account.js'
 import { withLock, type LockOptions } from './lock.js'
@@ -90,8 +91,6 @@ export function readTokensFor(file: string, host: string, keep: (scope: string) 
   return out
 }
 
-declare const Bun: { mmap(path: string, opts: { shared: boolean }): Uint8Array } | undefined
-
 /** Files from this size on are mapped under Bun, not read. */
 const MAP_FROM_BYTES = 64 * 1024
 
@@ -103,8 +102,8 @@ const MAP_FROM_BYTES = 64 * 1024
  * (write-file-atomic), so the mapped file is never cut short under us.
  */
 function readBytes(file: string): Buffer {
-  if (typeof Bun !== 'undefined' && statSync(file).size >= MAP_FROM_BYTES) {
-    const m = Bun.mmap(file, { shared: false })
+  if (runtime.bun && statSync(file).size >= MAP_FROM_BYTES) {
+    const m = runtime.bun.mmap(file, { shared: false })
     return Buffer.from(m.buffer, m.byteOffset, m.byteLength)
   }
   return readFileSync(file)

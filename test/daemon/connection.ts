@@ -1,8 +1,8 @@
 // One connection after the handshake: malformed input answered with an
 // error instead of a crash, oversized frames end it (src/daemon/connection.ts).
 import t from 'tap'
-import { FrameReader } from '../../src/daemon/protocol.js'
-import type { RuntimePaths } from '../../src/daemon/runtime.js'
+import { FrameReader } from '../../src/daemon/client/protocol.js'
+import type { RuntimePaths } from '../../src/daemon/client/runtime.js'
 import { authenticated, testDaemon } from './lib/in-process.js'
 
 /** After the handshake, send raw bytes; collect the replies until the daemon closes or `wait` ms pass. */

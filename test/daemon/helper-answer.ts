@@ -9,7 +9,7 @@ import { SessionStore } from '../../src/daemon/sessions.js'
 import { readTokensFor, serialize, SCHEMA_VERSION, type TokenRecord } from '../../src/state/tokens.js'
 import { stampOf } from '../../src/state/stamp.js'
 import { writeSecret } from '../../src/state/sources/index.js'
-import type { HelperRequest } from '../../src/daemon/protocol.js'
+import type { HelperRequest } from '../../src/daemon/client/protocol.js'
 import { tokenRecord } from '../lib/token.js'
 
 const NOW = new Date('2026-11-30T12:00:00Z')

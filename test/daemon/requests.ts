@@ -1,6 +1,6 @@
 // The requests a daemon answers, one reply each (src/daemon/requests.ts).
 import t from 'tap'
-import type { Reply } from '../../src/daemon/protocol.js'
+import type { Reply } from '../../src/daemon/client/protocol.js'
 import { testDaemon } from './lib/in-process.js'
 
 t.test('stop ends the daemon', async t => {

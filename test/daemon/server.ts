@@ -4,7 +4,7 @@ import t from 'tap'
 import { needsRoot } from '../lib/root.js'
 import { chmodSync, chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { startDaemon } from '../../src/daemon/server.js'
-import { runtimePaths } from '../../src/daemon/runtime.js'
+import { runtimePaths } from '../../src/daemon/client/runtime.js'
 import { tempHome, testDaemon } from './lib/in-process.js'
 
 t.test('a second daemon on the same socket stands down', async t => {

@@ -14,17 +14,21 @@ import fc from 'fast-check'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { testDaemon } from '../daemon/lib/in-process.js'
-import { request } from '../../src/daemon/client.js'
+import { daemonLink, request } from '../../src/daemon/client/client.js'
+import { useDaemon } from '../../src/state/daemon-link.js'
 import { parseCredential } from '../../src/core/protocol.js'
 import { servesProtocol } from '../../src/core/answer.js'
 import { get } from '../../src/git/get.js'
 import { store } from '../../src/git/store.js'
 import { erase } from '../../src/git/erase.js'
 import { errSink } from '../../src/log/stderr.js'
-import { report } from '../../src/errors.js'
+import { report } from '../../src/log/report.js'
 import { readMetadata } from '../../src/state/tokens.js'
 import { scenario, requestSpec, World, HOSTS, USERS, type RequestSpec, type Mutation } from './lib/differential.js'
 import { dsandbox, cleanup, start, requests } from './lib/daemon.js'
+
+// As git/helper.ts does: the daemon's client in front of the sources.
+useDaemon(daemonLink)
 
 const seed = Number(process.env.GCP_DIFF_SEED ?? randomBytes(4).readUInt32BE(0) >> 1)
 const RUNS = Number(process.env.GCP_DIFF_RUNS ?? 45)

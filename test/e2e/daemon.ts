@@ -10,6 +10,11 @@ import { bin, parseCredential, run, type RunResult, type Sandbox } from './lib/e
 import { startGitServer, type GitServer } from './lib/git-server.js'
 import { putSession } from '../../src/state/secrets.js'
 import { cleanup, dsandbox, lastVia, logOf, ours, requests, runDir, sleep, socketOf, start, status, stop } from './lib/daemon.js'
+import { useDaemon } from '../../src/state/daemon-link.js'
+import { daemonLink } from '../../src/daemon/client/client.js'
+
+// As git/helper.ts and cli/cli.ts do: the daemon's client in front of the sources.
+useDaemon(daemonLink)
 
 const HOST = 'gitlab.example.com'
 const ASK = `protocol=https\nhost=${HOST}\n\n`

@@ -9,6 +9,11 @@ import { join } from 'node:path'
 import { startForgeServer } from '../e2e/lib/forge-server.js'
 import { tokenRecord } from '../lib/token.js'
 import type { Metadata } from '../../src/state/tokens.js'
+import { useDaemon } from '../../src/state/daemon-link.js'
+import { daemonLink } from '../../src/daemon/client/client.js'
+
+// As git/helper.ts and cli/cli.ts do: the daemon's client in front of the sources.
+useDaemon(daemonLink)
 
 const OLD = 'glpat-unit-rotate-old-0001'
 const OTHER = 'glpat-unit-rotate-other-0002'

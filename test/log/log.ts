@@ -6,7 +6,8 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pino from 'pino'
-import { configureLog, formatEvent, levelFrom, logger, logRequest, note, pinoOptions, redactFields, usePino } from '../../src/log/log.js'
+import { type LevelName, configureLog, formatEvent, levelFrom, logger, logRequest, note, pinoOptions, redactFields, usePino } from '../../src/log/log.js'
+import { statePaths } from '../../src/state/paths.js'
 import { errSink } from '../../src/log/stderr.js'
 
 const SECRETS = ['glpat-s1-password', 'ghp_s2secretvalue', 's3-token-value-123456', 's4-credential-abc', 's5-nested-pw', 's6-refresh-xyz']
@@ -37,12 +38,12 @@ function lines(file: string): Array<Record<string, unknown>> {
     .map(l => JSON.parse(l))
 }
 
-t.afterEach(() => configureLog())
+t.afterEach(() => configureLog(process.env, statePaths().log))
 
 for (const backend of ['pino', 'lean'] as const) {
   t.test(`${backend}: secret fields are redacted, the rest kept`, async t => {
     const { env, file } = home()
-    configureLog(env)
+    configureLog(env, statePaths(env).log)
     if (backend === 'pino') await usePino()
     logger('test').info(event(), 'an event')
     logger('test').debug({ nested: { deeper: { token: SECRETS[2] } } }, 'deep')
@@ -76,14 +77,45 @@ t.test("pino's own redact paths, without our pre-redaction", async t => {
 
 t.test('the lean writer and pino write the same shape', async t => {
   const a = home()
-  configureLog(a.env)
+  configureLog(a.env, statePaths(a.env).log)
   logger('x').warn({ name: 'n', n: 1 }, 'm')
   const b = home()
-  configureLog(b.env)
+  configureLog(b.env, statePaths(b.env).log)
   await usePino()
   logger('x').warn({ name: 'n', n: 1 }, 'm')
   const strip = (r: Record<string, unknown>) => ({ ...r, time: 0, pid: 0 })
   t.same(strip(lines(a.file)[0]), strip(lines(b.file)[0]))
+})
+
+t.test("git's path writes pino's lines: byte for byte but the time, at every level, redaction included", async t => {
+  const events: Array<[LevelName, Record<string, unknown>, string]> = [
+    ['trace', { name: 'n' }, 'trace'],
+    ['debug', { n: 1, ok: true, none: null }, 'debug'],
+    ['info', { url: 'https://h/p', password: 'p', nested: { token: 't', keep: 'k' } }, 'info "quoted" \u00e9'],
+    ['warn', { list: [1, 'two'] }, 'warn'],
+    ['error', { err: 'boom', secret: 's' }, 'error'],
+    ['fatal', {}, 'fatal'],
+  ]
+  const written = async (pino: boolean) => {
+    const h = home()
+    configureLog({ ...h.env, GIT_CREDENTIAL_PAT_LOG: 'trace' }, statePaths(h.env).log)
+    if (pino) await usePino()
+    const before = Date.now()
+    for (const [level, fields, msg] of events) logger('git')[level](fields, msg)
+    return { text: readFileSync(h.file, 'utf8'), before, after: Date.now() }
+  }
+  const lean = await written(false)
+  const viaPino = await written(true)
+  const times = (w: { text: string }) => [...w.text.matchAll(/"time":(\d+),/g)].map(m => Number(m[1]))
+  for (const w of [lean, viaPino]) {
+    t.equal(times(w).length, events.length, 'one line per event, time as epoch milliseconds right after the level')
+    t.ok(
+      times(w).every(x => x >= w.before && x <= w.after),
+      'the time of writing',
+    )
+  }
+  const untimed = (w: { text: string }) => w.text.replace(/"time":\d+,/g, '"time":0,')
+  t.equal(untimed(lean), untimed(viaPino), 'the same bytes: keys, their order, levels, pid, hostname, redaction')
 })
 
 t.test('level from GIT_CREDENTIAL_PAT_LOG', async t => {
@@ -93,7 +125,7 @@ t.test('level from GIT_CREDENTIAL_PAT_LOG', async t => {
   t.equal(levelFrom('silent'), null)
   t.equal(levelFrom('nonsense'), 30)
   const { env, file } = home()
-  configureLog({ ...env, GIT_CREDENTIAL_PAT_LOG: 'warn' })
+  configureLog({ ...env, GIT_CREDENTIAL_PAT_LOG: 'warn' }, statePaths(env).log)
   logger('x').info({}, 'quiet')
   logger('x').error({}, 'loud')
   t.same(
@@ -101,14 +133,14 @@ t.test('level from GIT_CREDENTIAL_PAT_LOG', async t => {
     ['loud'],
   )
   const s = home()
-  configureLog({ ...s.env, GIT_CREDENTIAL_PAT_LOG: 'silent' })
+  configureLog({ ...s.env, GIT_CREDENTIAL_PAT_LOG: 'silent' }, statePaths(s.env).log)
   logger('x').fatal({}, 'nothing')
   t.notOk(existsSync(s.file), 'silent writes no file')
 })
 
 t.test('GIT_CREDENTIAL_PAT_TRACE=1 mirrors a readable, redacted line to stderr', async t => {
   const { env } = home()
-  configureLog({ ...env, GIT_CREDENTIAL_PAT_TRACE: '1', GIT_CREDENTIAL_PAT_LOG: 'info' })
+  configureLog({ ...env, GIT_CREDENTIAL_PAT_TRACE: '1', GIT_CREDENTIAL_PAT_LOG: 'info' }, statePaths(env).log)
   const written: string[] = []
   const orig = errSink.write
   errSink.write = text => void written.push(text)
@@ -135,7 +167,7 @@ t.test('error text is scrubbed of token-looking words; redaction is deep', async
 
 t.test('one request line with what the request noted', async t => {
   const { env, file } = home()
-  configureLog(env)
+  configureLog(env, statePaths(env).log)
   note({ name: 'gl', via: 'daemon' })
   logRequest(
     'get',

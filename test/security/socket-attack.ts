@@ -13,10 +13,11 @@ import { rootTest } from '../lib/root.js'
 import { spawn, type ChildProcess } from 'node:child_process'
 import { chmodSync, chownSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import { DaemonClient } from '../../src/daemon/client.js'
-import { runtimePaths } from '../../src/daemon/runtime.js'
+import { DaemonClient } from '../../src/daemon/client/client.js'
+import { runtimePaths } from '../../src/daemon/client/runtime.js'
 import { startDaemon } from '../../src/daemon/server.js'
 import { configureLog } from '../../src/log/log.js'
+import { statePaths } from '../../src/state/paths.js'
 import { parseCredential, sandbox } from '../e2e/lib/env.js'
 
 const NOBODY = 65534
@@ -160,7 +161,7 @@ rootTest('(A) an attacker-writable directory on the path: refused, and the swapp
   const victim = join(shared, 'victim')
   const decoy = join(shared, 'decoy')
   const env = { ...process.env, GIT_CREDENTIAL_PAT_HOME: victim, GIT_CREDENTIAL_PAT_DAEMON_TIMEOUT_MS: '2000' }
-  configureLog(env)
+  configureLog(env, statePaths(env).log)
   const paths = runtimePaths(env)
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 })
   // The attacker's look-alike: its own directory with its listener at run/daemon.sock.
@@ -220,7 +221,7 @@ rootTest("(B) the attacker's own listener at our path (a won race): the handshak
   mkdirSync(attDir, { mode: 0o755 })
   chownSync(attDir, NOBODY, NOBODY)
   const env = { ...process.env, GIT_CREDENTIAL_PAT_HOME: victim, GIT_CREDENTIAL_PAT_DAEMON_TIMEOUT_MS: '2000' }
-  configureLog(env)
+  configureLog(env, statePaths(env).log)
   const paths = runtimePaths(env)
   const d = await startDaemon({ paths, cacheTimeoutMs: 600_000, idleMs: 0, watchdogMs: 3_600_000 })
   if (!d) throw new Error('no daemon')

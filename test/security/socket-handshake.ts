@@ -1,4 +1,4 @@
-// The handshake on every daemon connection (src/daemon/handshake.ts, SPEC
+// The handshake on every daemon connection (src/daemon/client/handshake.ts, SPEC
 // §8): a peer that does not know the key in daemon.key gets nothing from the
 // daemon, and a client trusts no daemon that cannot prove it knows it; the
 // key file itself is refused when it is not ours, 0600, and a regular file.
@@ -7,9 +7,9 @@ import { needsRoot } from '../lib/root.js'
 import net from 'node:net'
 import { chmodSync, chownSync, copyFileSync, readFileSync, renameSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
 import { randomBytes } from 'node:crypto'
-import { DaemonClient, forgetKeyCache, request } from '../../src/daemon/client.js'
-import { FrameReader, encodeFrame } from '../../src/daemon/protocol.js'
-import { proofOf } from '../../src/daemon/handshake.js'
+import { DaemonClient, forgetKeyCache, request } from '../../src/daemon/client/client.js'
+import { FrameReader, encodeFrame } from '../../src/daemon/client/protocol.js'
+import { proofOf } from '../../src/daemon/client/handshake.js'
 import { startDaemon } from '../../src/daemon/server.js'
 import { testDaemon } from '../daemon/lib/in-process.js'
 

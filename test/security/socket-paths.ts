@@ -7,9 +7,9 @@ import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, statSync, symlink
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { run, root } from '../e2e/lib/env.js'
-import { checkRuntimeDir, checkClientPaths, runtimePaths } from '../../src/daemon/runtime.js'
+import { checkRuntimeDir, checkClientPaths, runtimePaths } from '../../src/daemon/client/runtime.js'
 import { startDaemon } from '../../src/daemon/server.js'
-import { DaemonClient } from '../../src/daemon/client.js'
+import { DaemonClient } from '../../src/daemon/client/client.js'
 
 /** runtimePaths(env).dir as the built module computes it in a fresh process with exactly `env` (env-paths reads it at load). */
 async function runtimeDirIn(env: NodeJS.ProcessEnv): Promise<string> {

@@ -12,6 +12,11 @@ import { tempHome, testDaemon } from '../daemon/lib/in-process.js'
 import { tokenRecord } from '../lib/token.js'
 import { bindStore } from '../../src/state/keychain-account.js'
 import { writeSecret } from '../../src/state/sources/index.js'
+import { useDaemon } from '../../src/state/daemon-link.js'
+import { daemonLink } from '../../src/daemon/client/client.js'
+
+// As git/helper.ts and cli/cli.ts do: the daemon's client in front of the sources.
+useDaemon(daemonLink)
 
 const tok = (extra: Partial<TokenRecord> = {}): TokenRecord => tokenRecord(extra)
 

@@ -3,7 +3,7 @@
 // client starting it on demand does not pay for the CLI.
 import type { Argv, CommandModule } from 'yargs'
 import { PatError } from '../../errors.js'
-import type { Status } from '../../daemon/protocol.js'
+import type { Status } from '../../daemon/client/protocol.js'
 import { withExitCode } from '../exit-code.js'
 import { out } from '../out.js'
 import { printableJson } from '../../core/terminal-text.js'
@@ -56,7 +56,7 @@ export const daemon: CommandModule<object, object> = {
 }
 
 async function client() {
-  const { DaemonClient } = await import('../../daemon/client.js')
+  const { DaemonClient } = await import('../../daemon/client/client.js')
   return new DaemonClient()
 }
 
@@ -66,14 +66,14 @@ async function socketPath(): Promise<string> {
 
 /** The running daemon's status, or null when none answers. Throws for an unsafe socket or directory. */
 export async function daemonStatus(env: NodeJS.ProcessEnv = process.env): Promise<Status | null> {
-  const { DaemonClient } = await import('../../daemon/client.js')
+  const { DaemonClient } = await import('../../daemon/client/client.js')
   const r = await new DaemonClient(env).call({ op: 'status' }, { strict: true, timeoutMs: 1000 })
   return r?.ok && r.status ? r.status : null
 }
 
 export async function startDaemonCommand(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const { DaemonClient } = await import('../../daemon/client.js')
-  const { checkRuntimeDir } = await import('../../daemon/runtime.js')
+  const { DaemonClient } = await import('../../daemon/client/client.js')
+  const { checkRuntimeDir } = await import('../../daemon/client/runtime.js')
   const c = new DaemonClient(env)
   checkRuntimeDir(c.paths.dir, true) // refuse a bad directory here, with the reason
   const before = await daemonStatus(env)
@@ -86,8 +86,8 @@ export async function startDaemonCommand(env: NodeJS.ProcessEnv = process.env): 
 }
 
 export async function stopDaemonCommand(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const { DaemonClient } = await import('../../daemon/client.js')
-  const { checkClientPaths } = await import('../../daemon/runtime.js')
+  const { DaemonClient } = await import('../../daemon/client/client.js')
+  const { checkClientPaths } = await import('../../daemon/client/runtime.js')
   const c = new DaemonClient(env)
   const st = await daemonStatus(env)
   if (!st) {

@@ -2,8 +2,9 @@
 // env:VAR, file:PATH, exec:COMMAND for machines without a keyring. Errors name
 // the token and the source, never the secret.
 import { PatError } from '../../errors.js'
+import { daemonLink } from '../daemon-link.js'
 import { firstLine } from './first-line.js'
-import type { TokenRecord } from '../tokens.js'
+import type { TokenRecord } from '../../core/model.js'
 import * as keychain from './keychain.js'
 import { secretWritten } from '../stamp.js'
 
@@ -83,5 +84,5 @@ export async function dropSecret(t: TokenRecord): Promise<void> {
 
 /** Tell a running daemon to drop its copy at once (rotate, remove, store, erase in this process). */
 async function secretChanged(name: string): Promise<void> {
-  await (await import('../../daemon/client.js')).forgetCached(name)
+  await daemonLink()?.forget(name)
 }

@@ -3,13 +3,14 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startDaemon, type DaemonHandle, type DaemonOptions } from '../../../src/daemon/server.js'
-import { request } from '../../../src/daemon/client.js'
-import { runtimePaths, type RuntimePaths } from '../../../src/daemon/runtime.js'
-import { FrameReader, encodeFrame, type Reply, type Request } from '../../../src/daemon/protocol.js'
-import { newNonce, proofOf } from '../../../src/daemon/handshake.js'
+import { request } from '../../../src/daemon/client/client.js'
+import { runtimePaths, type RuntimePaths } from '../../../src/daemon/client/runtime.js'
+import { FrameReader, encodeFrame, type Reply, type Request } from '../../../src/daemon/client/protocol.js'
+import { newNonce, proofOf } from '../../../src/daemon/client/handshake.js'
 import net from 'node:net'
 import { readFileSync } from 'node:fs'
 import { configureLog } from '../../../src/log/log.js'
+import { statePaths } from '../../../src/state/paths.js'
 
 export interface TestDaemon {
   handle: DaemonHandle
@@ -30,7 +31,7 @@ export async function testDaemon(
   name = 'daemon',
 ): Promise<TestDaemon> {
   const { dir, env } = tempHome(name)
-  configureLog(env)
+  configureLog(env, statePaths(env).log)
   const paths = runtimePaths(env)
   const handle = await startDaemon({ paths, cacheTimeoutMs: 60_000, idleMs: 0, ...opts })
   if (!handle) throw new Error('a daemon is already running there')

@@ -90,7 +90,8 @@ export async function sandbox(name: string, seed: (env: NodeJS.ProcessEnv) => Pr
   const metadata = join(vars.GIT_CREDENTIAL_PAT_HOME!, 'tokens.json')
 
   const { parseCredential } = await import('../../../src/core/protocol.js')
-  const { PatError, report } = await import('../../../src/errors.js')
+  const { PatError } = await import('../../../src/errors.js')
+  const { report } = await import('../../../src/log/report.js')
   const { errSink } = await import('../../../src/log/stderr.js')
   const { get } = await import('../../../src/git/get.js')
   const { store } = await import('../../../src/git/store.js')

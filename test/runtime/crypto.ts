@@ -1,7 +1,7 @@
 // The handshake's primitives (src/core/crypto.ts) against node:crypto's.
 import t from 'tap'
 import { createHmac } from 'node:crypto'
-import { equalBytes, hmacSha256, randomBytes } from '../../src/core/crypto.js'
+import { equalBytes, hmacSha256, randomBytes } from '../../src/runtime/crypto.js'
 
 t.test('randomBytes: the length asked for, and not the same twice', async t => {
   const a = randomBytes(32)

@@ -3,15 +3,15 @@
 // several milliseconds per get (issue 11). Random bytes come from Web
 // Crypto, which both runtimes have built in; the HMAC from Bun's native
 // hasher, or node:crypto (loaded only then) under Node.
-declare const Bun: { CryptoHasher: new (alg: 'sha256', key: Uint8Array) => { update(d: Uint8Array | string): unknown; digest(): Uint8Array } } | undefined
+import { runtime } from './choose.js'
 
 export function randomBytes(n: number): Buffer {
   return Buffer.from(globalThis.crypto.getRandomValues(new Uint8Array(n)))
 }
 
 export function hmacSha256(key: Uint8Array, ...parts: Array<Uint8Array | string>): Buffer {
-  if (typeof Bun !== 'undefined') {
-    const h = new Bun.CryptoHasher('sha256', key)
+  if (runtime.bun) {
+    const h = new runtime.bun.CryptoHasher('sha256', key)
     for (const p of parts) h.update(p)
     return Buffer.from(h.digest())
   }

@@ -9,7 +9,8 @@
 //   before Bun.connect returns.
 // - Node: node:net, loaded on first use.
 // Every backend delivers its events after connectUnix has returned.
-import { loadedLibc, POLLIN, POLLOUT, type Libc } from '../runtime/libc.js'
+import { loadedLibc, POLLIN, POLLOUT, type Libc } from '../../runtime/libc.js'
+import { runtime, type BunApi } from '../../runtime/choose.js'
 
 export interface Conn {
   write(data: Uint8Array): void
@@ -28,13 +29,12 @@ interface BunSocket {
   write(d: Uint8Array): number
   end(): void
 }
-declare const Bun: { connect(o: { unix: string; socket: Record<string, (...a: never[]) => void> }): Promise<BunSocket> } | undefined
 
 /** Connect to `path`; `timeoutMs` bounds how long the libc backend may wait for the peer at a time (the caller's timer ends the exchange). */
 export function connectUnix(path: string, on: ConnEvents, timeoutMs: number): Conn {
   const c = loadedLibc()
   if (c) return libcConnect(c, path, on, Date.now() + timeoutMs)
-  return typeof Bun !== 'undefined' ? bunConnect(path, on) : nodeConnect(path, on)
+  return runtime.bun ? bunConnect(runtime.bun, path, on) : nodeConnect(path, on)
 }
 
 /**
@@ -125,7 +125,7 @@ function nodeConnect(path: string, on: ConnEvents): Conn {
   return { write: d => void sock.write(d), destroy: () => void sock.destroy() }
 }
 
-function bunConnect(path: string, on: ConnEvents): Conn {
+function bunConnect(bun: BunApi, path: string, on: ConnEvents): Conn {
   let sock: BunSocket | undefined
   let closed = false
   /** Bytes not yet taken by the socket: before it opened, or past a full buffer until `drain`. */
@@ -155,7 +155,7 @@ function bunConnect(path: string, on: ConnEvents): Conn {
       on.error(e)
       close()
     })
-  Bun!
+  bun
     .connect({
       unix: path,
       socket: {

@@ -7,10 +7,12 @@ import { FrameError, FrameReader, encodeFrame, type Reply, type Request } from '
 import { checkClientPaths, checkRuntimeDir, runtimePaths, type RuntimePaths } from './runtime.js'
 import { newNonce, nonceFrom, proofOf, verifyProof } from './handshake.js'
 import { cachedKey } from './key-cache.js'
-import { claimMarker, spawnDetached } from '../runtime/detached.js'
+import { claimMarker, daemonEnv, spawnDetached } from '../../runtime/detached.js'
 
 export { forgetKeyCache } from './key-cache.js'
-import { PatError } from '../errors.js'
+import { PatError } from '../../errors.js'
+import { daemonAsked } from '../../gitconfig/daemon-mode.js'
+import type { DaemonCache, DaemonLink } from '../../state/daemon-link.js'
 
 export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env.GIT_CREDENTIAL_PAT_DAEMON_TIMEOUT_MS)
@@ -19,25 +21,7 @@ export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
 
 export type Failure = 'absent' | 'timeout' | 'closed' | 'error' | 'unsafe'
 
-export type DaemonMode = 'auto' | 'always' | 'never'
-
-/** A `credential.pat.daemon` value: always, never (or false, no, off, 0), else auto. */
-export function daemonModeOf(value: string | undefined): DaemonMode {
-  const s = (value ?? '').trim().toLowerCase()
-  if (s === 'always') return 'always'
-  if (['never', 'false', 'no', 'off', '0'].includes(s)) return 'never'
-  return 'auto'
-}
-
-/**
- * Whether a process asks the daemon at all: unless GIT_CREDENTIAL_PAT_DAEMON
- * says never (git config is read only to decide whether to start one), and
- * never on Windows (no Unix sockets to keep it private).
- */
-export function daemonAsked(env: NodeJS.ProcessEnv): boolean {
-  const v = env.GIT_CREDENTIAL_PAT_DAEMON
-  return process.platform !== 'win32' && (v === undefined || daemonModeOf(v) !== 'never')
-}
+export { daemonAsked, daemonModeOf, type DaemonMode } from '../../gitconfig/daemon-mode.js'
 
 /** Sockets that already timed out or failed this process: not asked again. */
 const failedSockets = new Set<string>()
@@ -235,7 +219,7 @@ export class DaemonClient {
       if (e instanceof PatError) this.refusal = e.message
       return false
     }
-    await spawnDetached(['daemon', 'run'], this.env, { lean: true })
+    await spawnDetached(['daemon', 'run'], daemonEnv(this.env), { lean: true })
     return true
   }
 
@@ -293,4 +277,10 @@ export class DaemonClient {
  */
 export async function forgetCached(name: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   await new DaemonClient(env).call(name === undefined ? { op: 'forget' } : { op: 'forget', name }).catch(() => null)
+}
+
+/** What state/ uses of this client, handed in by the layers above (state/daemon-link.ts). */
+export const daemonLink: DaemonLink = {
+  client: (env: NodeJS.ProcessEnv): DaemonCache | null => (daemonAsked(env) ? new DaemonClient(env) : null),
+  forget: forgetCached,
 }

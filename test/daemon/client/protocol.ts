@@ -1,7 +1,7 @@
 // The daemon's frames: length-prefixed JSON, bounded, and every malformed
 // message is reported, never thrown past the reader (src/daemon/protocol.ts).
 import t from 'tap'
-import { FrameError, FrameReader, MAX_FRAME, encodeFrame, invalidRequest } from '../../src/daemon/protocol.js'
+import { FrameError, FrameReader, MAX_FRAME, encodeFrame, invalidRequest } from '../../../src/daemon/client/protocol.js'
 
 t.test('a frame round-trips, whole or a byte at a time', async t => {
   const msg = { op: 'put', name: 'gl', stamp: '{}', secret: 'glpat-xyz' }

@@ -65,6 +65,8 @@ export interface Status {
   cacheTimeout: number
   idleTimeout: number
   socket: string
+  /** Whether the daemon made itself not dumpable and without core (runtime/harden.ts); absent from an older daemon. */
+  hardening?: { notDumpable: boolean; noCore: boolean }
 }
 
 export interface SessionAnswer {

@@ -2,14 +2,14 @@
 // yields null (the caller reads the source), an unsafe socket is refused
 // (src/daemon/client.ts).
 import t from 'tap'
-import { needsRoot } from '../lib/root.js'
+import { needsRoot } from '../../lib/root.js'
 import net from 'node:net'
 import { chmodSync, chownSync, mkdirSync, rmSync } from 'node:fs'
-import { DaemonClient, request } from '../../src/daemon/client.js'
-import { runtimePaths } from '../../src/daemon/runtime.js'
-import { encodeFrame } from '../../src/daemon/protocol.js'
-import { writeKey } from '../../src/daemon/handshake.js'
-import { tempHome, testDaemon } from './lib/in-process.js'
+import { DaemonClient, request } from '../../../src/daemon/client/client.js'
+import { runtimePaths } from '../../../src/daemon/client/runtime.js'
+import { encodeFrame } from '../../../src/daemon/client/protocol.js'
+import { writeKey } from '../../../src/daemon/client/handshake.js'
+import { tempHome, testDaemon } from '../lib/in-process.js'
 
 /** How a request failed (DaemonUnavailable.why), or 'answered'. */
 const why = (p: Promise<unknown>) =>
@@ -97,7 +97,7 @@ t.test('an unsafe socket or directory is refused, reported, and not retried', as
 })
 
 t.test('credential.pat.daemon values, and whether a process asks the daemon at all', async t => {
-  const { daemonAsked, daemonModeOf } = await import('../../src/daemon/client.js')
+  const { daemonAsked, daemonModeOf } = await import('../../../src/daemon/client/client.js')
   for (const v of ['never', 'False', ' no ', 'off', '0']) t.equal(daemonModeOf(v), 'never', v)
   t.equal(daemonModeOf('Always'), 'always')
   for (const v of [undefined, '', 'auto', 'yes', 'true']) t.equal(daemonModeOf(v), 'auto', String(v))

@@ -2,11 +2,11 @@
 // trusting it. Like git's credential-cache daemon (credential-cache--daemon.c
 // check_socket_directory), the directory must be ours and closed to others:
 // anyone who can reach the socket can read every cached secret.
-import { lstat, ownUid, type StatLike } from '../runtime/sys.js'
-import { mode, trustDir, type PathUse } from '../runtime/trusted-path.js'
-import { join } from '../core/path.js'
-import { statePaths } from '../state/paths.js'
-import { PatError } from '../errors.js'
+import { lstat, ownUid, type StatLike } from '../../runtime/sys.js'
+import { mode, trustDir, type PathUse } from '../../runtime/trusted-path.js'
+import { join } from '../../core/path.js'
+import { statePaths } from '../../state/paths.js'
+import { PatError } from '../../errors.js'
 
 export interface RuntimePaths {
   dir: string

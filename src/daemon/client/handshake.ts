@@ -17,9 +17,9 @@
 //
 // (nonces and proofs are base64; both labels are 6 bytes and nonces fixed size, so
 // the concatenation is unambiguous.)
-import { equalBytes, hmacSha256, randomBytes } from '../core/crypto.js'
-import { close, fstat, nodeFs, openNoFollow, ownUid, read } from '../runtime/sys.js'
-import { PatError } from '../errors.js'
+import { equalBytes, hmacSha256, randomBytes } from '../../runtime/crypto.js'
+import { close, fstat, nodeFs, openNoFollow, ownUid, read } from '../../runtime/sys.js'
+import { PatError } from '../../errors.js'
 
 export const KEY_BYTES = 32
 export const NONCE_BYTES = 32
