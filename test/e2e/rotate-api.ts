@@ -187,7 +187,7 @@ t.test('autoRotate, warnDays 30, 20 days left: a renewal would land inside the w
     .split('\n')
     .filter(l => /token 'win'/.test(l))
   t.equal(lines.length, 1, `one warning in three commands: ${said.join('|')}`)
-  t.match(lines[0], /expires in 19 days.*credential\.pat\.autoRotate skips it: .*30 days.*inside credential\.pat\.warnDays \(30\)/)
+  t.match(lines[0], /expires in \d+ days.*credential\.pat\.autoRotate skips it: .*30 days.*inside credential\.pat\.warnDays \(30\)/)
   t.match(lines[0], /git-credential-pat rotate win --api --expires \d+d/)
   t.equal((await rec(sb, 'win')).rotation, undefined, 'no renewal recorded')
 })
