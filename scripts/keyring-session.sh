@@ -47,7 +47,11 @@ leftovers() {
 cleanup() {
   pkill -P $$ gnome-keyring-d 2>/dev/null || true
   [ -n "${keyring_pid:-}" ] && kill "$keyring_pid" 2>/dev/null || true
-  local left
+  local left p
+  # The session's own keyring daemon (it detaches, so pkill -P misses it) is no test's leftover.
+  for p in $(leftovers); do
+    case "$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null)" in gnome-keyring-daemon*) kill "$p" 2>/dev/null || true ;; esac
+  done
   left=$(leftovers || true)
   if [ -n "$left" ]; then
     echo "# keyring-session: ended processes a test left behind: $(for p in $left; do tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | cut -c1-120; echo "($p);"; done | tr '\n' ' ')" >&2
