@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # npm run bench: git-credential-pat's `get` (as installed: the launcher, so
 # Bun) against its floors and git's own helpers, in one interleaved run
-# inside the throwaway keyring session the tests use (issue 11 item 5).
+# inside the throwaway keyring session the tests use.
 # Options go to bench.ts (--runs N, --json, --quick).
 #
 # One peer, git's C helper git-credential-libsecret, is compiled here from

@@ -1,12 +1,12 @@
-// The benchmark behind `npm run bench` (issues 7 and 11). Every figure is a
+// The benchmark behind `npm run bench`. Every figure is a
 // median of interleaved runs (A B C … A B C …, so machine drift hits all
 // alike), measured from spawn to exit as git sees a helper. The helper runs
 // as installed: the launcher install.sh links onto PATH (dist/bin/, Bun from
 // its #! line; bin/'s sh launcher where no Bun runs), never `node bin/…`.
 // Its peers run in the same rounds: the runtimes' own start (`bun -e 0`,
 // `node -e 0`) and git's helpers (credential-store, credential-cache, and
-// the C libsecret helper that scripts/bench.sh compiles). The ratios are the
-// acceptance of issue 11. Timings are never asserted in tests; they are
+// the C libsecret helper that scripts/bench.sh compiles). The ratios are
+// checked against targets (acceptance below). Timings are never asserted in tests; they are
 // recorded here (bench/results.*) and, with --readme, in the README.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
@@ -80,7 +80,7 @@ const minima: Record<string, number> = {}
  * Run the cases interleaved and return each one's median in ms. Each round
  * starts one case further on, so every case follows every other equally
  * often: a case run right after one that leaves the keyring busy measured
- * ~0.7 ms slower than the same case run after another.
+ * slower than the same case run after another.
  */
 async function interleaved(cases: Case[], runs = RUNS): Promise<Record<string, number>> {
   for (let i = 0; i < WARMUP; i++) for (const c of cases) await once(c)
@@ -213,7 +213,7 @@ const cases: Case[] = [
   { name: C.storeDaemon, cmd: bin, args: ['store'], input: `protocol=https\nhost=${HOST}\nusername=u\npassword=${SECRET}\n\n`, env: envD },
   get(C.nodeKeychain, { ...env1, GIT_CREDENTIAL_PAT_RUNTIME: 'node' }),
   get(C.nodeDaemon, { ...envD, GIT_CREDENTIAL_PAT_RUNTIME: 'node' }),
-  // Does a bundle still pay for itself under Bun (issue 11 item 2)? The same program from its sources.
+  // Does a bundle still pay for itself under Bun? The same program from its sources.
   fromSources(C.srcKeychain, env1),
   fromSources(C.srcDaemon, envD),
 ]
@@ -255,7 +255,7 @@ const cloneCase = (name: string, helper: string, env: NodeJS.ProcessEnv, config:
 }
 // The floor of any helper that runs on Bun: a script that prints the
 // credential and nothing else (no checks, no daemon, no state; Bun.write,
-// since loading node:fs alone costs ~2 ms), started the way pat is (git runs
+// since loading node:fs alone is costly), started the way pat is (git runs
 // `git credential-<name>`, found on PATH, Bun from its #! line).
 const floorHelper = join(dirname(bin), 'git-credential-bunfloor')
 writeFileSync(
@@ -281,7 +281,7 @@ const cloneMed = await interleaved(
 )
 for (const [k, v] of Object.entries(cloneMed)) medians[k] = round(v)
 
-// credential.pat.autoRotate (issue 14): a clone whose GitLab token is inside
+// credential.pat.autoRotate: a clone whose GitLab token is inside
 // warnDays starts the rotation in the background and must not be slowed by
 // it. Each clone is the first of its own home (a token is renewed at most
 // once), with autoRotate on and off, interleaved. The forge API is a closed
@@ -347,7 +347,7 @@ stopCacheDaemon(cacheDaemon, cacheSocket)
 const ratio = (a: number | null | undefined, b: number | null | undefined, digits = 2) => (a && b ? round(a / b, digits) : null)
 const lib = medians[C.libsecret]
 const concurrentFailures = direct.failures + viaDaemon.failures
-// Issue 11's acceptance, in its order: [value, target, whether lower is the goal].
+// The speed targets, in order: [value, target, whether lower is the goal].
 const acceptance: Record<string, { value: number | null; target: number; unit: string; pass: boolean | null; fromMinima?: number | null }> = {}
 const accept = (name: string, value: number | null, target: number, unit = '×', fromMinima?: number | null) =>
   (acceptance[name] = { value, target, unit, pass: value === null ? null : value <= target, ...(fromMinima === undefined ? {} : { fromMinima }) })

@@ -16,9 +16,9 @@ cd "$(dirname "$0")/.."
 # Bun runs. It is a link to the bundle's main.js, which starts with a #!
 # line naming Bun: the kernel starts Bun with no shell and no readlink in
 # between (the sh launcher, bin/git-credential-pat, which works everywhere,
-# costs ~1-2 ms of a ~10 ms get), and git's whole path is that one file. A
-# second file, even one that only imports main.js, costs ~1 ms: Bun starts
-# its thread pool to load it (issue 11). Bun and Node resolve the link, so
+# costs a noticeable share of a get), and git's whole path is that one file. A
+# second file, even one that only imports main.js, has its own cost: Bun starts
+# its thread pool to load it. Bun and Node resolve the link, so
 # the chunks loaded later import the very module that is running. After the
 # #! line, the same switch as bin/'s: GIT_CREDENTIAL_PAT_RUNTIME=node hands
 # over to bin/git-credential-pat, which finds and checks Node. Bun's one argument on the #! line is our own

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Build the shell completion files (issue 13 item 9), run by `npm run build`
+// Build the shell completion files, run by `npm run build`
 // after tsc: dist/completion/git-credential-pat (bash) and
 // dist/completion/_git-credential-pat (zsh, an autoload function file).
 // Both are what `git-credential-pat completion bash|zsh` prints

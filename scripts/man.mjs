@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Build the man page, dist/man/git-credential-pat.1 (issue 13 item 9), run by
+// Build the man page, dist/man/git-credential-pat.1, run by
 // `npm run build` after tsc. `git credential-pat --help` makes git run
 // `man git-credential-pat` (git help: "git <cmd> --help" is "git help <cmd>"),
 // so install.sh links this page where man finds it.

@@ -1,13 +1,13 @@
 // node scripts/rechunk.mjs IN OUT: regroup esbuild's code-split bundle (IN,
 // entry main.js) so that git's path is one file. esbuild gives every set
 // of dynamic-import entries its own chunk, so the modules main.js imports
-// statically arrive in ~10 chunks, and under Bun each file costs ~0.15 ms of
-// a ~10 ms get (issue 11). Rollup, given those chunks as modules, puts all
+// statically arrive in some ten chunks, and under Bun each file adds to
+// every get. Rollup, given those chunks as modules, puts all
 // of them into main.js itself, which the chunks loaded later import from:
 // still one module graph, each module evaluated once per process (the
 // launcher imports main.js by its real path, and the chunks by './main.js'
 // beside it, so both name the same module). A separate chunk for them
-// cost ~0.5 ms more: under Bun every file loaded is read and transpiled.
+// cost more: under Bun every file loaded is read and transpiled.
 import { readFileSync } from 'node:fs'
 import { builtinModules } from 'node:module'
 import { dirname, join, resolve } from 'node:path'

@@ -1,6 +1,6 @@
 // One error type for everything the user can see, and one error path:
 // `code` says what kind of failure it is; `outcome()` maps it to the exit
-// code (SPEC §5: 1 = the user can fix it, 2 = usage error) and a hint, as
+// code (1 = the user can fix it, 2 = usage error: docs/git-credential-pat.md, "Commands") and a hint, as
 // npm's lib/utils/error-message.js does; `report()` turns any error into
 // the single stderr line and that exit code. The git side, the daemon and
 // the CLI all end through report() (log/report.ts). It imports nothing, so

@@ -44,8 +44,8 @@ async function main(argv: string[]): Promise<number> {
 /**
  * Leave as soon as the work is done, with its exit code, rather than when
  * the event loop empties: a keytar call to a frozen keyring keeps the
- * process alive for ~50 s after its bounded wait gave up (issue 10 item 5;
- * SPEC: every command returns within 6 s). Output is flushed first: the
+ * process alive long after its bounded wait gave up, and every command
+ * returns within about 6 s (docs/git-credential-pat.md, "Storage"). Output is flushed first: the
  * git side writes with writeSync; the CLI's streams are drained.
  */
 async function leave(code: number): Promise<never> {
@@ -58,7 +58,7 @@ async function leave(code: number): Promise<never> {
 function drained(name: 'stdout' | 'stderr'): Promise<void> {
   // Only the CLI and the daemon use process.stdout/stderr; the git side
   // writes to fds 1 and 2 directly, and creating the streams costs
-  // milliseconds under Bun on every get (issue 11).
+  // time under Bun on every get.
   if (!streams) return Promise.resolve()
   const s = process[name]
   if (!s.writableLength || s.destroyed) return Promise.resolve()

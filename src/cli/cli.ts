@@ -1,4 +1,4 @@
-// The management CLI: one yargs command per file in src/cli/commands/ (SPEC §5).
+// The management CLI: one yargs command per file in src/cli/commands/.
 // Handlers return their exit code (exit-code.ts); failures end in report().
 import yargs, { type CommandModule } from 'yargs'
 import { PatError } from '../errors.js'
@@ -82,7 +82,7 @@ export async function runCli(argv: string[]): Promise<number> {
   } catch (e) {
     // Ctrl-C at any question (prompt/tty.ts Cancelled): leave as an interrupted program does, status 130.
     if ((e as { interrupted?: unknown })?.interrupted === true) (await import('../prompt/tty.js')).leaveInterrupted()
-    // One line, as every error (SPEC §5); usage messages from handlers may quote input.
+    // One line, as every error; usage messages from handlers may quote input.
     return report(e instanceof PatError && e.code === 'USAGE' ? new PatError('USAGE', usageLine(e.message)) : e, { hint: true })
   }
 }

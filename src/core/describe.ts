@@ -1,5 +1,5 @@
 // How a token is shown to people (list/show): days left, last use, state.
-// date-fns is imported per function; the barrel costs ~90 ms at start-up.
+// date-fns is imported per function; the barrel would load them all at start-up.
 import { formatDistanceStrict } from 'date-fns/formatDistanceStrict'
 import type { TokenRecord } from './model.js'
 import { isExpired } from './select.js'
@@ -41,7 +41,7 @@ export function stateCell(t: TokenRecord, now: Date): Cell {
   let text: string = t.state ?? 'unknown' // a hand-edited record may lack it
   if (t.state === 'active' && isExpired(t, now)) return { text: 'expired', tone: 'red' }
   if (t.state === 'rejected' && t.rejected) text += ` ${t.rejected.at.slice(0, 10)} at ${t.rejected.url}`
-  // erase kept it because the forge said it is valid (SPEC §2).
+  // erase kept it because the forge said it is valid.
   if (t.state === 'active' && t.denied) text += ` (${t.denied.url} refused it ${t.denied.at.slice(0, 10)}; the forge says the token is valid)`
   return { text, tone }
 }

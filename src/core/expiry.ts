@@ -1,5 +1,5 @@
 // Expiry maths (pure). Dates follow GitLab: a token with expiry date D stops
-// working at 00:00 UTC on D (SPEC §4).
+// working at 00:00 UTC on D.
 import { PatError } from '../errors.js'
 
 const DAY = 86_400_000

@@ -1,5 +1,5 @@
 // `which URL`: the token `get` would send for a URL and, for every other
-// token of that host, why it is not the one (SPEC §5). Pure: the caller reads
+// token of that host, why it is not the one. Pure: the caller reads
 // the tokens, git config's useHttpPath and which secrets could not be read;
 // nothing here ever sees a secret.
 import { PatError } from '../errors.js'
@@ -172,7 +172,7 @@ export function whyText(why: Why, t: TokenRecord): string {
 }
 
 /**
- * The prompt's "likely cause" (issue 13): tokens of the host that would
+ * The prompt's "likely cause": tokens of the host that would
  * answer but for the URL's protocol (a scope is https only unless it says
  * http://), or but for the path git did not send (credential.useHttpPath
  * off: gitcredentials(7)). `req.path` is what git sent; without one, every

@@ -1,4 +1,4 @@
-// The token manifest (issue 15): a JSON file listing tokens for `import`,
+// The token manifest: a JSON file listing tokens for `import`,
 // the way configuration management lays down the same mappings on every
 // machine. It never holds a secret: a token's `source` says where git's
 // secret is read (keychain, env:VAR, file:PATH, exec:COMMAND), and a

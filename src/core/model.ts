@@ -1,4 +1,4 @@
-// The token model (SPEC §4): what the metadata file holds for each token.
+// The token model (docs/git-credential-pat.md, "Storage"): what the metadata file holds for each token.
 // Types (and the one constant store needs), so the pure modules of core/ can name them; state/tokens.ts
 // reads and writes them and re-exports these for everyone else.
 
@@ -23,7 +23,7 @@ export interface TokenRecord {
   lastUsed?: string
   rotated?: string
   state: TokenState
-  /** Why and when a server refused it (SPEC §2 erase). */
+  /** Why and when a server refused it (erase, after a 401). */
   rejected?: { at: string; url: string }
   /** `keychain`, `env:VAR`, `file:PATH` or `exec:COMMAND`. */
   source: string

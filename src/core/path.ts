@@ -1,6 +1,6 @@
 // path.join, dirname and resolve for POSIX paths, as node:path gives them
-// (test/core/path.ts compares the two): node:path costs ~1 ms to load under
-// Bun, and the daemon client on git's path needs only these (issue 11).
+// (test/core/path.ts compares the two): node:path is slow to load under
+// Bun, and the daemon client on git's path needs only these.
 // Windows gets node:path itself.
 type NodePath = typeof import('node:path')
 const win = process.platform === 'win32'

@@ -79,7 +79,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 /**
  * A value as text. Invalid UTF-8 in an attribute we use is refused: decoding
  * would turn it into U+FFFD, silently altering a secret, and keytar can only
- * hold JS strings, so the bytes could not be kept exactly (issue 10 item 9).
+ * hold JS strings, so the bytes could not be kept exactly.
  * Server headers (wwwauth[]) and keys we ignore may be Latin-1; those are
  * decoded leniently, as nothing we store or send depends on them.
  */

@@ -1,4 +1,4 @@
-// Forge conventions (SPEC §1): which username git must send and where the
+// Forge conventions: which username git must send and where the
 // user makes a token. Known hosts get theirs by default; `--provider` or git
 // config `credential.<url>.patProvider` sets them for self-hosted instances.
 

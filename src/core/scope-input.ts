@@ -1,4 +1,4 @@
-// Scopes as people type them (issue 13 item 5): a group without its host
+// Scopes as people type them (docs/git-credential-pat.md, "Scopes"): a group without its host
 // (`team/*`) is refused with a suggestion, and a repository page copied from
 // the browser (`…/-/tree/main`, `…/pull/1`, `…/src/main`) stands for its
 // repository. Pure: callers pass the hosts they know and the provider.

@@ -1,4 +1,4 @@
-// Token scopes: `[http://|https://]HOST[:PORT][/PATH[/*]]` (SPEC §3), and
+// Token scopes: `[http://|https://]HOST[:PORT][/PATH[/*]]` (docs/git-credential-pat.md, "Scopes"), and
 // matching them against what git asks for. Everything here is a security
 // property: hosts and ports compare exactly, paths segment by segment, and
 // plain http only where the scope says so.
@@ -71,7 +71,7 @@ export function parseScope(input: string): ParsedScope {
     pathText = pathText.slice(0, -1)
   }
   // `g.git/*` is everything under the group `g.git`: a wildcard's prefix is
-  // made of group segments, which are never altered (SPEC §3).
+  // made of group segments, which are never altered.
   const path = normalisePath(pathText, { stripGit: !wildcard })
   if (path === null) throw new PatError('SCOPE', `scope '${shown}': '.', '..' or encoded '/' in the path is not allowed`)
   if (path.some(s => s.includes('*'))) throw new PatError('SCOPE', `scope '${shown}': '*' is only allowed as the last segment`)
@@ -205,7 +205,7 @@ export function targetOf(c: { protocol?: string; host?: string; path?: string; u
 /**
  * How specifically a scope covers a target, or -1 if it does not. Higher is
  * more specific: an exact repository beats any prefix, a longer prefix beats
- * a shorter one, and the whole host comes last (SPEC §3 "Order").
+ * a shorter one, and the whole host comes last.
  */
 export function specificity(scope: Scope, t: Target): number {
   if (t.protocol !== scope.protocol) return -1 // a scope without protocol is https only

@@ -1,4 +1,4 @@
-// Choosing tokens for a request (SPEC §3 "Order"). Pure: no I/O, the clock
+// Choosing tokens for a request (docs/git-credential-pat.md, "Scopes"). Pure: no I/O, the clock
 // is passed in, so every rule is unit-tested without a keychain.
 import { parseScope, specificity, type Scope, type Target } from './scope.js'
 import type { TokenRecord } from './model.js'

@@ -1,5 +1,5 @@
-// What `get` says on stderr about a token it will not send (SPEC §6, issue
-// 13): expired, rejected or disabled, each with the command that fixes it.
+// What `get` says on stderr about a token it will not send (docs/git-credential-pat.md,
+// "The git side"): expired, rejected or disabled, each with the command that fixes it.
 import type { Candidate } from './select.js'
 import { day } from './expiry.js'
 

@@ -1,4 +1,4 @@
-// Expiry warnings on `get` (SPEC §6): the decisions, pure, with the clock
+// Expiry warnings on `get` (docs/git-credential-pat.md, "Configuration"): the decisions, pure, with the clock
 // passed in. The I/O (git config, the rate-limit file, stderr) is in
 // warn-state.ts. Nothing here may load date-fns or yargs: this is the get path.
 import type { TokenRecord } from './model.js'

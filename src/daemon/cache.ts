@@ -1,4 +1,4 @@
-// The daemon's secret cache (SPEC §8): secrets read from the keychain or an
+// The daemon's secret cache (docs/git-credential-pat.md, "The daemon"): secrets read from the keychain or an
 // exec: source, kept for `cacheTimeout` from when they were stored.
 //
 // The daemon never reads the keychain itself: clients hand it what they

@@ -1,4 +1,4 @@
-// The daemon keeps no descriptor it inherited (issue 10 item 11, SPEC §8).
+// The daemon keeps no descriptor it inherited.
 // It is spawned detached with stdio ignored, but a descriptor its caller
 // inherited without close-on-exec (a shell's process substitution, say
 // /dev/fd/63, left open in git and so in the helper) survives every exec

@@ -1,4 +1,4 @@
-// Idle exit (SPEC §8): the daemon exits once nothing is held and no request
+// Idle exit: the daemon exits once nothing is held and no request
 // came for `daemonIdle`, as git's credential-cache--daemon does. And on a
 // tick of its own, whether busy or not, once its program is gone (`npm
 // uninstall -g`, a deleted checkout): it would otherwise serve cached

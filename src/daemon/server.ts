@@ -1,4 +1,4 @@
-// The daemon (SPEC §8): one process per user that keeps secrets read from the
+// The daemon (docs/git-credential-pat.md, "The daemon"): one process per user that keeps secrets read from the
 // keychain or an exec: source for `cacheTimeout` seconds, holds session-only
 // tokens that are never written anywhere, and exits when idle with nothing
 // held. Modelled on git's credential-cache--daemon: a Unix socket in a 0700

@@ -1,4 +1,4 @@
-// Session-only tokens (SPEC §8): held by the daemon for a scope and username,
+// Session-only tokens: held by the daemon for a scope and username,
 // never written anywhere, dropped at their expiry, on erase, or at exit.
 import { eraseMatches, formatScope, parseScope, specificity, targetOf, type Scope } from '../core/scope.js'
 import { logger } from '../log/log.js'

@@ -1,4 +1,4 @@
-// Asking the forge about a token: `check` (SPEC §6) and `erase` (SPEC §2).
+// Asking the forge about a token: `check` and `erase`.
 // GitLab, Heptapod and GitHub describe a token (gitlab.ts, github.ts), Gitea
 // says whether it accepts it (gitea.ts); for others the forge does not say. Network trouble is a verdict, not an
 // error, and no message ever holds the secret.

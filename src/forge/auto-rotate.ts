@@ -1,4 +1,4 @@
-// `get`'s side of credential.pat.autoRotate (issue 14 item 3): a GitLab
+// `get`'s side of credential.pat.autoRotate: a GitLab
 // token inside the warning window is renewed by a detached process
 // (`rotate NAME --api --background`), never on git's critical path: get only
 // takes a lock file and spawns, with stdio closed, and says so in the expiry

@@ -1,5 +1,5 @@
 // What asking a forge about a token yields: a verdict and what the forge
-// said about the token (check: SPEC §6; erase: SPEC §2).
+// said about the token (for check and erase).
 
 export type Verdict = 'valid' | 'revoked' | 'expired' | 'invalid' | 'unknown' | 'unreachable'
 /** Verdicts that mean the token will not work again. */

@@ -1,4 +1,4 @@
-// The decisions around a rotation through the forge (issue 14), pure: which
+// The decisions around a rotation through the forge, pure: which
 // expiry to ask for, where the user renews a token by hand, whether a token
 // may rotate itself, and what an earlier attempt left behind.
 import { tokenLinks } from '../core/token-links.js'

@@ -1,4 +1,4 @@
-// After the forge answered with a new token (issue 14 items 1, 2): the new
+// After the forge answered with a new token: the new
 // secret goes into the keychain first, for every record that carried the old
 // one (the same token mapped to several scopes), then the metadata, in one
 // locked, atomic update. writeSecret tells a running daemon to drop its copy

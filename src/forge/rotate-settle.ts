@@ -1,7 +1,6 @@
 // What `check` says about a token beyond its verdict: a recorded expiry the
-// forge changed (issue 13 item 7), a rotation whose answer was lost (issue
-// 14 item 1: the forge's word on the old secret settles it), and whether a
-// GitLab token may renew itself (item 5).
+// forge changed, a rotation whose answer was lost (the forge's word on the
+// old secret settles it), and whether a GitLab token may renew itself.
 import type { TokenRecord } from '../state/tokens.js'
 import type { ForgeReport } from './report.js'
 import { DEAD } from './report.js'

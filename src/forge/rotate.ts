@@ -1,4 +1,4 @@
-// `rotate NAME --api` (issue 14 item 1): renew a GitLab/Heptapod token
+// `rotate NAME --api` (docs/git-credential-pat.md, "Rotation by the forge"): renew a GitLab/Heptapod token
 // through GitLab's self-rotation endpoint, never risking the user's access:
 // the keychain is proven writable before the forge is asked; the token is
 // asked about first (GET …/self), so a revoked or already-rotated secret is

@@ -1,4 +1,4 @@
-// erase's question to the forge (SPEC §2): before git's refusal rejects a
+// erase's question to the forge: before git's refusal rejects a
 // token, a token the forge still accepts is kept.
 import type { TokenRecord } from '../state/tokens.js'
 import { note } from '../log/log.js'
@@ -15,6 +15,6 @@ export async function stillValid(t: TokenRecord, secret: string, env: NodeJS.Pro
   if (!hasTokenApi(t)) return false
   const r = await askForge(t, secret, { env, timeoutMs: eraseTimeoutMs(env), now })
   recordReport(t, r, now)
-  note({ forge: r.verdict, forgeSays: r.message }) // on erase's log line (SPEC §9)
+  note({ forge: r.verdict, forgeSays: r.message }) // on erase's log line
   return r.verdict === 'valid'
 }

@@ -1,5 +1,5 @@
 // `erase`: git calls it after a 401, and `git credential reject` with
-// whatever the user gives (SPEC §2). Attributes git did not send match
+// whatever the user gives (docs/git-credential-pat.md, "The git side"). Attributes git did not send match
 // anything; a password, when sent, must be equal, so a different token for
 // the same URL is never touched. What `store` saved is deleted; tokens made
 // with `add` are marked rejected instead, so the user can see why and rotate.
@@ -27,15 +27,15 @@ export async function erase(cred: Credential, deps: EraseDeps = {}): Promise<voi
   const env = deps.env ?? process.env
   // Without protocol and host an erase names nothing, and "attributes not
   // sent match anything" would make it erase everything: git's
-  // credential-store refuses a blank pattern for the same reason (SPEC §2).
+  // credential-store refuses a blank pattern for the same reason.
   if (!cred.protocol || !cred.host) return void note({ outcome: 'ignored', why: 'erase without protocol and host' })
   const target = targetOf(cred)
   if (!target) return
   const sent = sentSecret(cred)
   const url = describe(cred)
-  // A token typed at the prompt that failed is forgotten (SPEC §7), saying so.
+  // A token typed at the prompt that failed is forgotten, saying so.
   if (dropPending(statePaths(env).pending, cred, now)) say(`the server refused the token typed for ${url}; it was not saved`)
-  // And a session-only token the daemon holds (SPEC §8).
+  // And a session-only token the daemon holds.
   const sessions = await dropSessions(cred, env)
   const matched: string[] = []
   // Said once the new state is on disk, in the git command that got the 401.

@@ -1,4 +1,4 @@
-// The git side: `git-credential-pat get|store|erase` (SPEC §2). Loads only
+// The git side: `git-credential-pat get|store|erase` (docs/git-credential-pat.md, "The git side"). Loads only
 // what these operations need; the management CLI and yargs stay unloaded.
 import { parseCredential, type Credential } from '../core/protocol.js'
 import { writeAll } from '../log/stderr.js'
@@ -15,7 +15,7 @@ import { readStdin, type Operation } from './input.js'
 
 /**
  * Write git's answer straight to fd 1: setting up process.stdout (a pipe
- * socket under git) costs a few milliseconds on every request.
+ * socket under git) is costly on every request.
  */
 function writeOut(text: string): void {
   writeAll(1, text)
@@ -47,7 +47,7 @@ export async function runHelper(op: Operation, input?: Buffer): Promise<number> 
     } else if (op === 'store') {
       await (await import('./store.js')).store(cred)
     } else {
-      // The forge is asked, within a few seconds, whether an added token still works (SPEC §2).
+      // The forge is asked, within a few seconds, whether an added token still works.
       const stillValid: EraseDeps['stillValid'] = async (t, secret) => (await import('../forge/still-valid.js')).stillValid(t, secret)
       await (await import('./erase.js')).erase(cred, { stillValid })
     }
@@ -56,7 +56,7 @@ export async function runHelper(op: Operation, input?: Buffer): Promise<number> 
     failure = e
     const code = report(e)
     // An unreadable metadata file is reported, and a get still exits 0 so git
-    // falls through to its next helper or prompt (SPEC §7; issue 10 faults).
+    // falls through to its next helper or prompt.
     return op === 'get' && e instanceof PatError && e.code === 'METADATA' ? 0 : code
   } finally {
     logRequest(op, cred, started, outcome, failure)

@@ -1,6 +1,6 @@
-// The everyday get and store in one round trip to the daemon (issue 11):
+// The everyday get and store in one round trip to the daemon:
 // git starts this process for every request, and a get that loads the
-// metadata, selection and keychain code costs ~3× git's C libsecret helper
+// metadata, selection and keychain code costs several times git's C libsecret helper
 // under Bun. The daemon holds the secrets already; it answers the request
 // whole when it can be sure its answer is the one this process would give
 // (daemon/helper-answer.ts), and otherwise says so and the process does the

@@ -1,5 +1,5 @@
 // `setup --unset`: take out of one git config file what setup (and add)
-// put there, and nothing else (issue 13 item 8). Edited as text with git's
+// put there, and nothing else (docs/git-credential-pat.md, "Leaving"). Edited as text with git's
 // lock protocol, as setup's other edits (helper-edit.ts).
 //
 // What goes:

@@ -1,4 +1,4 @@
-// git's plaintext and caching helpers beside ours (issue 10 item 3). git
+// git's plaintext and caching helpers beside ours. git
 // asks every configured helper in turn and, after a success, stores the
 // credential into all of them (gitcredentials(7)): with `store` after pat,
 // ~/.git-credentials gets every token in plaintext, and once pat withholds

@@ -90,8 +90,8 @@ export function parseBool(v: string | undefined): boolean | undefined {
 }
 
 /**
- * Whether `get` renews a GitLab token near expiry through the forge (issue
- * 14): `credential.<url>.patAutoRotate` for the token's URL, else
+ * Whether `get` renews a GitLab token near expiry through the forge:
+ * `credential.<url>.patAutoRotate` for the token's URL, else
  * `credential.pat.autoRotate`; default off.
  */
 export function autoRotateFor(url: string, env: NodeJS.ProcessEnv = process.env): boolean {

@@ -1,9 +1,9 @@
-// Logging (SPEC §9): pino's JSON lines in the log file the entry point names
+// Logging (docs/git-credential-pat.md, "Output and logging"): pino's JSON lines in the log file the entry point names
 // (statePaths().log), level from
 // GIT_CREDENTIAL_PAT_LOG (default info, `silent` for none), and with
 // GIT_CREDENTIAL_PAT_TRACE=1 a readable copy of each event on stderr.
 //
-// Importing pino costs ~22 ms, a third of Node's own start-up, so the
+// Importing pino costs a good share of Node's own start-up, so the
 // get/store/erase path never loads it: until usePino() is called (the daemon
 // and the management CLI call it), events are written by a few lines below
 // in exactly pino's format, with the same redaction (test/log/log.ts holds
@@ -229,7 +229,7 @@ export function takeNotes(): Fields {
 }
 
 /**
- * The one line per helper request (SPEC §9): operation, the URL git asked
+ * The one line per helper request: operation, the URL git asked
  * about, the token used, where its secret came from, outcome and duration.
  */
 export function logRequest(

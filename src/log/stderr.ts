@@ -1,7 +1,7 @@
 // Messages for the user on git's stderr. stdout is git's channel: nothing
 // but protocol lines may ever go there from get/store/erase. Written
 // straight to fd 2, synchronously: nothing is left to flush at exit, and
-// the git side never has to create process.stderr (milliseconds under Bun).
+// the git side never has to create process.stderr (costly under Bun).
 import { write } from '../runtime/sys.js'
 import { printable } from '../core/terminal-text.js'
 

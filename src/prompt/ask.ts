@@ -1,4 +1,4 @@
-// The questions (SPEC §7): a token, its expiry and where to remember it,
+// The questions: a token, its expiry and where to remember it,
 // each asked again a few times on a bad answer.
 import { parseExpires } from '../core/expiry.js'
 import type { Choice } from '../state/pending.js'

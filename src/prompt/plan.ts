@@ -62,7 +62,7 @@ export function reasons(found: readonly Candidate[], url: string, causes: readon
 /**
  * The token a new secret renews: the best expired, rejected or awaiting one, when its
  * secret is ours to replace (keychain). Renewing keeps its name and scope,
- * so the old one stops warning on every fetch (issue 13).
+ * so the old one stops warning on every fetch.
  */
 export function renewable(found: readonly Candidate[]): Candidate | undefined {
   const c = found.find(mayRenew)

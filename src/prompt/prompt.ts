@@ -1,4 +1,4 @@
-// The prompt (SPEC §7). When `get` has nothing usable it asks, on the
+// The prompt (docs/git-credential-pat.md, "The git side"). When `get` has nothing usable it asks, on the
 // terminal or through askpass as git does (channel.ts), for the token, its
 // expiry and where to remember it (ask.ts), and answers git with it. What
 // was typed stays pending (pending.ts) until git says it worked (`store`:

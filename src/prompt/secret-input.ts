@@ -7,7 +7,7 @@ import { MAX_LINE } from '../core/protocol.js'
 /**
  * The longest secret git could read back: it comes as `credential=SECRET`
  * (the longest key it is sent under) on one protocol line of at most
- * 65535 bytes (SPEC §2).
+ * 65535 bytes.
  */
 export const MAX_SECRET_BYTES = MAX_LINE - 'credential='.length
 

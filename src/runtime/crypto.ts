@@ -1,6 +1,6 @@
 // The few crypto primitives the daemon handshake, the lock and the store id need, without
 // loading node:crypto on git's path: under Bun that import alone costs
-// several milliseconds per get (issue 11). Random bytes come from Web
+// a noticeable share of every get. Random bytes come from Web
 // Crypto, which both runtimes have built in; the HMAC from Bun's native
 // hasher, or node:crypto (loaded only then) under Node.
 import { runtime } from './choose.js'

@@ -1,4 +1,4 @@
-// Which JavaScript runtime runs this process, and why (SPEC §10, for
+// Which JavaScript runtime runs this process, and why (for
 // doctor): bin/git-credential-pat picks the Bun binary it finds beside the
 // installation (install.ts bunBinary), unless GIT_CREDENTIAL_PAT_RUNTIME=node.
 import { bunBinary } from './install.js'

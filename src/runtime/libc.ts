@@ -1,7 +1,7 @@
 // The handful of system calls git's path makes before the daemon answers,
 // called straight from libc through bun:ffi. Why: under Bun, loading
-// node:fs costs ~1.6 ms and opening Bun.connect's socket machinery ~0.9 ms
-// of a ~10 ms get, where git's own C helper pays neither (issue 11). Only
+// node:fs and opening Bun.connect's socket machinery are a large share of a
+// get, where git's own C helper pays neither. Only
 // under Bun on Linux x64/arm64 with glibc: elsewhere libc() is null and
 // callers use node:fs and node:net (runtime/sys.ts, daemon/client/connect.ts).
 //
@@ -105,7 +105,7 @@ export function libc(): Libc | null {
   return loaded
 }
 
-/** The bindings if something loaded them already, else null: loading them costs ~0.6 ms, wasted on a path that loads node:fs anyway. */
+/** The bindings if something loaded them already, else null: loading them costs time, wasted on a path that loads node:fs anyway. */
 export function loadedLibc(): Libc | null {
   return loaded ?? null
 }

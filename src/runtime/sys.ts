@@ -2,7 +2,7 @@
 // the daemon key): libc through bun:ffi once directCalls() loaded it, else
 // node:fs. No module on that path imports node:fs at load time; what else
 // they need from it they take from nodeFs() when they need it, since under
-// Bun the import alone costs ~1.6 ms of a ~10 ms get (issue 11).
+// Bun the import alone is a large share of a get.
 import { libc, loadedLibc as loaded, type StatLike } from './libc.js'
 
 export type { StatLike } from './libc.js'

@@ -1,4 +1,4 @@
-// Moving git's credential-store file into the keychain (issue 15 item 2).
+// Moving git's credential-store file into the keychain.
 // Each credential becomes a keychain token scoped exactly as git stored it;
 // its line may leave the plaintext file only once the keychain item was
 // written and read back, and the metadata naming it is on disk. The file is

@@ -1,10 +1,10 @@
-// Which keychain account holds a token's secret (SPEC §4: each metadata file
+// Which keychain account holds a token's secret (each metadata file
 // owns its keychain items). Every metadata file carries a random store id
 // (its top-level "id"); a token's item is the account `<id>/<name>` under the
 // service, its refresh token `<id>/<name>#oauth_refresh_token`. Before store
 // ids (schema 1) the account was the bare name, one namespace shared by every
 // GIT_CREDENTIAL_PAT_HOME on the machine, so two homes overwrote, deleted and
-// called "orphan" each other's secrets (issue 10 item 4). A file without an
+// called "orphan" each other's secrets. A file without an
 // id still means bare names until its first write migrates them
 // (keychain-migrate.ts).
 //

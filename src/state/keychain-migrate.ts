@@ -1,5 +1,5 @@
-// Moving a schema-1 metadata file's keychain items under a store id (issue
-// 10 item 4; keychain-account.ts). Bare-name items were one namespace shared
+// Moving a schema-1 metadata file's keychain items under a store id
+// (keychain-account.ts). Bare-name items were one namespace shared
 // by every GIT_CREDENTIAL_PAT_HOME on the machine: left there, a home still
 // on schema 1 would go on reading and overwriting them. So each item is
 // copied to `<id>/<name>` and read back, the id is written to the metadata

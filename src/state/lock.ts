@@ -3,9 +3,9 @@
 // holding its holder's pid, process start time, boot id and host. A waiter
 // that finds the holder dead (no such pid, another process under that pid,
 // or another boot) takes the lock over at once. proper-lockfile, used
-// before, judged staleness by mtime only: a lock counted as stale after
-// 10 s while writers gave up after ~9 s, so after a kill -9 the next
-// store failed and git's confirmed credential was lost (issue 10 item 6).
+// before, judged staleness by mtime only: a lock counted as stale only
+// after writers had given up on it, so after a kill -9 the next
+// store failed and git's confirmed credential was lost.
 // A live holder is waited for, up to giveUpMs, far above any normal write.
 //
 // Takeover: the waiter that judged the holder dead takes `<file>.lock.takeover`

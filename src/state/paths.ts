@@ -1,12 +1,12 @@
 // Where state lives. The platform's usual directories, as env-paths gives
-// them (SPEC §4); GIT_CREDENTIAL_PAT_HOME moves everything (metadata, log,
+// them (docs/git-credential-pat.md, "Files"); GIT_CREDENTIAL_PAT_HOME moves everything (metadata, log,
 // runtime socket) under one directory, which tests and containers rely on.
 //
 // On Linux the XDG directories are worked out here with env-paths' own
 // rules (test/state/paths.ts holds the two to the same answers): importing
-// env-paths costs ~3 ms under Bun, because it loads node:path and node:os
+// env-paths is costly under Bun, because it loads node:path and node:os
 // and asks for the home directory at load time, and git runs `get` for
-// every request (issue 11). Other platforms load env-paths itself.
+// every request. Other platforms load env-paths itself.
 import type EnvPaths from 'env-paths'
 import { join } from '../core/path.js'
 
@@ -42,7 +42,7 @@ export function statePaths(env: NodeJS.ProcessEnv = process.env): StatePaths {
     }
   }
   const p = baseDirs()
-  // The daemon socket (SPEC §8): $XDG_RUNTIME_DIR is the user's own; else a
+  // The daemon socket: $XDG_RUNTIME_DIR is the user's own; else a
   // 0700 directory under the user's cache dir, as git-credential-cache uses
   // ~/.cache/git/credential/. Never env-paths' temp dir (/tmp/<user>/…):
   // another user can create that path first and own a directory above it.

@@ -1,4 +1,4 @@
-// A credential typed at the prompt, waiting for git's verdict (SPEC §7). It
+// A credential typed at the prompt, waiting for git's verdict. It
 // sits in a 0600 file under statePaths().pending (dir 0700) until git calls
 // `store` with exactly that credential (then it is saved as the user chose)
 // or `erase` (dropped, so a typo is never remembered). Entries older than
@@ -177,7 +177,7 @@ export async function settlePending(cred: Credential, env: NodeJS.ProcessEnv = p
   const { say } = await import('../log/stderr.js')
   if (entry.scope && entry.choice !== 'session' && entry.choice !== 'none') {
     const saved = await savePrompted(entry, env, now)
-    // git has just reported success: say what became of the typed token (issue 13).
+    // git has just reported success: say what became of the typed token.
     const expires = saved.expires ? `expires ${day(saved.expires)}` : 'expiry unknown'
     say(`saved token '${saved.name}' for ${saved.scope}, ${expires}${saved.renewed ? ' (renewed: the old secret is replaced)' : ''}`)
   } else if (entry.scope && entry.choice === 'session') {

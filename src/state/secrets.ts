@@ -1,4 +1,4 @@
-// Secret resolution with the daemon in front of the source (SPEC §8): ask
+// Secret resolution with the daemon in front of the source: ask
 // the daemon, else read the source and hand the secret to the daemon, so the
 // next git command does not reach the keychain or run `op read` again. The
 // daemon is optional at every step: absent, slow or dead, the answer comes
@@ -107,7 +107,7 @@ async function cached(
 
 /**
  * Hold a token for this session only: in the daemon's memory, never on
- * disk (SPEC §7, "this session only"). Starts the daemon if needed; false
+ * disk (the prompt's "this session only"). Starts the daemon if needed; false
  * when there is none to hold it (credential.pat.daemon=never, or it would
  * not start), in which case the caller must not pretend it was remembered.
  */

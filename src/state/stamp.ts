@@ -1,4 +1,4 @@
-// What a daemon-cached secret is keyed by (SPEC §8): the token record it
+// What a daemon-cached secret is keyed by: the token record it
 // was read for. Shared by the client (secrets.ts) and the daemon, which
 // answers whole requests itself (daemon/helper-answer.ts).
 import type { TokenRecord } from '../core/model.js'

@@ -1,4 +1,4 @@
-// Token metadata: one JSON file, no secrets, with a schema version (SPEC §4).
+// Token metadata: one JSON file, no secrets, with a schema version (docs/git-credential-pat.md, "Storage").
 // Reads are lock-free (writes are atomic renames, so a reader sees the old or
 // the new file, never half of one). Every change goes through update(), which
 // holds a lock for the read-modify-write (state/lock.ts). A corrupt file is
@@ -49,7 +49,7 @@ export function readMetadata(file: string): Metadata {
  * The tokens that may concern one host, for `get`. The file is written one
  * record per line with canonical (lower-case) scopes (serialize below), so
  * with 10,000 tokens only the lines naming the host are decoded and parsed
- * (issue 7: ≤ 1.1× the one-token time). Any other layout, or a line that
+ * (so 10,000 tokens cost a get little more than one). Any other layout, or a line that
  * does not parse, takes the full, strict path, which reports corruption.
  */
 export function readTokensFor(file: string, host: string, keep: (scope: string) => boolean = () => true): TokenRecord[] {
@@ -96,9 +96,9 @@ const MAP_FROM_BYTES = 64 * 1024
 
 /**
  * The file's bytes. Under Bun a big file is mapped, not copied: reading
- * 10,000 tokens (2.6 MB) into a fresh buffer cost ~1.2 ms of page faults,
- * a third of what they add to a get (issue 11: ≤ 1.1× one token); mapped,
- * 0.1 ms. Writers replace the file by renaming a new one over it
+ * 10,000 tokens (2.6 MB) into a fresh buffer costs page faults,
+ * a good share of what they add to a get; mapped,
+ * almost none. Writers replace the file by renaming a new one over it
  * (write-file-atomic), so the mapped file is never cut short under us.
  */
 function readBytes(file: string): Buffer {

@@ -14,7 +14,7 @@ t.test('redactUsage', async t => {
   t.equal(redactUsage('Not enough non-option arguments: got 0, need at least 1'), 'Not enough non-option arguments: got 0, need at least 1')
 })
 
-// Issue 10 item 10: every usage error is one line naming what is wrong.
+// Every usage error is one line naming what is wrong.
 t.test('usageLine: yargs messages become one line', async t => {
   const { usageLine } = await import('../../src/cli/cli.js')
   const provider = usageLine('Invalid values:\n  Argument: provider, Given: "bogus", Choices: "gitlab", "github", "generic"')

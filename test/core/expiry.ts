@@ -1,4 +1,4 @@
-// Expiry maths (SPEC §4): a token with expiry date D stops working at 00:00
+// Expiry maths: a token with expiry date D stops working at 00:00
 // UTC on D; durations count from today (UTC) and land on 00:00 UTC.
 import t from 'tap'
 import { countFrom, daysLeft, parseExpires } from '../../src/core/expiry.js'

@@ -1,4 +1,4 @@
-// `which URL` (SPEC §5): which token get would send, and for every other
+// `which URL`: which token get would send, and for every other
 // token of the host the reason it is not the one. Pure: tokens, useHttpPath
 // and the unreadable secrets are given.
 import t from 'tap'

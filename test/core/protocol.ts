@@ -1,4 +1,4 @@
-// git's credential protocol (git-credential(1), "INPUT/OUTPUT FORMAT"), SPEC §2.
+// git's credential protocol (git-credential(1), "INPUT/OUTPUT FORMAT"; docs/git-credential-pat.md, "The git side").
 import t from 'tap'
 import { emptyCredential, formatCredential, fromUrl, MAX_LINE, parseCredential, type Credential } from '../../src/core/protocol.js'
 import { PatError } from '../../src/errors.js'
@@ -164,7 +164,7 @@ t.test('password_expiry_utc', async t => {
   const exp = (v: string) => parseCredential(`password_expiry_utc=${v}\n`).passwordExpiryUtc
   t.equal(exp('1893456000'), 1893456000)
   t.equal(exp('1'), 1)
-  // Issue 10 item 9: beyond the latest date a Date can hold (+275760-09-13,
+  // Beyond the latest date a Date can hold (+275760-09-13,
   // 8640000000000 s) the expiry cannot be kept; it is read as unknown (the
   // token is kept, never thrown away over a date nobody will live to see).
   t.equal(exp('8640000000000'), 8640000000000, 'the latest representable date')
@@ -227,7 +227,7 @@ t.test('malformed input is refused', async t => {
   t.throws(() => parseCredential(wide + '\n'), { code: 'PROTOCOL' }, 'the limit is in bytes')
 })
 
-// Issue 10 item 9: a value git sends that is not UTF-8 would come back as
+// A value git sends that is not UTF-8 would come back as
 // U+FFFD: a secret altered without a word. Refused whole instead (keytar
 // holds JS strings, so the bytes could not be kept exactly).
 t.test('invalid UTF-8 in a value we use is refused, never altered', async t => {

@@ -1,4 +1,4 @@
-// Forge conventions: the default token name follows the scope (issue 13),
+// Forge conventions: the default token name follows the scope,
 // so two tokens of one host do not clash.
 import t from 'tap'
 import { defaultTokenName } from '../../src/core/providers.js'

@@ -1,4 +1,4 @@
-// Scopes as people type them (src/core/scope-input.ts, issue 13 item 5).
+// Scopes as people type them (src/core/scope-input.ts).
 import t from 'tap'
 import { hostPart, parseTypedScope, repositoryOfPage } from '../../src/core/scope-input.js'
 import { formatScope, parseScope } from '../../src/core/scope.js'

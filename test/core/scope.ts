@@ -1,4 +1,4 @@
-// Scopes (SPEC §3): parsing, canonical text, and matching what git asks for.
+// Scopes: parsing, canonical text, and matching what git asks for.
 // Every row here is a security property: a wrong answer sends a token to a
 // host, port, protocol or path it was not scoped to.
 import t from 'tap'
@@ -376,7 +376,7 @@ t.test('eraseMatches: attributes git did not send match anything; those sent mus
   }
 })
 
-// Issue 10 item 7: one `.git` of the last segment is ignored, once; group
+// One `.git` of the last segment is ignored, once; group
 // segments (and a wildcard's prefix) are never altered; the canonical text
 // parses back to the very same scope, so what `add` prints is what it stores.
 t.test('.git is stripped once, only from the last segment', async t => {
@@ -408,7 +408,7 @@ t.test('.git is stripped once, only from the last segment', async t => {
   t.same(parseScope(formatScope(built)).path, ['g', 'r.git'], 'store: path=g/r.git.git saves repository r.git')
 })
 
-// Issue 10 item 10: what a scope may not carry.
+// What a scope may not carry.
 t.test('scopes with control characters, oversized hosts or a password are refused', async t => {
   for (const bad of ['ex.com\nevil.com', 'ex.com/g\n/r', 'ex.com/g/r\n', 'ex.com\t', 'ex.com/a\x01b', 'ex.com/a%0Ab', 'ex.com/a%7Fb', '\x1bex.com']) {
     t.throws(() => parseScope(bad), { code: 'SCOPE', message: /control character/ }, `refused: ${JSON.stringify(bad)}`)

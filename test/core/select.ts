@@ -1,4 +1,4 @@
-// Choosing tokens for a request (SPEC §3 "Order"): most specific scope first,
+// Choosing tokens for a request: most specific scope first,
 // then usable before unusable, then the latest expiry (known before unknown).
 // Expired, disabled and rejected tokens are flagged and never usable.
 import t from 'tap'

@@ -1,4 +1,4 @@
-// Expiry warnings on `get` (SPEC §6, issue 4) with an injected clock: the
+// Expiry warnings on `get` with an injected clock: the
 // pure rules in src/warn.ts, the state file in src/warn-state.ts, and get()
 // itself with env: tokens (no keychain) and a fake `git` that counts spawns.
 import t from 'tap'

@@ -1,4 +1,4 @@
-// `add` for a new user (issue 13 items 2, 5, 6, 10) through the installed
+// `add` for a new user through the installed
 // binary: the token page before the question, the forge asked before saving
 // (a loopback GitLab, GitHub and Gitea API), a refused token not saved,
 // scopes as people type them, and the small refusals and warnings.

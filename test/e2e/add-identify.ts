@@ -1,4 +1,4 @@
-// `add` on a host whose name says nothing of its forge (issue 23 item 6):
+// `add` on a host whose name says nothing of its forge:
 // with the token, it asks the scope's own host which forge it is (GitLab's
 // …/personal_access_tokens/self, Gitea's /api/v1/user, GitHub's
 // /api/v3/user or /user), records the provider it finds with what that

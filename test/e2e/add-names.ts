@@ -1,4 +1,4 @@
-// Names that do not clash (issue 13 item 3): two `add`s on one host with the
+// Names that do not clash: two `add`s on one host with the
 // default name both succeed, with distinct names that follow the scope, and
 // each get answers with its own secret.
 import t from 'tap'

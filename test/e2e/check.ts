@@ -1,5 +1,5 @@
 // `check` through the built binary against a loopback forge that answers like
-// GitLab's and GitHub's documented APIs (issue 4): valid, revoked, no expiry,
+// GitLab's and GitHub's documented APIs: valid, revoked, no expiry,
 // 401, a timeout, a refused connection, a forge that does not say; what it
 // records, and that the recorded expiry then drives the warning on `get`.
 import t from 'tap'
@@ -189,7 +189,7 @@ t.test('GitHub (Enterprise path), and a 401', async t => {
 })
 
 t.test('a forge without a token API: "the forge does not say"', async t => {
-  // Bitbucket: repository access tokens have no self-check endpoint (Gitea has one since issue 13).
+  // Bitbucket: repository access tokens have no self-check endpoint (Gitea has one).
   const sb = sandbox('check-bitbucket')
   await sb.addToken('bitbucket.org/ws/repo', S.gitea, ['--name', 'cb'])
   const before = forge.requests.length

@@ -1,4 +1,4 @@
-// The management CLI end to end (issue 3, SPEC §5): the built binary against
+// The management CLI end to end: the built binary against
 // the real throwaway keyring. Each test has its own sandbox, whose keychain
 // service is its own. rotate/enable/disable/remove, setup, doctor, the
 // no-secret proof and provisioning have their own files (manage.ts,
@@ -83,7 +83,7 @@ t.test('add: default usernames and names per forge', async t => {
   const list = await listJson(sb)
   for (const [scope, username, provider] of cases) {
     const tok = list.find(x => x.scope === scope)
-    // The default name follows the scope: host, path segments, machine (issue 13).
+    // The default name follows the scope: host, path segments, machine.
     t.match(tok, { username, provider, name: `${scope.split('/').join('-')}-${host}` }, scope)
   }
   for (const scope of ['codeberg.org', 'git.launchpad.net/~team/proj', 'gitea.com']) {
@@ -135,7 +135,7 @@ t.test('add refuses tokens on the command line and taken names', async t => {
   await ok(sb, ['add', 'gitlab.com', '--token-stdin', '--name', 'gl'], 'first-secret-1')
   const dup = await sb.pat(['add', 'gitlab.com/x/*', '--token-stdin', '--name', 'gl'], { input: 'second-secret-2' })
   t.equal(dup.code, 1)
-  // Replacing is never suggested for a token of another scope (issue 13).
+  // Replacing is never suggested for a token of another scope.
   t.match(dup.stderr, /a token named 'gl' exists for another scope, gitlab\.com; choose another --name, or leave --name out for a free one/)
   t.equal((await get(sb, 'https://gitlab.com/a/b')).password, 'first-secret-1', 'the first one is untouched')
   await ok(sb, ['add', 'gitlab.com/x/*', '--token-stdin', '--name', 'gl', '--force'], 'second-secret-2')

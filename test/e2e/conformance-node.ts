@@ -1,5 +1,5 @@
 // The same suite as conformance.ts, with the installed launcher told to use Node
-// (GIT_CREDENTIAL_PAT_RUNTIME=node, SPEC §10): the fallback stays proven.
+// (GIT_CREDENTIAL_PAT_RUNTIME=node): the fallback stays proven.
 // Set before the suite is loaded, so every sandbox and spawn inherits it.
 process.env.GIT_CREDENTIAL_PAT_RUNTIME = 'node'
 await import('./conformance.js')

@@ -1,8 +1,8 @@
 // git's own conformance suite for external credential helpers, ported to tap
-// and run against the real `git` binary (SPEC §2: "It must pass git's own
+// and run against the real `git` binary: the helper must pass git's own
 // conformance suite for external helpers (t/t0303-credential-external.sh with
 // t/lib-credential.sh, run with GIT_TEST_CREDENTIAL_HELPER=pat) on the
-// installed git").
+// installed git.
 //
 // What is ported, case by case, with git's inputs and expected output:
 //   helper_test_clean, helper_test (including the cases git added after 2.39:
@@ -24,9 +24,9 @@
 // prompt>` and logs the prompt on stderr. The suite runs once in exactly that
 // environment, with no controlling terminal, and once more with
 // GIT_TERMINAL_PROMPT=0, so a failure caused only by the helper prompting
-// (SPEC §7) is told apart from a matching or storage bug.
+// is told apart from a matching or storage bug.
 //
-// After the port come the cases of the issue's acceptance list (scope parts,
+// After the port come the project's own cases (scope parts,
 // several usernames, erase rules, unknown attributes, useHttpPath, the empty
 // answer, malformed input).
 import t, { type Test } from 'tap'
@@ -602,7 +602,7 @@ for (const mode of modes) {
   })
 }
 
-// ------------------------------------------------- the issue's acceptance list
+// --------------------------------------------------- the project's own cases
 
 /** Host names unique to this run, so parallel test files sharing the keyring never collide. */
 const tag = `${process.pid}-${Date.now().toString(36)}`

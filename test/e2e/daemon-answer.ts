@@ -1,4 +1,4 @@
-// The daemon answering a whole get or store (issue 11, src/git/via-daemon.ts
+// The daemon answering a whole get or store (src/git/via-daemon.ts
 // and src/daemon/helper-answer.ts), end to end: for every kind of request,
 // what git sees (stdout, stderr, exit) is the same whether the daemon
 // answered it or the process did it itself, and the daemon answers exactly

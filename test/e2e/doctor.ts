@@ -1,4 +1,4 @@
-// `doctor` end to end (issue 3, SPEC §5): each broken state is created for
+// `doctor` end to end: each broken state is created for
 // real and must be reported with a fix, exit 1; all well is exit 0.
 import t, { type Test } from 'tap'
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'

@@ -1,4 +1,4 @@
-// `edit NAME` and `enable` (issue 13 item 7) through the built binary, the
+// `edit NAME` and `enable` through the built binary, the
 // throwaway keyring, real git and the loopback git server: every field
 // changes in place and the secret stays (git still gets in), a bad value is
 // a usage error that changes nothing, a new name moves the keychain item,

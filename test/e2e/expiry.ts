@@ -1,5 +1,5 @@
-// Expiry with real git against the loopback git server (issue 4, SPEC §2 and
-// §6): the warning on git's stderr and its rate limit, an expired token that
+// Expiry with real git against the loopback git server:
+// the warning on git's stderr and its rate limit, an expired token that
 // never leaves the machine, erase asking the forge (a loopback GitLab API)
 // before rejecting an added token, and password_expiry_utc.
 import t from 'tap'

@@ -1,5 +1,5 @@
 // The loopback GitLab API's self-rotation (test/e2e/lib/forge-server.ts)
-// behaves as GitLab documents it (issue 14 item 6), so the tests built on it
+// behaves as GitLab documents it, so the tests built on it
 // mean something: the old token revoked on success, a second rotation with
 // the old token revokes the new one too (GitLab #524639), an expired token
 // refused, an expires_at past the maximum refused with 400.

@@ -1,5 +1,5 @@
 // Real git against the loopback smart-HTTP server, with credential.helper=pat:
-// the foundation's end-to-end cases (issue 2, SPEC §2 and §3).
+// the foundation's end-to-end cases.
 import t from 'tap'
 import { chmodSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'

@@ -1,4 +1,4 @@
-// A machine without a keyring (issue 15 item 3): with DBUS_SESSION_BUS_ADDRESS
+// A machine without a keyring: with DBUS_SESSION_BUS_ADDRESS
 // unset, the README's one-line provisioning with --source file: writes the
 // token to a 0600 file and serves a clone through real git and the loopback
 // server; `add` with the keychain fails at once, naming the alternatives;

@@ -1,4 +1,4 @@
-// Issue 15 item 2 acceptance: git's credential-store file, written by the
+// git's credential-store file, written by the
 // real `git credential-store`, with three lines (a repository path, a host
 // with a port, a plain host) moves into the keychain; its lines leave the
 // file only after the keychain holds them (a keyring that cannot write

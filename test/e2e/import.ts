@@ -1,4 +1,4 @@
-// Issue 15 item 1 acceptance: a manifest of four tokens (keychain, env:,
+// Importing a manifest: a manifest of four tokens (keychain, env:,
 // file:, exec: through the real `pass` with a throwaway GnuPG key) serves
 // four clones from the loopback server; importing it again changes nothing;
 // export → import into an empty home gives the same records; a manifest

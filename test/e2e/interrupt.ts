@@ -1,5 +1,5 @@
-// Ctrl-C at the hidden token question of `add` and `rotate` (issue 13 item
-// 10): the terminal gets its echo back, nothing is saved, and the command
+// Ctrl-C at the hidden token question of `add` and `rotate`:
+// the terminal gets its echo back, nothing is saved, and the command
 // ends as an interrupted one does, status 130. Through a real terminal:
 // tmux when installed (install.sh installs it), else util-linux `script`.
 import t from 'tap'

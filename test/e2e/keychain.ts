@@ -1,6 +1,6 @@
-// The real keychain layout (SPEC §4): service `git-credential-pat`, account
+// The real keychain layout: service `git-credential-pat`, account
 // `<store id>/<token name>`, readable by other Secret Service clients
-// (secret-tool); each metadata file owns its items (issue 10 item 4).
+// (secret-tool); each metadata file owns its items.
 import t from 'tap'
 import { randomBytes } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'

@@ -1,4 +1,4 @@
-// The man page and completions (issue 13 item 9), installed by install.sh
+// The man page and completions, installed by install.sh
 // into a sandbox PREFIX: `man git-credential-pat` and `git credential-pat
 // --help` (git runs man for it) find a page that has a section for every
 // command of the CLI (COMMAND_NAMES, so a command missing from the page

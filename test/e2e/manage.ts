@@ -1,4 +1,4 @@
-// rotate, disable, enable and remove end to end (issue 3, SPEC §2, §5): the
+// rotate, disable, enable and remove end to end: the
 // built binary against the real throwaway keyring, checked through
 // show/list --json and through what `get` answers.
 import t from 'tap'

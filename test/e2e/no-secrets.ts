@@ -1,4 +1,4 @@
-// Issue 3 acceptance: no secret in the stdout/stderr of any management
+// No secret in the stdout/stderr of any management
 // command (including the error paths where a token is pasted by mistake), in
 // the argv `ps` shows, in the metadata file or anything else in the state
 // directory, or in git config.

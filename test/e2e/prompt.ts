@@ -1,4 +1,4 @@
-// The prompt (SPEC §7) through a real pseudo-terminal (tmux) and real `git clone` against the loopback server:
+// The prompt through a real pseudo-terminal (tmux) and real `git clone` against the loopback server:
 // what it shows, that the token is not echoed, that only a token the server accepted is remembered, with the
 // chosen scope and expiry; askpass gives the same; silence where asked. Renewal: test/e2e/renew.ts.
 import t from 'tap'

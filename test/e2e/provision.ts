@@ -1,4 +1,4 @@
-// Issue 3 acceptance: provisioning a machine non-interactively in one line
+// Provisioning a machine non-interactively in one line
 // per token, then git clone through the loopback server by host name.
 import t from 'tap'
 import { existsSync } from 'node:fs'

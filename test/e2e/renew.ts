@@ -1,4 +1,4 @@
-// Renewing at the prompt (issue 13 item 4), through a real pseudo-terminal
+// Renewing at the prompt, through a real pseudo-terminal
 // (tmux), real git and the loopback server: an expired or rejected token's
 // name and scope are the defaults, the new secret replaces it in place, and
 // the old warning stops; get names the tokens it skips; the prompt names

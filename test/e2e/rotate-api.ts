@@ -1,4 +1,4 @@
-// Rotation by the forge (issue 14) through the installed binary, with real
+// Rotation by the forge through the installed binary, with real
 // git against the loopback git server and the loopback GitLab API, which
 // share their tokens: a rotation at the forge (onRotate) makes the git
 // server take the new secret and refuse the old one, as GitLab does.

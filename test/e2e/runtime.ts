@@ -1,4 +1,4 @@
-// SPEC §10: the installed launcher runs Bun, and Node when told to
+// The installed launcher runs Bun, and Node when told to
 // (GIT_CREDENTIAL_PAT_RUNTIME=node). Seen from outside: the executable of
 // the running process, not what the program says about itself.
 import t from 'tap'

@@ -1,4 +1,4 @@
-// `setup` end to end (issue 3, SPEC §3, §5): pat first in git's helper list
+// `setup` end to end: pat first in git's helper list
 // with the user's other helpers kept, an empty value's reset respected,
 // idempotent, and useHttpPath for hosts with path-scoped tokens.
 import t from 'tap'

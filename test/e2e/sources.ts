@@ -1,4 +1,4 @@
-// Secret sources other than the keychain (SPEC §4): env:VAR, file:PATH and
+// Secret sources other than the keychain: env:VAR, file:PATH and
 // exec:COMMAND, through the built binary as git calls it.
 import t from 'tap'
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs'

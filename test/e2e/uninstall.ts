@@ -1,4 +1,4 @@
-// Leaving (issue 13 item 8), in a sandbox HOME and PREFIX: install.sh links
+// Leaving, in a sandbox HOME and PREFIX: install.sh links
 // the program and runs setup; add sets useHttpPath for a group token;
 // `setup --unset`, then `install.sh --uninstall`, leave the global git config
 // as the user had it and nothing of ours on PATH, with the tokens kept;

@@ -1,4 +1,4 @@
-// `which URL` end to end (issue 13 item 1, SPEC §5): through the built
+// `which URL` end to end: through the built
 // binary, for a host with a repository token, a group token, an expired one,
 // a disabled one and an https-only one, which is chosen for five URLs and
 // why the others are not; never a secret in the output.

@@ -1,4 +1,4 @@
-// Fault: the keyring daemon frozen (SIGSTOP), issue 10 item 5. keytar's call
+// Fault: the keyring daemon frozen (SIGSTOP). keytar's call
 // then blocks ~50 s (libsecret's D-Bus timeouts) and used to keep every
 // command, and git with it, waiting that long. Each command must return
 // within the bound with its one-line message; get prints nothing and exits 0

@@ -1,5 +1,5 @@
-// Fault: a writer killed with kill -9 while holding the metadata lock
-// (issue 10 item 6). The next store must take the lock over at once and save
+// Fault: a writer killed with kill -9 while holding the metadata lock.
+// The next store must take the lock over at once and save
 // what git confirmed; a live holder is waited for and its write kept.
 import t from 'tap'
 import { spawn } from 'node:child_process'

@@ -1,7 +1,7 @@
 // rotate --api in-process (src/forge/rotate.ts) against the loopback GitLab
 // API and the session keyring: every record that carried the old secret
 // gets the new one (writeSecret also tells a running daemon
-// to drop each; test/e2e/daemon.ts covers that path), issue 14 item 2.
+// to drop each; test/e2e/daemon.ts covers that path).
 import t from 'tap'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'

@@ -1,4 +1,4 @@
-// Logging (SPEC §9): pino's JSON lines with secrets redacted, whether pino
+// Logging: pino's JSON lines with secrets redacted, whether pino
 // itself writes them (daemon, CLI) or the lean writer of the get path does;
 // the level from GIT_CREDENTIAL_PAT_LOG; a readable trace on stderr.
 import t from 'tap'

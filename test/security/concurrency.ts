@@ -1,4 +1,4 @@
-// Issue 10, "32 concurrent writers … with and without the daemon, plus
+// "32 concurrent writers … with and without the daemon, plus
 // repeated kill -9 mid-write": metadata always parses, every record that
 // should exist exists once with its keychain secret, nothing removed comes
 // back, and after a writer dies mid-write the next store still succeeds

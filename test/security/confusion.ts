@@ -1,5 +1,5 @@
-// Issue 10: host/port/protocol/path/username confusion, through real git.
-// SPEC §3: a token goes only where its scope says — hosts exact (case
+// Host/port/protocol/path/username confusion, through real git
+// (docs/git-credential-pat.md, "Scopes"): a token goes only where its scope says — hosts exact (case
 // aside), ports exact (443/80 = none), https unless the scope says http://,
 // paths segment by segment with one trailing .git ignored, `..` and
 // percent-encoding normalised or refused, a URL's user pins the token.

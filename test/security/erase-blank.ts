@@ -1,6 +1,6 @@
-// Issue 10 item 2: an erase with nothing to match must not wipe everything.
+// An erase with nothing to match must not wipe everything.
 // git's credential-store refuses a blank pattern ("too easy to send
-// accidentally"); SPEC §2 makes protocol and host required for any effect.
+// accidentally"); pat needs protocol and host for any effect (docs/git-credential-pat.md, "The git side").
 import t from 'tap'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'

@@ -1,9 +1,9 @@
-// Issue 10, "exposure": after a representative workload with known test
+// Exposure: after a representative workload with known test
 // secrets, run with the daemon up, GIT_CREDENTIAL_PAT_LOG=debug and
 // GIT_CREDENTIAL_PAT_TRACE=1, no test secret is in any file under any state
 // directory, in any log, in any stderr or management stdout, or in the argv
-// of any process sampled from /proc while the workload ran (SPEC §9: "no
-// token ever reaches the log, stderr, argv or list output").
+// of any process sampled from /proc while the workload ran (a token is never
+// logged or printed: docs/git-credential-pat.md, "Output and logging").
 // test/e2e/no-secrets.ts checks the metadata directory and the argv of one
 // waiting `add`; this one covers every state directory (HOME with .cache,
 // .local and .config, XDG_RUNTIME_DIR, TMPDIR, GIT_CREDENTIAL_PAT_HOME), the

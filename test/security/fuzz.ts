@@ -1,4 +1,4 @@
-// Protocol fuzzing over get/store/erase (issue 10, SPEC §2): 10,000 generated
+// Protocol fuzzing over get/store/erase: 10,000 generated
 // inputs in-process (the helper's own steps, see lib/in-process.ts) and a
 // sample of 200 through the built binary, against a seeded sandbox:
 // - no crash: nothing but a PatError is ever thrown, no "internal error";

@@ -1,4 +1,4 @@
-// Issue 10 items 7-10 through the built binary: input that was stored
+// Bad input through the built binary: input that was stored
 // wrong, echoed, crashed, altered or accepted when it must be refused.
 // Every refusal: one line on stderr, the right exit code, nothing on
 // stdout for the git side, and the metadata and keychain unchanged.

@@ -1,4 +1,4 @@
-// Issue 10 item 3: git's store/cache helpers beside pat. git stores every
+// git's store/cache helpers beside pat. git stores every
 // credential that worked into every helper, and asks the next helper when
 // pat withholds a token: a plaintext copy in ~/.git-credentials, a disabled
 // token still sent, and pat's own `store` resurrecting it as a new token.

@@ -1,4 +1,4 @@
-// The socket attack of issue 10 item 1 (SPEC §8), with a real second uid:
+// A socket attack, with a real second uid:
 // another local user's listener put where our client connects must never
 // receive a secret (no `put` reaches it) and must never answer a `get`.
 //

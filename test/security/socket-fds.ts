@@ -1,4 +1,4 @@
-// Issue 10 item 11 (SPEC §8): a daemon started on demand by a get keeps no
+// A daemon started on demand by a get keeps no
 // descriptor it inherited, runs in its own session, in /. The caller here
 // holds an extra descriptor open in the helper, as a shell's process
 // substitution does; its reader must see EOF once the helper has exited.

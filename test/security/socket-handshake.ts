@@ -1,5 +1,5 @@
-// The handshake on every daemon connection (src/daemon/client/handshake.ts, SPEC
-// §8): a peer that does not know the key in daemon.key gets nothing from the
+// The handshake on every daemon connection (src/daemon/client/handshake.ts):
+// a peer that does not know the key in daemon.key gets nothing from the
 // daemon, and a client trusts no daemon that cannot prove it knows it; the
 // key file itself is refused when it is not ours, 0600, and a regular file.
 import t from 'tap'

@@ -1,4 +1,4 @@
-// Where the daemon socket may live (issue 10 item 1, SPEC §8): never under a
+// Where the daemon socket may live: never under a
 // shared temp directory, and never below a directory another user can write,
 // checked from the socket directory all the way up to /.
 import t from 'tap'

@@ -1,6 +1,6 @@
 // What becomes of a token typed at the prompt once git reports success:
 // saved under its chosen scope and name, or renewing the expired token it
-// replaces in place; one stderr line says which (issue 13).
+// replaces in place; one stderr line says which.
 import t from 'tap'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'

@@ -1,4 +1,4 @@
-// Token metadata (SPEC §4): one JSON file, no secrets, schema-versioned,
+// Token metadata: one JSON file, no secrets, schema-versioned,
 // written atomically under a lock; a corrupt file is reported and left alone.
 import t from 'tap'
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync, chmodSync, utimesSync } from 'node:fs'

@@ -1,4 +1,4 @@
-// `add SCOPE`: save a token for a host, group or repository (SPEC §5). The
+// `add SCOPE`: save a token for a host, group or repository. The
 // arguments are checked in add/args.ts, the forge asked in add/forge-check.ts.
 import { hostname } from 'node:os'
 import type { CommandModule } from 'yargs'
@@ -24,7 +24,7 @@ import { ensureUseHttpPath } from '../../gitconfig/use-http-path.js'
 import { fileSourceArg, writeFileSource } from './add/file-source.js'
 import { out } from '../out.js'
 
-// For `import` (issue 15), which checks its entries as add does.
+// For `import`, which checks a manifest's entries as add does.
 export { checkUsername, expiresArg, nameArg, pickProvider, scopeArg }
 
 interface AddArgs {

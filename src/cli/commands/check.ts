@@ -1,6 +1,6 @@
 // `check [NAME…]`: ask each token's forge (GitLab, Heptapod, GitHub,
 // Gitea/Forgejo: forge/ask.ts) whether it still works, until when,
-// with which scopes and as whom (SPEC §5, §6), record that on the token, and
+// with which scopes and as whom, record that on the token, and
 // print a table or --json. A token the forge refuses is marked rejected, as
 // `erase` would after a 401. Exit 1 when a token is dead or the forge could
 // not be reached; "the forge does not say" is not a failure.

@@ -1,4 +1,4 @@
-// `daemon run|start|stop|status` (SPEC §5, §8). The daemon itself is in
+// `daemon run|start|stop|status`. The daemon itself is in
 // src/daemon/; `daemon run` is also routed by main.ts without yargs, so a
 // client starting it on demand does not pay for the CLI.
 import type { Argv, CommandModule } from 'yargs'

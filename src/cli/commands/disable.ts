@@ -1,4 +1,4 @@
-// `disable NAME…`: keep a token but stop get from sending it (SPEC §5).
+// `disable NAME…`: keep a token but stop get from sending it.
 import type { CommandModule } from 'yargs'
 import { setState } from './enable.js'
 import { out } from '../out.js'

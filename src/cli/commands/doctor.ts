@@ -1,4 +1,4 @@
-// `doctor` (SPEC §5): the command; the checks are in src/cli/doctor/.
+// `doctor`: the command; the checks are in src/cli/doctor/.
 import type { CommandModule } from 'yargs'
 import { runDoctor } from '../doctor/index.js'
 import { withExitCode } from '../exit-code.js'

@@ -1,5 +1,5 @@
-// `edit NAME`: change a token's fields without adding it again (SPEC §5,
-// issue 13). The secret stays where it is: every value is checked as `add`
+// `edit NAME`: change a token's fields without adding it again.
+// The secret stays where it is: every value is checked as `add`
 // checks it (add/args.ts) before anything changes, and a bad one is a usage
 // error (exit 2) that changes nothing. Sources: leaving the keychain keeps
 // the keychain item (nothing is lost; `edit --source keychain` finds it

@@ -1,4 +1,4 @@
-// `enable NAME…`: let get send a disabled or rejected token again (SPEC §2, §5).
+// `enable NAME…`: let get send a disabled or rejected token again.
 import type { CommandModule } from 'yargs'
 import { updateMetadata, type TokenRecord } from '../../state/tokens.js'
 import { statePaths } from '../../state/paths.js'
@@ -32,7 +32,7 @@ export async function setState(names: string[], state: 'active' | 'disabled', no
     return tokens.map(t => {
       const was = t.state
       t.state = state
-      // Enabling overrides the server's refusal (SPEC §2: cleared by enable).
+      // Enabling overrides the server's refusal, so its record goes.
       if (state === 'active') delete t.rejected
       return { t: { ...t } as TokenRecord, was }
     })

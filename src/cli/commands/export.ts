@@ -1,5 +1,5 @@
 // `export [--json]`: this store's tokens as a manifest that `import` reads
-// back to the same records (issue 15 item 1). Never a secret: records hold
+// back to the same records. Never a secret: records hold
 // none, and a keychain token's secret stays in the keychain (or is named by
 // its `secretFrom`). JSON is the manifest's only format, so --json changes
 // nothing; it is accepted as for list and show.

@@ -1,4 +1,4 @@
-// `import --from-git-credentials [FILE]` (issue 15 item 2): git's `store`
+// `import --from-git-credentials [FILE]`: git's `store`
 // helper keeps every token in plaintext. Each of its http(s) lines becomes a
 // keychain token scoped as git stored it; once the keychain holds it (read
 // back), the line may leave the file (--remove-plaintext, or yes at the

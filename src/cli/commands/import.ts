@@ -1,5 +1,5 @@
-// `import FILE|-`: make this store's tokens what a manifest declares (issue
-// 15 item 1; the format is in core/manifest.ts and docs/git-credential-pat.md),
+// `import FILE|-`: make this store's tokens what a manifest declares (the
+// format: core/manifest.ts; docs/git-credential-pat.md, "Manifests: import and export"),
 // and `import --from-git-credentials [FILE]`: move git's plaintext
 // credential-store file into the keychain (import-git-credentials.ts).
 import { readFileSync } from 'node:fs'

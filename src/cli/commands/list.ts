@@ -1,4 +1,4 @@
-// `list`: every token, never a secret (SPEC §5).
+// `list`: every token, never a secret.
 import type { CommandModule } from 'yargs'
 import { readMetadata } from '../../state/tokens.js'
 import { statePaths } from '../../state/paths.js'
@@ -46,7 +46,7 @@ export function listTokens(json: boolean, now = new Date(), env = process.env): 
   const days = warnDays(env)
   const mark = (t: TokenRecord) =>
     t.state === 'disabled' ? ' ' : isExpired(t, now) ? '!' : t.expires && Date.parse(t.expires) - now.getTime() <= days * 86_400_000 ? '*' : ' '
-  // R: credential.pat.autoRotate renews it through the forge (issue 14).
+  // R: credential.pat.autoRotate renews it through the forge.
   const marks = tokens.map(t => mark(t) + (wouldAutoRotate(t, env) ? 'R' : ''))
   const table = renderTable(
     [' ', 'NAME', 'SCOPE', 'USERNAME', 'EXPIRES', 'LAST USED', 'STATE'],

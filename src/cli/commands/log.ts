@@ -1,5 +1,5 @@
-// `log [--follow]`: the JSON-lines log, one readable line per event
-// (SPEC §5, §9). Secrets were redacted when the lines were written.
+// `log [--follow]`: the JSON-lines log, one readable line per event.
+// Secrets were redacted when the lines were written.
 import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import type { CommandModule } from 'yargs'
 import { formatEvent, logFile } from '../../log/log.js'

@@ -1,4 +1,4 @@
-// `remove NAME…`: delete a token's record and its keychain secret (SPEC §5).
+// `remove NAME…`: delete a token's record and its keychain secret.
 // Asks first on a terminal; a script must say --yes. Only this metadata
 // file's keychain items are touched (`<store id>/<name>`, keychain-account.ts):
 // a same-named token of another GIT_CREDENTIAL_PAT_HOME keeps its secret.

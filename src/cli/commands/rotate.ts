@@ -1,4 +1,4 @@
-// `rotate NAME`: a new secret for an existing token (SPEC §5). Scope,
+// `rotate NAME`: a new secret for an existing token. Scope,
 // username and history stay; `rotated` is stamped and a rejection cleared.
 // The new secret is checked with the forge as `add` checks one (a refused
 // one changes nothing unless --force), and its expiry taken from there.
@@ -81,7 +81,7 @@ export async function rotateToken(args: RotateArgs, now = new Date(), env = proc
       `token '${before.name}' reads its secret from ${before.source.split(':')[0]}:…; change it there (--token-stdin only applies to keychain tokens)`,
     )
   }
-  // The keychain must take the new secret before the user goes to make one (issue 13 item 6).
+  // The keychain must take the new secret before the user goes to make one.
   if (ours) await probeKeychainWrite(before.name, `'${before.name}' was not changed; make the new token once it works`)
   if (ours && !args.tokenStdin) for (const line of pageLines(before)) say(line)
   const secret = ours ? await readNewSecret({ tokenStdin: args.tokenStdin, question: `New token for ${before.scope} (input hidden): ` }) : undefined

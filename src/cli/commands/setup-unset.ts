@@ -1,4 +1,4 @@
-// `setup --unset [--global|--local]`: undo setup (issue 13 item 8). What it
+// `setup --unset [--global|--local]`: undo setup. What it
 // removes and why only that: gitconfig/helper-unset.ts. install.sh
 // --uninstall runs it.
 import { readFileSync } from 'node:fs'

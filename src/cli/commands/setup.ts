@@ -1,6 +1,6 @@
 // `setup [--global|--local]`: make git ask pat first (keeping the user's
 // other helpers) and send the repository path wherever a token is scoped to
-// one (SPEC §3, §5). Safe to run again: it changes only what is missing.
+// one. Safe to run again: it changes only what is missing.
 import type { CommandModule } from 'yargs'
 import { configGetUrlmatch } from '../../gitconfig/run.js'
 import { setUseHttpPath } from '../../gitconfig/use-http-path.js'
@@ -106,7 +106,7 @@ export function runSetup(scope: 'global' | 'local', env = process.env, want?: st
 
 /**
  * git's store and cache helpers beside pat keep copies of every token git
- * uses and hand them out once pat withholds one (issue 10 item 3). Name
+ * uses and hand them out once pat withholds one. Name
  * them; remove them from this scope's config file when told to, or when the
  * user says yes at a terminal; otherwise keep them and warn.
  */

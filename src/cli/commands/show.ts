@@ -1,4 +1,4 @@
-// `show NAME`: every field of one token, never its secret (SPEC §5).
+// `show NAME`: every field of one token, never its secret.
 import type { CommandModule } from 'yargs'
 import { readMetadata, type TokenRecord } from '../../state/tokens.js'
 import { statePaths } from '../../state/paths.js'

@@ -1,5 +1,5 @@
-// `which URL`: the token `get` would send there, and why not the others
-// (SPEC §5). Never prints a secret: secrets are read only to learn whether
+// `which URL`: the token `get` would send there, and why not the others.
+// Never prints a secret: secrets are read only to learn whether
 // they can be, as get would try them, and dropped at once.
 import type { CommandModule } from 'yargs'
 import { withExitCode } from '../exit-code.js'

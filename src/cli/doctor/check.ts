@@ -1,4 +1,4 @@
-// What every doctor check returns (SPEC §5), and the verdict over them. Its
+// What every doctor check returns, and the verdict over them. Its
 // own module so that the checks, the runner and `daemon` share the type
 // without importing each other.
 
@@ -26,5 +26,5 @@ export const check = (id: string, status: CheckStatus, summary: string, details:
 /** All is well: nothing failed or warned (`ok` in doctor --json). */
 export const allWell = (checks: readonly Check[]) => checks.every(c => c.status === 'ok' || c.status === 'skip')
 
-/** doctor's exit status is 0 unless a check failed: a warning is said, not an error (issue 13 item 10). */
+/** doctor's exit status is 0 unless a check failed: a warning is said, not an error. */
 export const noneFailed = (checks: readonly Check[]) => checks.every(c => c.status !== 'fail')

@@ -1,10 +1,10 @@
-// doctor: the cache daemon (SPEC §8).
+// doctor: the cache daemon.
 import { PatError } from '../../errors.js'
 import type { Status } from '../../daemon/client/protocol.js'
 import { daemonStatus } from '../commands/daemon.js'
 import type { Check } from './check.js'
 
-/** doctor's line about the daemon (SPEC §8): running or not, and a socket directory that would be refused. */
+/** doctor's line about the daemon: running or not, and a socket directory that would be refused. */
 export async function daemonCheck(env: NodeJS.ProcessEnv = process.env): Promise<Check> {
   const mk = (status: Check['status'], summary: string, fix: string[] = []): Check => ({ id: 'daemon', status, summary, details: [], fix })
   const { daemonMode } = await import('../../state/secrets.js')

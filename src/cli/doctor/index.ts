@@ -1,5 +1,5 @@
 // `doctor`: find what stops git from getting tokens, and say how to fix each
-// thing (SPEC §5). Never prints a secret; exit 1 only when a check failed
+// thing. Never prints a secret; exit 1 only when a check failed
 // (warnings are said, exit 0). One
 // check per file here; this runs them in the order they are shown.
 import { warnDays } from '../commands/lookup.js'

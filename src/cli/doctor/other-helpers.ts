@@ -5,7 +5,7 @@ import { check, type Check } from './check.js'
 
 /**
  * store/cache beside pat: git stores every token into them too, and asks
- * them once pat withholds one (issue 10 item 3). A plaintext copy is a FAIL.
+ * them once pat withholds one. A plaintext copy is a FAIL.
  */
 export function checkOtherHelpers(entries: HelperEntry[]): Check[] {
   const others = otherHelpersIn(entries)

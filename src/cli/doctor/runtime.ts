@@ -1,4 +1,4 @@
-// doctor: which runtime runs the helper, and why (SPEC §10).
+// doctor: which runtime runs the helper, and why.
 import { runtimeInfo } from '../../runtime/info.js'
 import { check, type Check } from './check.js'
 

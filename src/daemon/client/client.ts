@@ -1,4 +1,4 @@
-// Talking to the daemon. Every request is bounded (200 ms by default): a
+// Talking to the daemon. Every request is bounded (requestTimeoutMs): a
 // daemon that is absent, wedged or killed mid-request costs a get at most
 // that once, after which this process stops asking and reads the source
 // itself. Nothing here writes to stdout.

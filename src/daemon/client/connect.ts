@@ -1,9 +1,9 @@
 // A Unix-socket connection with just what the client needs (write, destroy,
 // and connect/data/error/close events), by the cheapest means the runtime
-// has, since git pays for it on every get (issue 11):
+// has, since git pays for it on every get:
 // - Bun on Linux, once git's path loaded runtime/libc.ts: libc's socket
 //   calls through bun:ffi.
-//   Opening Bun.connect's socket machinery costs ~0.9 ms, node:net ~6 ms.
+//   Opening Bun.connect's socket machinery costs more, node:net far more.
 // - Bun elsewhere: Bun.connect. It reports a refused connection (a dead
 //   daemon's socket) through `connectError`, not `error`, and may do so
 //   before Bun.connect returns.
@@ -41,7 +41,7 @@ export function connectUnix(path: string, on: ConnEvents, timeoutMs: number): Co
  * Synchronous calls on a non-blocking socket, as events. After each write
  * the peer owes an answer: it is waited for in poll(2), up to the deadline,
  * one read per microtask. Not per turn of the event loop: the first turn
- * costs ~0.6 ms under Bun, and poll's own bound is the caller's deadline,
+ * is costly under Bun, and poll's own bound is the caller's deadline,
  * after which the caller's timer ends an exchange that ran late.
  */
 function libcConnect(c: Libc, path: string, on: ConnEvents, deadline: number): Conn {

@@ -38,7 +38,7 @@ export type Request =
 /**
  * Homes whose metadata file is larger (some 4,000 tokens) are not answered
  * whole: the process reads the file and exits, while the daemon, which
- * lives on, keeps its memory flat (issue 11: ≤ 50 MB with 10,000 tokens).
+ * lives on, keeps its memory flat.
  * The client does not ask then, which spares it a second connection.
  */
 export const HELPER_MAX_METADATA_BYTES = 1 << 20

@@ -1,4 +1,4 @@
-// Where a token's secret comes from (SPEC §4): the keychain by default, or
+// Where a token's secret comes from (docs/git-credential-pat.md, "Storage"): the keychain by default, or
 // env:VAR, file:PATH, exec:COMMAND for machines without a keyring. Errors name
 // the token and the source, never the secret.
 import { PatError } from '../../errors.js'

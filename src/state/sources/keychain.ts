@@ -1,5 +1,5 @@
 // The OS keychain through @github/keytar (service `git-credential-pat`,
-// account `<store id>/<token name>`; SPEC §4, keychain-account.ts). keytar
+// account `<store id>/<token name>`; keychain-account.ts). keytar
 // blocks for ~50 s when the keyring daemon is frozen, so every call races a
 // bounded wait and then says the keyring is not answering; after that, the
 // rest of the process does not ask again (one bound per command, not per
@@ -25,7 +25,7 @@ let socketsBefore: Set<string> | undefined
 function load(): Promise<Keytar> {
   socketsBefore ??= new Set(openSockets())
   onExit(releaseStuckCalls)
-  // require, not import(): keytar is CommonJS (issue 7).
+  // require, not import(): keytar is CommonJS.
   keytar ??= new Promise<Keytar>(resolve => resolve(createRequire(import.meta.url)('@github/keytar') as Keytar)).catch(e => {
     throw new PatError(
       'KEYCHAIN',
@@ -151,8 +151,8 @@ function openSockets(): string[] {
 /**
  * Let the process exit although a keytar call never returned. The call
  * sits in a libuv worker thread, blocked in libsecret's D-Bus request to a
- * frozen daemon (25 s per request, two requests: the ~50 s of issue 10
- * item 5), and process.exit() joins the worker threads, so it would wait
+ * frozen daemon (25 s per request, two requests), and
+ * process.exit() joins the worker threads, so it would wait
  * just as long. Half-closing the D-Bus connection (the socket libsecret
  * opened after our first call) makes GDBus fail the pending request at
  * once. GDBus then raises SIGTERM (the shared bus connection's

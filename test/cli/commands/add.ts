@@ -1,4 +1,4 @@
-// add's name choice (issue 13): the default name follows the scope and is
+// add's name choice: the default name follows the scope and is
 // made unique; an explicit name that exists is refused, and replacing is
 // suggested only for a token of the same scope.
 import t from 'tap'

@@ -1,5 +1,5 @@
 // `log -n`: a count that is not a whole number is a usage error (exit 2,
-// one line), not silence with exit 0 (issue 13 item 10).
+// one line), not silence with exit 0.
 import t from 'tap'
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'

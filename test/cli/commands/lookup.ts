@@ -22,7 +22,7 @@ t.test('byName', async t => {
   t.equal(nameForMessage('laptop'), "'laptop'")
 })
 
-// Issue 10 item 10: a name with a newline or control character is a usage
+// A name with a newline or control character is a usage
 // error (exit 2), and is never printed back raw.
 t.test('byName refuses control characters as a usage error', async t => {
   for (const name of ['lap\ntop', 'laptop\n', 'a\rb', 'a\x1b[31mb', 'a\tb', 'a\x7f', 'a\0b']) {

@@ -1,6 +1,6 @@
 // Run the built helper with a hard kill timer, and say how long it took: the
-// fault tests' bound is the product's contract (issue 10: every command
-// returns within 6 s of the keyring failing), not a speed measurement.
+// fault tests' bound is the product's contract (every command
+// returns within about 6 s of the keyring failing: docs/git-credential-pat.md, "Storage"), not a speed measurement.
 import { spawn } from 'node:child_process'
 import { bin } from '../../e2e/lib/env.js'
 

@@ -1,4 +1,4 @@
-// kill -9 mid-write (issue 10 item 6): rounds of a few writers at once, one
+// kill -9 mid-write: rounds of a few writers at once, one
 // of them SIGKILLed after a seeded random delay, then a `store` that must
 // succeed as git would expect (git ignores a failing store, so a failure is a
 // credential silently lost).

@@ -1,4 +1,4 @@
-// The concurrent-writer workload of issue 10 ("32 concurrent writers"):
+// The concurrent-writer workload ("32 concurrent writers"):
 // phases of `writers` operations that all start at once against one
 // metadata file and one keychain. Each writer touches only its own names and
 // hosts, and in the second phase changes only what it made in the first, so
@@ -38,7 +38,7 @@ const cred = (host: string, username: string, password: string) => `protocol=htt
  * Two phases of `writers` (a multiple of 8) operations. Phase 1 creates: an
  * add or a store per writer. Phase 2 has each writer change what it created,
  * by writer number mod 8: rotate, remove, erase by the exact password
- * (an added token is kept and marked rejected, SPEC §2), erase with a wrong
+ * (an added token is kept and marked rejected), erase with a wrong
  * password (nothing changes), erase of a stored credential (deleted), the
  * same, wrong password, a store of a new secret for the same URL and user
  * (replaces it, as git's credential-store does), and a new add. So every
@@ -46,7 +46,7 @@ const cred = (host: string, username: string, password: string) => `protocol=htt
  * file 32 times over what phase 2 left, which must not bring anything back
  * (a lost update would): git confirming a token (store records its last
  * use), git offering the rejected token's secret again (store must leave it
- * rejected, not save it anew: issue 10 item 3), erases that match nothing
+ * rejected, not save it anew), erases that match nothing
  * (already erased; a replaced password), and new adds.
  */
 export function makePlan(writers: number, tag: string): Plan {

@@ -1,6 +1,6 @@
 // Checking the state the concurrent writers left: the metadata through
 // `list --json` (it must parse), the secrets through `get` (so the check does
-// not depend on how keychain items are named, which issue 10 item 4 changes),
+// not depend on how keychain items are named, which store ids changed),
 // and the keychain's own contents through secret-tool for what must be gone.
 import type { Test } from 'tap'
 import type { TokenRecord } from '../../../src/state/tokens.js'

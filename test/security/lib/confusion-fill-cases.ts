@@ -20,7 +20,7 @@ const lookAlikes: FillGroup = {
     { name: 'gitlab.com gets it', input: url('https://gitlab.com/g/r.git'), expect: 'H' },
     { name: 'GitLab.COM gets it (case-insensitive)', input: url('https://GitLab.COM/g/r.git'), expect: 'H' },
     { name: 'GITLAB.COM without a path gets it', input: url('https://GITLAB.COM'), expect: 'H' },
-    // The absolute name gitlab.com. is the same DNS host; SPEC is silent.
+    // The absolute name gitlab.com. is the same DNS host; the docs are silent.
     { name: 'trailing dot gitlab.com. is the same host', input: url('https://gitlab.com./g/r.git'), expect: 'H' },
     { name: 'suffix gitlab.com.evil.net gets nothing', input: url('https://gitlab.com.evil.net/g/r.git'), expect: null },
     { name: 'suffix with trailing dot gitlab.com.evil.net. gets nothing', input: url('https://gitlab.com.evil.net./g/r.git'), expect: null },
@@ -65,7 +65,7 @@ const idn: FillGroup = {
   cases: [
     { name: 'the punycode host gets it', input: url(`https://${GITLAEB_ACE}/g/r.git`), expect: 'PY' },
     { name: 'the punycode host in capitals gets it', input: url(`https://${GITLAEB_ACE.toUpperCase()}/g/r.git`), expect: 'PY' },
-    // SPEC §3: hosts compare exactly; git sends the Unicode text as typed.
+    // Hosts compare exactly; git sends the Unicode text as typed.
     { name: 'the Unicode spelling gitläb.com is not compared equal (exact hosts)', input: url(`https://${GITLAEB_UNICODE}/g/r.git`), expect: null },
     { name: 'plain gitlab.com gets nothing', input: url('https://gitlab.com/g/r.git'), expect: null },
     { name: 'the punycode host as a suffix gets nothing', input: url(`https://${GITLAEB_ACE}.evil.net/g/r.git`), expect: null },
@@ -84,7 +84,7 @@ const loopbackNames: FillGroup = {
     { name: '[::1]:443 gets the IPv6 token', input: url('https://[::1]:443/g/r.git'), expect: 'V6' },
     { name: '[::1]:8443 gets nothing', input: url('https://[::1]:8443/g/r.git'), expect: null },
     { name: 'http://[::1] gets nothing (https scope)', input: url('http://[::1]/g/r.git'), expect: null },
-    // The same address spelled longhand; SPEC: hosts compare exactly (either answer is safe).
+    // The same address spelled longhand; hosts compare exactly (either answer is safe).
     { name: '[0:0:0:0:0:0:0:1] gets the IPv6 token or nothing, never another', input: url('https://[0:0:0:0:0:0:0:1]/g/r.git'), expect: null, alsoOk: ['V6'] },
     { name: '[::ffff:127.0.0.1] gets nothing', input: url('https://[::ffff:127.0.0.1]/g/r.git'), expect: null },
     { name: '127.0.0.1 gets the IPv4 token', input: url('https://127.0.0.1/g/r.git'), expect: 'V4' },
@@ -179,7 +179,7 @@ const protocols: FillGroup = {
     { name: 'https://h6 gets the https token', input: url('https://h6.example/g/r.git'), expect: 'S6' },
     { name: 'http://h3 does not get an https token', input: url('http://h3.example/g/r.git'), expect: null },
     { name: 'https://h3 gets it', input: url('https://h3.example/g/r.git'), expect: 'S3' },
-    // An http:// scope names that origin only; SPEC is silent on https for it.
+    // An http:// scope names that origin only; the docs are silent on https for it.
     { name: 'https://h4 does not get an http:// token (another origin)', input: url('https://h4.example/g/r.git'), expect: null },
     { name: 'http://h4 gets it', input: url('http://h4.example/g/r.git'), expect: 'P4' },
     { name: "http://h4:80 is http's default port", input: url('http://h4.example:80/g/r.git'), expect: 'P4' },
@@ -218,7 +218,7 @@ const fillUsers: FillGroup = {
   ],
 }
 
-/** Scopes written the many ways `add` accepts them reduce to one canonical scope (SPEC §3). */
+/** Scopes written the many ways `add` accepts them reduce to one canonical scope. */
 const spellings: FillGroup = {
   name: 'fill: scope spellings',
   tokens: [

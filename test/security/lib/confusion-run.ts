@@ -1,4 +1,4 @@
-// Runner for the confusion suite (issue 10, SPEC §3): each group is one
+// Runner for the confusion suite: each group is one
 // token set in one sandbox, asked about many URLs through real git.
 //
 // Two ways to ask git:
@@ -31,8 +31,8 @@ export interface Case {
   name: string
   expect: Expect
   /**
-   * Other results SPEC §3 allows (it says `..` is "normalised before
-   * comparison or refused", so both answers are right); anything else fails.
+   * Other results the scope rules allow (`..` may be normalised before
+   * comparison or refused, so both answers are right); anything else fails.
    */
   alsoOk?: Expect[]
   /** Extra `-c key=value` for this git call (e.g. useHttpPath off). */

@@ -1,6 +1,6 @@
 // Confusion cases that real git sends to the loopback server (127.0.0.1,
 // localhost and [::1] on one port): the server records which token each
-// request carried. SPEC §3 is the contract; comments say where a case
+// request carried. docs/git-credential-pat.md, "Scopes", is the contract; comments say where a case
 // follows git's or curl's handling of the URL rather than ours.
 import type { ServerCase, ServerGroup } from './confusion-run.js'
 
@@ -51,7 +51,7 @@ const paths: ServerGroup = {
     { name: 'group/* is sent to group/sub/b (any depth)', url: `${o(p)}/group/sub/b.git`, expect: 'G' },
     { name: 'group/* is sent to group/sub/deeper/c', url: `${o(p)}/group/sub/deeper/c.git`, expect: 'G' },
     { name: 'group/* is never sent to groupie/a', url: `${o(p)}/groupie/a.git`, expect: null },
-    // SPEC §3: "every repository under group/"; the repository group.git is not under it.
+    // "every repository under group/"; the repository group.git is not under it.
     { name: 'group/* is not sent to the repository group itself', url: `${o(p)}/group.git`, expect: null },
     { name: 'group/* is not sent to Group/a (paths are case-sensitive)', url: `${o(p)}/Group/a.git`, expect: null },
     { name: 'the repo token wins over group/* for group/repo', url: `${o(p)}/group/repo.git`, expect: 'R' },
@@ -60,7 +60,7 @@ const paths: ServerGroup = {
     { name: 'group/repo never covers group/repo-fork (group/* does)', url: `${o(p)}/group/repo-fork.git`, expect: 'G' },
     { name: 'group/repo never covers group/repo/sub (group/* does)', url: `${o(p)}/group/repo/sub.git`, expect: 'G' },
     { name: 'only one .git is ignored: group/repo.git.git is not group/repo', url: `${o(p)}/group/repo.git.git`, expect: 'G' },
-    // Issue 10 item 7: group segments are never altered.
+    // Group segments are never altered.
     { name: 'lib.git/* is sent to lib.git/x.git', url: `${o(p)}/lib.git/x.git`, expect: 'LIB' },
     { name: 'lib.git/* is sent to lib.git/x', url: `${o(p)}/lib.git/x`, expect: 'LIB' },
     { name: 'lib.git/* is never sent to lib/x', url: `${o(p)}/lib/x.git`, expect: null },
@@ -162,7 +162,7 @@ const wrongOrigin: ServerGroup = {
   repos: ['group/a', 'other/x'],
   tokens: p => [
     { key: 'HTTPS', scope: `https://127.0.0.1:${p}`, username: 'ci' },
-    // SPEC §3: no protocol means https only.
+    // No protocol means https only.
     { key: 'NOPROTO', scope: `127.0.0.1:${p}`, username: 'ci' },
     { key: 'NOPROTO_PATH', scope: `127.0.0.1:${p}/group/*`, username: 'ci' },
     // Port 80 is http's default: this is http://127.0.0.1, not :PORT.

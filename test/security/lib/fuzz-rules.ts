@@ -8,7 +8,7 @@ const PROTOCOL_LINES = /^(?:[a-z_]+(?:\[\])?=[^\n]*\n)*$/
 
 /**
  * Each value we keep is byte for byte one that git sent on a `key=` line:
- * nothing decoded into U+FFFD, trimmed or otherwise altered (issue 10 item 9).
+ * nothing decoded into U+FFFD, trimmed or otherwise altered.
  * (Values taken apart from a url= are percent-decoded, so not checked here.)
  */
 export function altered(input: Buffer, o: Outcome): string | null {

@@ -1,7 +1,7 @@
 // The git side run in-process, for the protocol fuzzer: the same steps as
 // src/helper.ts runHelper() (parse the bytes, ignore non-http protocols,
 // then get/store/erase), minus the process around them, so 10,000 inputs
-// take seconds instead of the ~80 ms a spawn costs each. Everything runs
+// take seconds instead of a spawn each. Everything runs
 // against a sandbox state directory and its own keychain service in the
 // test keyring; stdout and stderr are captured per call: stderr where the
 // helper writes it (errSink in src/log/stderr.ts, fd 2 directly, which a

@@ -1,4 +1,4 @@
-// add's arguments, checked before anything is asked or saved (SPEC §5): a
+// add's arguments, checked before anything is asked or saved: a
 // bad value is a usage error (exit 2), said in one line that never repeats
 // a secret. `import` checks its entries with the same functions.
 import { PatError } from '../../../errors.js'

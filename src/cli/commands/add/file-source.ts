@@ -1,6 +1,6 @@
 // add --source file:PATH: the path made absolute (git runs the helper from
 // any directory), and, with --token-stdin, the secret written there for a
-// machine without a keyring (issue 15 item 3).
+// machine without a keyring.
 import { homedir } from 'node:os'
 import { isAbsolute, resolve } from 'node:path'
 import { writeSecretFile } from '../../../state/sources/file.js'

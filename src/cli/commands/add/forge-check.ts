@@ -1,4 +1,4 @@
-// add asks the forge about the token before saving it (issue 13 item 2),
+// add asks the forge about the token before saving it,
 // as `check` does afterwards: what it learns (expiry, scopes, login) is
 // recorded, a token the forge refuses is not saved (unless --force), and
 // an unreachable forge only warns. Bounded as `check` is (forge/timeouts.ts).
