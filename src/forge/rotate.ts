@@ -51,7 +51,7 @@ export async function rotateThroughForge(o: ApiRotateOptions): Promise<string> {
   const plan = o.expires !== undefined ? { date: o.expires.slice(0, 10), days: 0, known: true } : defaultExpiry(t, now)
   const page = renewPage(t) ?? `the token page of ${t.scope}`
 
-  await probeKeychainWrite(t.name, `'${t.name}' was not renewed (nothing was asked of the forge)`)
+  await probeKeychainWrite(t.name, `'${t.name}' was not renewed (nothing was asked of the forge)`, file)
   const secret = await readSecret(t, env)
   const api = apiFor(t, env)
   if (!api) throw new PatError('INPUT', `cannot tell where the GitLab API of ${t.scope} is; set git config credential.<url>.patApiUrl`)

@@ -6,7 +6,6 @@ import { randomBytes } from 'node:crypto'
 import { PatError } from '../errors.js'
 import { deleteSecret, setSecret } from './sources/keychain.js'
 import { withLock } from './lock.js'
-import { statePaths } from './paths.js'
 
 /** The probe item's name within the store; `#` keeps it apart from token names. */
 export const probeName = (name: string) => `${name}#write-probe`
@@ -17,7 +16,7 @@ export const probeName = (name: string) => `${name}#write-probe`
  * one token probe the same item, and the Secret Service fails a delete of an
  * item another process deleted between its search and its delete.
  */
-export async function probeKeychainWrite(name: string, what: string, file = statePaths().metadata): Promise<void> {
+export async function probeKeychainWrite(name: string, what: string, file: string): Promise<void> {
   try {
     await withLock(file, async () => {
       await setSecret(probeName(name), `probe-${randomBytes(6).toString('hex')}`)

@@ -82,7 +82,7 @@ export async function rotateToken(args: RotateArgs, now = new Date(), env = proc
     )
   }
   // The keychain must take the new secret before the user goes to make one.
-  if (ours) await probeKeychainWrite(before.name, `'${before.name}' was not changed; make the new token once it works`)
+  if (ours) await probeKeychainWrite(before.name, `'${before.name}' was not changed; make the new token once it works`, file)
   if (ours && !args.tokenStdin) for (const line of pageLines(before)) say(line)
   const secret = ours ? await readNewSecret({ tokenStdin: args.tokenStdin, question: `New token for ${before.scope} (input hidden): ` }) : undefined
   // The new secret is checked before it replaces one that works, as add checks a new token.
