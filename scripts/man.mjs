@@ -119,12 +119,31 @@ export function listedCommands(help, prefix) {
     .filter(Boolean)
 }
 
+/** The example lines of a help text (after "Examples:", up to a blank line). */
+export function exampleLines(help) {
+  const m = /\nExamples:\n([\s\S]*?)(\n\n|$)/.exec(help)
+  return m ? m[1].split('\n') : []
+}
+
+/**
+ * Examples are command lines to copy: on the page (72 columns) none may be
+ * wrapped by yargs, which would cut a command into lines that look like two.
+ * Rendered 100 wide, each line must already fit the page with yargs's padding; a long one is
+ * split in the source with `\\` and a newline.
+ */
+async function examplesFit(runCli, args) {
+  Object.defineProperty(process.stdout, 'columns', { value: 100, configurable: true })
+  const long = exampleLines(await helpOf(runCli, args)).filter(l => l.length > 68)
+  Object.defineProperty(process.stdout, 'columns', { value: 70, configurable: true })
+  if (long.length) throw new Error(`${NAME} ${args.join(' ')}: example too wide for the man page, split it: ${long[0].trim()}`)
+}
+
 const block = text => `.PP\n.nf\n${roff(text)}\n.fi`
 
 export async function renderPage() {
   // yargs wraps help at the terminal's width (cli.ts: at most 100); man
-  // indents by 7, so 72 keeps the page within 80 columns.
-  Object.defineProperty(process.stdout, 'columns', { value: 72, configurable: true })
+  // indents by 7, so 70 keeps the page within 80 columns (yargs may overrun its width by a column or two).
+  Object.defineProperty(process.stdout, 'columns', { value: 70, configurable: true })
   const { runCli, COMMAND_NAMES } = await import(join(root, 'dist/cli/cli.js'))
   const { outcome } = await import(join(root, 'dist/errors.js'))
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
@@ -160,6 +179,7 @@ export async function renderPage() {
     '.SH COMMANDS',
   ]
   for (const n of listed) {
+    await examplesFit(runCli, [n])
     const help = await helpOf(runCli, [n])
     out.push(`.SS "${roff(`${NAME} ${n}`)}"`, block(help))
     // Subcommands (daemon start|stop|…) have their own options.

@@ -110,6 +110,17 @@ t.test('the page reads in a POSIX locale: ASCII only, no troff warnings, its own
   t.equal(r.stderr, '', 'no "can\'t find special character" from troff')
   t.match(r.stdout.split('\n')[0], /^GIT-CREDENTIAL-PAT\(1\) +git-credential-pat manual +GIT-CREDENTIAL-PAT\(1\)$/)
   t.notMatch(r.stdout, /Git Manual/)
+  t.notOk(r.stdout.split('\n').some(l => l.length > 80), 'within 80 columns')
+  // Examples are whole command lines to copy: a comment, a command, or the
+  // continuation of one ending in \\, | or &&; never two narrow columns.
+  const blocks = [...r.stdout.matchAll(/^ +Examples:\n([\s\S]*?)\n\n/gm)].map(m => m[1].split('\n').map(l => l.trim()))
+  t.ok(blocks.length >= 10, `examples of ${blocks.length} commands`)
+  for (const lines of blocks) {
+    lines.forEach((l, i) => {
+      const ok = l.startsWith('# ') || /^([A-Z_]+=\S* )*(git-credential-pat|git|printf) /.test(l) || /(\\|\||&&)$/.test(lines[i - 1] ?? '')
+      t.ok(ok, `an example line that reads alone: ${l}`)
+    })
+  }
 })
 
 t.test('completion bash|zsh prints what install.sh installs', async t => {

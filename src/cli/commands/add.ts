@@ -76,12 +76,12 @@ export const add: CommandModule<object, AddArgs> = {
         describe:
           'ask the forge about it before saving: valid? expiry? scopes? (default where the forge has a token API: GitLab, GitHub, Gitea; --no-check skips it)',
       })
-      .example('printf %s "$TOKEN" | $0 add \'gitlab.example.com/team/*\' --token-stdin --expires 90d --name ci-runner-7', 'provision a machine in one line')
-      .example(
-        'printf %s "$TOKEN" | $0 add \'gitlab.example.com/team/*\' --token-stdin --source file:/etc/git-tokens/team',
-        'the same without a keyring: the token goes to that file (mode 600)',
-      )
-      .example('$0 add github.com/acme/app --expires 2027-01-31', 'a fine-grained token for one repository (asks for it)') as never,
+      .example('# provision a machine in one line', '')
+      .example('printf %s "$TOKEN" |\n$0 add \'gitlab.example.com/team/*\' --token-stdin \\\n--expires 90d --name ci-runner-7', '')
+      .example('# the same without a keyring: the token goes to a file (mode 600)', '')
+      .example('printf %s "$TOKEN" |\n$0 add \'gitlab.example.com/team/*\' --token-stdin \\\n--source file:/etc/git-tokens/team', '')
+      .example('# a fine-grained token for one repository (asks for it)', '')
+      .example('$0 add github.com/acme/app --expires 2027-01-31', '') as never,
   handler: withExitCode(async args => {
     out((await addToken(args)).text)
     return 0

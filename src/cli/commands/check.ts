@@ -33,8 +33,10 @@ export const check: CommandModule<object, CheckArgs> = {
     y
       .positional('names', { type: 'string', array: true, describe: 'token names (default: every token)' })
       .option('json', { type: 'boolean', describe: 'machine-readable output' })
-      .example('$0 check', 'check every token')
-      .example('$0 check gitlab-laptop --json', 'one token, as JSON (exact ISO dates)')
+      .example('# check every token', '')
+      .example('$0 check', '')
+      .example('# one token, as JSON (exact ISO dates)', '')
+      .example('$0 check gitlab-laptop --json', '')
       .epilog(
         "The API is found from the token's host; set git config credential.<url>.patApiUrl for another address " +
           '(GitLab: the instance URL; GitHub: the API root, e.g. https://HOST/api/v3; Gitea/Forgejo: the instance URL). ' +

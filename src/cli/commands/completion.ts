@@ -29,8 +29,10 @@ export const completion: CommandModule<object, CompletionArgs> = {
   builder: y =>
     y
       .positional('shell', { choices: ['bash', 'zsh'] as const, describe: 'the shell to complete in (default: zsh if $SHELL names it, else bash)' })
-      .example('$0 completion bash > ~/.local/share/bash-completion/completions/git-credential-pat', 'bash-completion loads it when needed')
-      .example('$0 completion zsh > ~/.zfunc/_git-credential-pat', 'with fpath+=(~/.zfunc) before compinit in ~/.zshrc') as never,
+      .example('# bash-completion loads it when needed', '')
+      .example('$0 completion bash \\\n> ~/.local/share/bash-completion/completions/git-credential-pat', '')
+      .example('# with fpath+=(~/.zfunc) before compinit in ~/.zshrc', '')
+      .example('$0 completion zsh > ~/.zfunc/_git-credential-pat', '') as never,
   handler: args => {
     process.stdout.write(completionScript(args.shell ?? (/zsh/.test(process.env.SHELL ?? '') ? 'zsh' : 'bash')))
   },

@@ -49,9 +49,12 @@ export const daemon: CommandModule<object, object> = {
       })
       .demandCommand(1, 'name an action: run, start, stop or status')
       .example('$0 daemon status', '')
-      .example('git config --global credential.pat.cacheTimeout 3600', 'keep secrets an hour (default 900 s)')
-      .example('git config --global credential.pat.daemon never', 'start no daemon; one running now is still used until it stops:')
-      .example('$0 daemon stop', 'stop it (GIT_CREDENTIAL_PAT_DAEMON=never in the environment also stops asking it)') as never,
+      .example('# keep secrets an hour (default 900 s)', '')
+      .example('git config --global credential.pat.cacheTimeout 3600', '')
+      .example('# start no daemon; one running now is still used until it stops:', '')
+      .example('git config --global credential.pat.daemon never', '')
+      .example('# stop it (GIT_CREDENTIAL_PAT_DAEMON=never also stops asking it)', '')
+      .example('$0 daemon stop', '') as never,
   handler: () => {},
 }
 

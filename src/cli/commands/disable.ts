@@ -10,7 +10,8 @@ export const disable: CommandModule<object, { names: string[] }> = {
     y
       .positional('names', { type: 'string', array: true, demandOption: true, describe: 'token names (see: list)' })
       // yargs fills in $0 in an example's command, not in its description.
-      .example('$0 disable ci-runner-7', 'undo with: git-credential-pat enable ci-runner-7') as never,
+      .example('# undo with: git-credential-pat enable ci-runner-7', '')
+      .example('$0 disable ci-runner-7', '') as never,
   handler: async args => {
     out(await setState(args.names, 'disabled'))
   },

@@ -10,8 +10,9 @@ export const doctor: CommandModule<object, { json?: boolean }> = {
   builder: y =>
     y
       .option('json', { type: 'boolean', describe: 'machine-readable output' })
-      .example('$0 doctor', 'exit status 1 when a check fails; warnings exit 0')
-      .example('git credential-pat doctor --json | jq ".checks[] | select(.status != \\"ok\\")"', '') as never,
+      .example('# exit status 1 when a check fails; warnings exit 0', '')
+      .example('$0 doctor', '')
+      .example('git credential-pat doctor --json |\njq ".checks[] | select(.status != \\"ok\\")"', '') as never,
   handler: withExitCode(async args => {
     const { output, ok } = await runDoctor(Boolean(args.json))
     out(output)

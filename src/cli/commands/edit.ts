@@ -54,9 +54,12 @@ export const edit: CommandModule<object, EditArgs> = {
       .option('forget-secret', { type: 'boolean', describe: 'with --source env:|file:|exec:, delete the keychain copy of the secret' })
       .option('name', { type: 'string', describe: 'a new name (its keychain item moves with it)' })
       .option('force', { type: 'boolean', describe: 'accept an --expires date in the past' })
-      .example('$0 edit ci-runner-7 --expires 2027-01-31', 'after extending the token on the forge')
-      .example("$0 edit gitlab.com-vm --scope 'gitlab.com/team/*'", 'narrow a token to a group')
-      .example('$0 edit ci --source env:CI_TOKEN --forget-secret', 'the secret now comes from the environment only') as never,
+      .example('# after extending the token on the forge', '')
+      .example('$0 edit ci-runner-7 --expires 2027-01-31', '')
+      .example('# narrow a token to a group', '')
+      .example("$0 edit gitlab.com-vm --scope 'gitlab.com/team/*'", '')
+      .example('# the secret now comes from the environment only', '')
+      .example('$0 edit ci --source env:CI_TOKEN --forget-secret', '') as never,
   handler: async args => {
     out(await editToken(args))
   },

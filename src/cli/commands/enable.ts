@@ -19,7 +19,8 @@ export const enable: CommandModule<object, NamesArgs> = {
   builder: y =>
     y
       .positional('names', { type: 'string', array: true, demandOption: true, describe: 'token names (see: list)' })
-      .example('$0 enable ci-runner-7', 'after a wrong rejection, or to undo disable') as never,
+      .example('# after a wrong rejection, or to undo disable', '')
+      .example('$0 enable ci-runner-7', '') as never,
   handler: async args => {
     out(await setState(args.names, 'active'))
   },

@@ -18,7 +18,8 @@ export const exportCommand: CommandModule<object, { json?: boolean }> = {
   builder: y =>
     y
       .option('json', { type: 'boolean', describe: 'JSON (the manifest format; the default)' })
-      .example('$0 export > tokens.json', 'then on another machine: git-credential-pat import tokens.json') as never,
+      .example('# then on another machine: git-credential-pat import tokens.json', '')
+      .example('$0 export > tokens.json', '') as never,
   handler: () => {
     out(exportTokens())
   },

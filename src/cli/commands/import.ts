@@ -44,10 +44,14 @@ export const importCommand: CommandModule<object, ImportArgs> = {
       .option('remove-other-helpers', { type: 'boolean', describe: "with --from-git-credentials: remove git's store (and cache) helpers without asking" })
       .option('keep-other-helpers', { type: 'boolean', describe: "with --from-git-credentials: keep git's store helper" })
       .conflicts('remove-other-helpers', 'keep-other-helpers')
-      .example('$0 import tokens.json --dry-run', 'what would change')
-      .example('$0 import tokens.json --prune', 'exactly the tokens of the file')
-      .example('$0 import --from-git-credentials', 'move ~/.git-credentials into the keychain')
-      .example('$0 import --from-git-credentials --dry-run', 'what would move from ~/.git-credentials into the keychain') as never,
+      .example('# what would change', '')
+      .example('$0 import tokens.json --dry-run', '')
+      .example('# exactly the tokens of the file', '')
+      .example('$0 import tokens.json --prune', '')
+      .example('# move ~/.git-credentials into the keychain', '')
+      .example('$0 import --from-git-credentials', '')
+      .example('# what would move from ~/.git-credentials into the keychain', '')
+      .example('$0 import --from-git-credentials --dry-run', '') as never,
   handler: withExitCode(async args => {
     if (args.fromGitCredentials) {
       if (args.prune || args.refreshSecrets) throw new PatError('USAGE', '--prune and --refresh-secrets are for manifests, not --from-git-credentials')

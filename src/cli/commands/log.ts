@@ -28,8 +28,10 @@ export const logCommand: CommandModule<object, LogArgs> = {
         if (a.lines === undefined ? !('lines' in a) : Number.isInteger(a.lines) && a.lines >= 0) return true
         throw new PatError('USAGE', '-n/--lines takes a whole number of events (0 or more)')
       })
-      .example('$0 log -n 20', 'the last 20 events')
-      .example('GIT_CREDENTIAL_PAT_LOG=debug git fetch && $0 log -n 5', 'more detail for one command') as never,
+      .example('# the last 20 events', '')
+      .example('$0 log -n 20', '')
+      .example('# more detail for one command', '')
+      .example('GIT_CREDENTIAL_PAT_LOG=debug git fetch &&\n$0 log -n 5', '') as never,
   handler: async args => {
     const file = logFile()
     // A JSON line stays valid JSON: what JSON leaves raw is written as \uHHHH.

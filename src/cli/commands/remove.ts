@@ -25,9 +25,12 @@ export const remove: CommandModule<object, RemoveArgs> = {
     y
       .positional('names', { type: 'string', array: true, demandOption: true, describe: 'token names (see: list)' })
       .option('yes', { alias: 'y', type: 'boolean', describe: 'do not ask for confirmation (needed without a terminal)' })
-      .example('$0 remove ci-runner-7', 'asks first')
-      .example('$0 remove ci-runner-7 --yes', 'from a script')
-      .example('$0 remove orphan-name --yes', 'also deletes a keychain item that has no record (see: doctor)') as never,
+      .example('# asks first', '')
+      .example('$0 remove ci-runner-7', '')
+      .example('# from a script', '')
+      .example('$0 remove ci-runner-7 --yes', '')
+      .example('# also deletes a keychain item that has no record (see: doctor)', '')
+      .example('$0 remove orphan-name --yes', '') as never,
   handler: async args => {
     out(await removeTokens(args))
   },

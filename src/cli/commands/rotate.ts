@@ -53,9 +53,12 @@ export const rotate: CommandModule<object, RotateArgs> = {
       .option('force', { type: 'boolean', describe: 'save the new token even if the forge refuses it' })
       .conflicts('api', 'token-stdin')
       .implies('background', 'api')
-      .example('$0 rotate ci-runner-7 --expires 90d', 'asks for the new token without echo')
-      .example('$0 rotate gitlab-laptop --api', 'GitLab makes the new token; nothing to copy')
-      .example('printf %s "$NEW" | $0 rotate ci-runner-7 --token-stdin --expires 2027-01-31', 'from a script') as never,
+      .example('# asks for the new token without echo', '')
+      .example('$0 rotate ci-runner-7 --expires 90d', '')
+      .example('# GitLab makes the new token; nothing to copy', '')
+      .example('$0 rotate gitlab-laptop --api', '')
+      .example('# from a script', '')
+      .example('printf %s "$NEW" |\n$0 rotate ci-runner-7 --token-stdin \\\n--expires 2027-01-31', '') as never,
   handler: withExitCode(async args => {
     if (args.background) return (await import('../../forge/auto-rotate-run.js')).rotateInBackground(args.name)
     if (args.api) {

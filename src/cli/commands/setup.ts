@@ -51,9 +51,12 @@ export const setup: CommandModule<object, SetupArgs> = {
       .conflicts('unset', 'absolute')
       .conflicts('keep-other-helpers', 'remove-other-helpers')
       .conflicts('unset', ['keep-other-helpers', 'remove-other-helpers'])
-      .example('$0 setup', 'once per machine; install.sh runs it')
-      .example('$0 setup --local', 'only for this repository')
-      .example('$0 setup --unset', 'before leaving (install.sh --uninstall runs it)') as never,
+      .example('# once per machine; install.sh runs it', '')
+      .example('$0 setup', '')
+      .example('# only for this repository', '')
+      .example('$0 setup --local', '')
+      .example('# before leaving (install.sh --uninstall runs it)', '')
+      .example('$0 setup --unset', '') as never,
   handler: async args => {
     const scope = args.local ? 'local' : 'global'
     if (args.unset) return void out(runUnset(scope))

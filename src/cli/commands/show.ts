@@ -22,7 +22,8 @@ export const show: CommandModule<object, ShowArgs> = {
       .positional('name', { type: 'string', demandOption: true, describe: 'the token name (see: list)' })
       .option('json', { type: 'boolean', describe: 'machine-readable output (the same object as in list --json)' })
       .example('$0 show ci-runner-7', '')
-      .example('$0 show ci-runner-7 --json | jq -r .expires', 'the expiry, for a script') as never,
+      .example('# the expiry, for a script', '')
+      .example('$0 show ci-runner-7 --json | jq -r .expires', '') as never,
   handler: args => {
     out(showToken(args.name, !!args.json))
   },
