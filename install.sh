@@ -39,8 +39,9 @@ program's absolute path instead when $PREFIX/bin is not on PATH).
   --uninstall     stop your daemons of this checkout, git-credential-pat setup --unset (not with
                   --no-git-config), remove the links, man page and completions;
                   the tokens stay
-  --purge         with --uninstall: also delete the tokens' keychain items and
-                  the state directories (asks first; --yes to not ask)
+  --purge         with --uninstall: also delete the tokens' keychain items, the
+                  state directories and the file: secrets add wrote, and the
+                  empty directories install.sh made (asks first; --yes to not ask)
 USAGE
       exit 0 ;;
     *) echo "install.sh: unknown option $arg" >&2; exit 2 ;;
@@ -123,8 +124,21 @@ if [ "$uninstall" = 1 ]; then
   done
   if [ "$purge" = 1 ]; then
     [ "$runnable" = 1 ] || { say "dist/ is not built: cannot purge (npm run build first)" >&2; exit 1; }
+    tokens=$("$bin" list --json)
+    # file: secrets that add wrote (fileWritten; never a file that was there before it):
+    # listed, and deleted with --yes or when the answer is yes.
+    files=$(node -e 'for (const t of JSON.parse(process.argv[1])) if (t.fileWritten && t.source.startsWith("file:")) console.log(t.source.slice(5))' "$tokens")
+    if [ -n "$files" ]; then
+      say "secret files that git-credential-pat add wrote:"; sed 's/^/  /' <<<"$files"
+      answer=y
+      if [ "$yes" = 0 ]; then read -r -p "Delete these files too? [y/N] " answer; fi
+      case "$answer" in
+        [yY]*) while read -r f; do { [ -f "$f" ] && [ -O "$f" ] && rm -f "$f" && say "removed $f"; } || true; done <<<"$files" ;;
+        *) say "kept them" ;;
+      esac
+    fi
     # remove deletes only this store's keychain items (state/keychain-account.ts).
-    names=$("$bin" list --json | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{for(const t of JSON.parse(s))console.log(t.name)})')
+    names=$(node -e 'for (const t of JSON.parse(process.argv[1])) console.log(t.name)' "$tokens")
     if [ -n "$names" ]; then mapfile -t name_list <<<"$names"; "$bin" remove --yes "${name_list[@]}"; fi
     # The state directories, as the program computes them (state/paths.ts).
     node --input-type=module -e '
@@ -136,12 +150,17 @@ if [ "$uninstall" = 1 ]; then
         [ -e "$d" ] || continue
         if [ -n "${GIT_CREDENTIAL_PAT_HOME:-}" ] && [ "$d" = "$GIT_CREDENTIAL_PAT_HOME" ]; then
           # A directory the user chose: only what the program keeps there.
-          rm -rf "$d"/tokens.json "$d"/tokens.json.* "$d"/warned.json "$d"/warned.json.* "$d"/rotating-*.lock "$d"/log "$d"/run "$d"/pending
+          rm -rf "$d"/tokens.json "$d"/tokens.json.* "$d"/git-config.json "$d"/git-config.json.* "$d"/warned.json "$d"/warned.json.* "$d"/rotating-*.lock "$d"/log "$d"/run "$d"/pending
           rmdir "$d" 2>/dev/null && say "removed $d" || say "left $d: it holds other files"
         elif [ "$(basename "$d")" = git-credential-pat ] || [ "$(basename "$(dirname "$d")")" = git-credential-pat ]; then
           rm -rf "$d"; say "removed $d"
         fi
       done
+  fi
+  if [ "$purge" = 1 ] && [ -f "$here/.made-dirs" ]; then
+    # Deepest first; only those still empty (another program's files keep theirs).
+    sort -ru "$here/.made-dirs" | while read -r d; do { [ -d "$d" ] && rmdir "$d" 2>/dev/null && say "removed $d"; } || true; done
+    rm -f "$here/.made-dirs"
   fi
   say "uninstalled; the checkout ($here) stays: delete it yourself"
   exit 0
@@ -193,9 +212,14 @@ say "built dist/"
 links[0]="$bindir/git-credential-pat=$(launcher)" # the build may have made the #! launcher just now
 
 # 3. Put git-credential-pat on PATH, its man page and completions beside it.
+# The directories made for them are noted (.made-dirs, beside this script) so that
+# --purge removes those left empty, and never one that was there before.
 for l in "${links[@]}"; do
   link=${l%%=*} target=${l#*=}
+  d=$(dirname "$link") new=()
+  while [ ! -e "$d" ]; do new+=("$d"); d=$(dirname "$d"); done
   mkdir -p "$(dirname "$link")"
+  for d in "${new[@]}"; do echo "$d" >>"$here/.made-dirs" 2>/dev/null || true; done
   ln -sfn "$target" "$link"
 done
 say "linked $bindir/git-credential-pat -> $(launcher), its man page and bash/zsh completions under $prefix/share"

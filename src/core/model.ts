@@ -50,6 +50,11 @@ export interface TokenRecord {
    * secret written clears the mark (sources/index.ts).
    */
   awaitingSecret?: boolean
+  /**
+   * `add --source file:PATH --token-stdin` made PATH (a file that existed is
+   * never marked): `install.sh --uninstall --purge` offers to delete it.
+   */
+  fileWritten?: boolean
   /** A refresh token is kept in the keychain beside the secret. */
   hasRefreshToken?: boolean
   /** What the forge said the last time it was asked (check). */

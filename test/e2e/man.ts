@@ -110,7 +110,10 @@ t.test('the page reads in a POSIX locale: ASCII only, no troff warnings, its own
   t.equal(r.stderr, '', 'no "can\'t find special character" from troff')
   t.match(r.stdout.split('\n')[0], /^GIT-CREDENTIAL-PAT\(1\) +git-credential-pat manual +GIT-CREDENTIAL-PAT\(1\)$/)
   t.notMatch(r.stdout, /Git Manual/)
-  t.notOk(r.stdout.split('\n').some(l => l.length > 80), 'within 80 columns')
+  t.notOk(
+    r.stdout.split('\n').some(l => l.length > 80),
+    'within 80 columns',
+  )
   // Examples are whole command lines to copy: a comment, a command, or the
   // continuation of one ending in \\, | or &&; never two narrow columns.
   const blocks = [...r.stdout.matchAll(/^ +Examples:\n([\s\S]*?)\n\n/gm)].map(m => m[1].split('\n').map(l => l.trim()))

@@ -8,7 +8,7 @@
 // started, and the daemons of the tests running beside this one are the
 // checkout's.
 import t from 'tap'
-import { existsSync, lstatSync, readFileSync, readlinkSync, rmSync } from 'node:fs'
+import { existsSync, lstatSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { bin as checkoutBin, installationCopy, run } from './lib/env.js'
 import { box } from './lib/cli.js'
@@ -73,8 +73,25 @@ t.test("--purge --yes deletes this store's keychain items and the state director
   // Another store's item under the same service stays (remove only knows ours).
   const other = await run('sh', ['-c', `printf %s other-store-secret | secret-tool store --label=x service ${service} account someone-else/team`], { env })
   t.equal(other.code, 0, other.stderr)
+  // A file: secret that add wrote is deleted; one that was there before add stays.
+  const wrote = join(sb.dir, 'secret-wrote')
+  const given = join(sb.dir, 'secret-given')
+  writeFileSync(given, 'given-file-secret\n', { mode: 0o600 })
+  for (const [name, file, secret] of [
+    ['wrote', wrote, 'wrote-file-secret'],
+    ['given', given, 'given-file-secret'],
+  ]) {
+    const a = await sb.addToken(`files.example.com/${name}/*`, secret, ['--provider', 'generic', '--username', 'u', '--name', name, '--source', `file:${file}`])
+    t.equal(a.code, 0, a.stderr)
+  }
+  t.ok(existsSync(wrote), 'add wrote that file')
   const r = await installSh('--uninstall', '--purge', '--yes')
   t.equal(r.code, 0, r.stderr)
+  t.match(r.stdout, `secret files that git-credential-pat add wrote:\n  ${wrote}\n`)
+  t.notMatch(r.stdout, given, 'a file add did not write is not offered')
+  t.notOk(existsSync(wrote), 'the file add wrote is gone')
+  t.equal(readFileSync(given, 'utf8'), 'given-file-secret\n', 'the file that was there before stays')
+  t.notOk(existsSync(prefix), 'the directories install.sh made under PREFIX are gone, being empty')
   const left = await secrets()
   t.notMatch(left, SECRET.team)
   t.notMatch(left, SECRET.host)

@@ -196,7 +196,12 @@ async function save(file: string, record: TokenRecord, secret: string | undefine
     // Again under the lock: another add may have taken the name meanwhile.
     const name = (record.name = pickName(meta.tokens, args.name, base, record.scope, args.force))
     const i = meta.tokens.findIndex(t => t.name === name)
-    if (secret !== undefined && record.source !== 'keychain') fileNote = writeFileSource(name, record.source.slice('file:'.length), secret)
+    if (secret !== undefined && record.source !== 'keychain') {
+      const file = writeFileSource(name, record.source.slice('file:'.length), secret)
+      fileNote = file.line
+      // Only a file add made is offered for deletion at install.sh --uninstall --purge.
+      if (file.written) record.fileWritten = true
+    }
     if (secret !== undefined) await writeSecret(record, secret)
     else if (i >= 0 && meta.tokens[i].source === 'keychain') await deleteSecret(name).catch(() => false)
     // The replaced token's refresh token belonged to it, not to the new one.

@@ -100,6 +100,8 @@ export async function editToken(args: EditArgs, now = new Date(), env = process.
     if (t.description === undefined) delete t.description
     // A refresh token belongs to the keychain secret it came with.
     if (changed.includes('source') && was.source === 'keychain') delete t.hasRefreshToken
+    // A file add made is no longer this token's: install.sh --purge leaves it alone.
+    if (changed.includes('source')) delete t.fileWritten
     return { was, now: { ...t } }
   })
   const notes: string[] = []

@@ -13,7 +13,9 @@ export function fileSourceArg(source: string, cwd = process.cwd(), home = homedi
   return `file:${isAbsolute(path) ? path : resolve(cwd, path)}`
 }
 
-/** Write the secret to PATH (or find it there already); the line add prints. */
-export function writeFileSource(name: string, path: string, secret: string): string {
-  return writeSecretFile(name, path, secret) === 'written' ? `wrote the token to ${path} (mode 600)` : `${path} already holds this token; left as it is`
+/** Write the secret to PATH (or find it there already): the line add prints, and whether add made the file. */
+export function writeFileSource(name: string, path: string, secret: string): { line: string; written: boolean } {
+  return writeSecretFile(name, path, secret) === 'written'
+    ? { line: `wrote the token to ${path} (mode 600)`, written: true }
+    : { line: `${path} already holds this token; left as it is`, written: false }
 }
