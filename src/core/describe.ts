@@ -5,6 +5,7 @@ import type { TokenRecord } from './model.js'
 import { isExpired } from './select.js'
 import { WARN_DAYS_DEFAULT } from './warn.js'
 import { countFrom } from './expiry.js'
+import { looksLikeToken } from './redact.js'
 
 export { WARN_DAYS_DEFAULT }
 
@@ -36,7 +37,19 @@ export function lastUsedCell(t: TokenRecord, now: Date): Cell {
   return { text: `${formatDistanceStrict(at, now)} ago` }
 }
 
+/** Only an active keychain token awaits a secret: the mark means nothing on another source. */
+export const isAwaiting = (t: TokenRecord): boolean => !!t.awaitingSecret && t.source === 'keychain' && t.state === 'active'
+
+/** A token given as git's username in a record saved before store replaced it (core/token-like-username.ts) is never shown. */
+export const HIDDEN_USERNAME = '(a token: hidden)'
+export const shownUsername = (t: TokenRecord): string => (t.username && looksLikeToken(t.username) ? HIDDEN_USERNAME : (t.username ?? ''))
+
+/** The record as list --json and show --json print it: every field, but no token-like username. */
+export const shownRecord = (t: TokenRecord): TokenRecord => (t.username === shownUsername(t) ? t : { ...t, username: shownUsername(t) })
+
 export function stateCell(t: TokenRecord, now: Date): Cell {
+  // A token recorded without its secret (import) says so where the state is.
+  if (isAwaiting(t)) return { text: 'awaiting secret', tone: 'yellow' }
   const tone: Tone = t.state === 'active' ? undefined : t.state === 'rejected' ? 'red' : 'dim'
   let text: string = t.state ?? 'unknown' // a hand-edited record may lack it
   if (t.state === 'active' && isExpired(t, now)) return { text: 'expired', tone: 'red' }

@@ -12,8 +12,11 @@ export function looksLikeToken(word: string): boolean {
 }
 
 export function redactWords(text: string): string {
-  return text
-    .split(/(\s+|,)/)
-    .map(w => (looksLikeToken(w) ? '[redacted]' : w))
-    .join('')
+  return (
+    text
+      // URL separators too: a token pasted into a clone URL's path, userinfo or query is a word of its own.
+      .split(/(\s+|[,/:@?&=#])/)
+      .map(w => (looksLikeToken(w) ? '[redacted]' : w))
+      .join('')
+  )
 }

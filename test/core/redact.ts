@@ -85,6 +85,18 @@ t.test('redactWords hides tokens and keeps the rest', async t => {
   )
   t.equal(redactWords('a ghp_16C7e42F292c6912E7710c838347Ae178B4a,b'), 'a [redacted],b', 'comma separated')
   t.equal(redactWords('x\tghp_16C7e42F292c6912E7710c838347Ae178B4a\ny'), 'x\t[redacted]\ny', 'whitespace kept')
+  // A URL git was given with a token in it (a log line's url field).
+  t.equal(
+    redactWords('https://git.example.com/team/ghp_16C7e42F292c6912E7710c838347Ae178B4a/app.git'),
+    'https://git.example.com/team/[redacted]/app.git',
+    'a token as a path segment',
+  )
+  t.equal(
+    redactWords('https://u:glpat-aB3dE5gH7jK9mN1pQ3rS@gitlab.com/x?t=ghp_16C7e42F292c6912E7710c838347Ae178B4a'),
+    'https://u:[redacted]@gitlab.com/x?t=[redacted]',
+    'userinfo and query',
+  )
+  t.equal(redactWords('https://gitlab.com/team/app.git'), 'https://gitlab.com/team/app.git', 'an ordinary URL stays')
   t.equal(redactWords('nothing to hide here'), 'nothing to hide here')
   t.equal(redactWords(''), '')
   const secret = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'

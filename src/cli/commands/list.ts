@@ -3,9 +3,8 @@ import type { CommandModule } from 'yargs'
 import { readMetadata } from '../../state/tokens.js'
 import { statePaths } from '../../state/paths.js'
 import { renderTable } from '../table.js'
-import { looksLikeToken } from '../../core/redact.js'
 import { withoutTokens } from '../../core/names.js'
-import { expiryCell, lastUsedCell, stateCell } from '../../core/describe.js'
+import { expiryCell, isAwaiting, lastUsedCell, shownRecord, shownUsername, stateCell } from '../../core/describe.js'
 import { isExpired } from '../../core/select.js'
 import { warnDays } from './lookup.js'
 import type { TokenRecord } from '../../state/tokens.js'
@@ -23,12 +22,6 @@ function withRotation(cell: Cell, t: TokenRecord, now: Date): Cell {
     : cell
 }
 
-/** Only an active keychain token awaits a secret: the mark means nothing on another source. */
-const isAwaiting = (t: TokenRecord) => !!t.awaitingSecret && t.source === 'keychain' && t.state === 'active'
-
-/** A token recorded without its secret (import) says so where the state is. */
-const awaitingCell = (cell: Cell, t: TokenRecord): Cell => (isAwaiting(t) ? { text: 'awaiting secret', tone: 'yellow' } : cell)
-
 export const list: CommandModule<object, { json?: boolean }> = {
   command: 'list',
   describe: 'list tokens (never their secrets)',
@@ -40,7 +33,7 @@ export const list: CommandModule<object, { json?: boolean }> = {
 
 export function listTokens(json: boolean, now = new Date(), env = process.env): string {
   const tokens = [...readMetadata(statePaths(env).metadata).tokens].sort((a, b) => a.scope.localeCompare(b.scope) || a.name.localeCompare(b.name))
-  if (json) return printableJson(tokens) + '\n'
+  if (json) return printableJson(tokens.map(shownRecord)) + '\n'
   if (!tokens.length) return 'no tokens yet; add one with: git-credential-pat add HOST[/GROUP/*] \n'
   // Expired and soon-expiring rows carry a mark, not only a colour (NO_COLOR, pipes).
   const days = warnDays(env)
@@ -56,11 +49,10 @@ export function listTokens(json: boolean, now = new Date(), env = process.env): 
         { text: marks[i], tone: expiry.tone },
         { text: withoutTokens(t.name), tone: marks[i][0] !== ' ' ? expiry.tone : undefined },
         { text: t.scope },
-        // A record saved before a token given as git's username was replaced (core/token-like-username.ts).
-        { text: t.username && looksLikeToken(t.username) ? '(a token: hidden)' : (t.username ?? '') },
+        { text: shownUsername(t) },
         expiry,
         lastUsedCell(t, now),
-        awaitingCell(withRotation(stateCell(t, now), t, now), t),
+        withRotation(stateCell(t, now), t, now),
       ]
     }),
   )

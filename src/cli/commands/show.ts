@@ -3,7 +3,7 @@ import type { CommandModule } from 'yargs'
 import { readMetadata, type TokenRecord } from '../../state/tokens.js'
 import { statePaths } from '../../state/paths.js'
 import { renderTable, type Cell } from '../table.js'
-import { expiryCell, lastUsedCell, stateCell } from '../../core/describe.js'
+import { expiryCell, lastUsedCell, shownRecord, shownUsername, stateCell } from '../../core/describe.js'
 import { byName, warnDays } from './lookup.js'
 import { rotationText, wouldAutoRotate } from '../../forge/auto-rotate.js'
 import { out } from '../out.js'
@@ -31,7 +31,7 @@ export const show: CommandModule<object, ShowArgs> = {
 
 export function showToken(name: string, json: boolean, now = new Date(), env = process.env): string {
   const t = byName(readMetadata(statePaths(env).metadata), name)
-  if (json) return printableJson(t) + '\n'
+  if (json) return printableJson(shownRecord(t)) + '\n'
   const auto = wouldAutoRotate(t, env) ? `yes: renewed through the forge within ${warnDays(env)} days of expiry (credential.pat.autoRotate)` : undefined
   return renderFields(t, now, warnDays(env), undefined, auto)
 }
@@ -42,7 +42,7 @@ export function renderFields(t: TokenRecord, now: Date, days: number, colour?: b
   const rows: [string, Cell | string | undefined][] = [
     ['name', t.name],
     ['scope', t.scope],
-    ['username', t.username],
+    ['username', shownUsername(t)],
     ['provider', t.provider],
     ['state', stateCell(t, now)],
     ['expires', expiryCell(t, now, days)],
