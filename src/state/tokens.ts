@@ -160,7 +160,18 @@ const corrupt = (file: string, why: string) =>
  * gets one first (its keychain items moved under it; keychain-migrate.ts).
  * `lock` sets the lock's timing (tests).
  */
-export async function updateMetadata<T>(file: string, change: (m: Metadata) => T | Promise<T>, lock?: LockOptions): Promise<T> {
+/**
+ * `afterWrite` runs once the new metadata is written, still under the lock:
+ * for deleting keychain items the old record named (a rename), which must
+ * not happen before the record stops naming them, nor after the lock lets
+ * another add take the old name and write its own item.
+ */
+export async function updateMetadata<T>(
+  file: string,
+  change: (m: Metadata) => T | Promise<T>,
+  lock?: LockOptions,
+  afterWrite?: (result: T) => Promise<void>,
+): Promise<T> {
   try {
     makeStateDir(dirname(file))
   } catch (e) {
@@ -175,6 +186,7 @@ export async function updateMetadata<T>(file: string, change: (m: Metadata) => T
       if (!m.id) await (await import('./keychain-migrate.js')).assignStoreId(file, m, () => writeMetadata(file, m))
       const result = await change(m)
       await writeMetadata(file, m)
+      if (afterWrite) await afterWrite(result)
       return result
     },
     lock,

@@ -451,3 +451,26 @@ t.test('readTokensFor: lines whose scope is ruled out are not parsed', async t =
   )
   t.throws(() => readTokensFor(file, 'gitlab.com'), { code: 'METADATA' }, 'kept, it is parsed and found corrupt')
 })
+
+t.test('updateMetadata: afterWrite sees the new file and still holds the lock', async t => {
+  const dir = t.testdir()
+  const file = join(dir, 'tokens.json')
+  let seen: string[] = []
+  let locked: unknown
+  await updateMetadata(
+    file,
+    m => {
+      m.tokens.push(rec('renamed'))
+      return 'r'
+    },
+    undefined,
+    async result => {
+      t.equal(result, 'r', "gets change()'s result")
+      seen = readMetadata(file).tokens.map(x => x.name)
+      // Another writer waits: it gives up rather than changing the file meanwhile.
+      locked = await updateMetadata(file, () => undefined, { giveUpMs: 300, retryMs: 50 }).catch(e => e)
+    },
+  )
+  t.same(seen, ['renamed'], 'the metadata is written before afterWrite runs')
+  t.ok(locked instanceof PatError && locked.code === 'LOCKED', 'the lock is held while afterWrite runs')
+})

@@ -88,25 +88,33 @@ export async function editToken(args: EditArgs, now = new Date(), env = process.
       `token '${before.name}' has no secret in the keychain, and edit never asks for one; to keep it there, add it again: git-credential-pat add ${before.scope} --name ${before.name} --force`,
     )
   }
-  const after = await updateMetadata(file, async m => {
-    const t = byName(m, args.token)
-    if (changed.includes('name') && m.tokens.some(x => x.name === wanted.name)) {
-      throw new PatError('EXISTS', `a token named '${wanted.name}' exists already; choose another --name`)
-    }
-    const was = { ...t }
-    // The new keychain item is written and read back before the record names it.
-    if (changed.includes('name') && t.source === 'keychain') await moveSecret(t, wanted.name!, 'copy')
-    for (const f of changed) Object.assign(t, { [f]: wanted[f] })
-    if (t.description === undefined) delete t.description
-    // A refresh token belongs to the keychain secret it came with.
-    if (changed.includes('source') && was.source === 'keychain') delete t.hasRefreshToken
-    // A file add made is no longer this token's: install.sh --purge leaves it alone.
-    if (changed.includes('source')) delete t.fileWritten
-    return { was, now: { ...t } }
-  })
+  const after = await updateMetadata(
+    file,
+    async m => {
+      const t = byName(m, args.token)
+      if (changed.includes('name') && m.tokens.some(x => x.name === wanted.name)) {
+        throw new PatError('EXISTS', `a token named '${wanted.name}' exists already; choose another --name`)
+      }
+      const was = { ...t }
+      // The new keychain item is written and read back before the record names it.
+      if (changed.includes('name') && t.source === 'keychain') await moveSecret(t, wanted.name!, 'copy')
+      for (const f of changed) Object.assign(t, { [f]: wanted[f] })
+      if (t.description === undefined) delete t.description
+      // A refresh token belongs to the keychain secret it came with.
+      if (changed.includes('source') && was.source === 'keychain') delete t.hasRefreshToken
+      // A file add made is no longer this token's: install.sh --purge leaves it alone.
+      if (changed.includes('source')) delete t.fileWritten
+      return { was, now: { ...t } }
+    },
+    undefined,
+    async ({ was, now }) => {
+      // Under the lock: another add may otherwise take the old name and write its own item first.
+      if (changed.includes('name') && was.source === 'keychain') await moveSecret(was, now.name, 'drop-old')
+      if (changed.includes('source') && args.forgetSecret && was.source === 'keychain' && now.source !== 'keychain') await forgetKeychainSecret(now.name)
+    },
+  )
   const notes: string[] = []
-  if (changed.includes('name') && after.was.source === 'keychain') await moveSecret(after.was, after.now.name, 'drop-old')
-  if (changed.includes('source')) notes.push(...(await sourceNotes(after.was, after.now, !!args.forgetSecret)))
+  if (changed.includes('source')) notes.push(...sourceNotes(after.was, after.now, !!args.forgetSecret))
   if (changed.includes('scope')) {
     notes.push(...ensureUseHttpPath([after.now.scope], env))
   }
@@ -150,13 +158,10 @@ function wantedValues(args: EditArgs, before: TokenRecord, tokens: readonly Toke
 }
 
 /** What became of the keychain item when the source changed. */
-async function sourceNotes(was: TokenRecord, now: TokenRecord, forget: boolean): Promise<string[]> {
+function sourceNotes(was: TokenRecord, now: TokenRecord, forget: boolean): string[] {
   if (now.source === 'keychain') return [`the secret already in the keychain for '${now.name}' is used`]
   if (was.source !== 'keychain') return []
-  if (forget) {
-    await forgetKeychainSecret(now.name)
-    return [`deleted the keychain copy of the secret of '${now.name}'`]
-  }
+  if (forget) return [`deleted the keychain copy of the secret of '${now.name}'`]
   return [`the keychain copy of the secret is kept (edit --source keychain goes back to it; remove deletes it; --forget-secret would have deleted it)`]
 }
 
