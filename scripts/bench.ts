@@ -31,6 +31,14 @@ const log = (s: string) => {
   if (!JSON_ONLY) process.stderr.write(s + '\n')
 }
 const started = Date.now()
+/** The last recorded run, before this one replaces it: the speed must not regress against it. */
+const previous: { acceptance?: Record<string, { value: number | null }> } | undefined = (() => {
+  try {
+    return JSON.parse(readFileSync(join(root, 'bench', 'results.json'), 'utf8'))
+  } catch {
+    return undefined
+  }
+})()
 // The machine may be shared: its load when the run began and ended says how far to trust it.
 const loadAtStart = loadavg()[0]
 
@@ -185,6 +193,7 @@ const C = {
   tenk: 'pat get, keychain (10,000 tokens)',
   daemon: 'pat get, warm daemon',
   daemonSh: 'pat get, warm daemon, sh launcher (bin/, through a link)',
+  daemonNoFfi: 'pat get, warm daemon, no libc calls (GIT_CREDENTIAL_PAT_NO_FFI=1)',
   storeDaemon: 'pat store, warm daemon (git confirming the token)',
   nodeKeychain: 'pat get, Node, keychain',
   nodeDaemon: 'pat get, Node, warm daemon',
@@ -210,6 +219,8 @@ const cases: Case[] = [
   get(C.tenk, env10k),
   get(C.daemon, envD),
   { ...get(C.daemonSh, envD), cmd: shLink },
+  // What calling libc through bun:ffi buys on git's path (runtime/choose.ts).
+  get(C.daemonNoFfi, { ...envD, GIT_CREDENTIAL_PAT_NO_FFI: '1' }),
   { name: C.storeDaemon, cmd: bin, args: ['store'], input: `protocol=https\nhost=${HOST}\nusername=u\npassword=${SECRET}\n\n`, env: envD },
   get(C.nodeKeychain, { ...env1, GIT_CREDENTIAL_PAT_RUNTIME: 'node' }),
   get(C.nodeDaemon, { ...envD, GIT_CREDENTIAL_PAT_RUNTIME: 'node' }),
@@ -357,6 +368,11 @@ accept('pat get, keychain / git-credential-libsecret get', ratio(medians[C.keych
 accept('git clone pat / git clone credential-store', ratio(cloneMed[K.pat], cloneMed[K.store]), 1.3, '×', minRatio(K.pat, K.store))
 accept('pat get, 10,000 tokens / 1 token', ratio(medians[C.tenk], medians[C.keychain]), 1.1, '×', minRatio(C.tenk, C.keychain))
 accept('64 concurrent gets: failures', concurrentFailures, 0, '')
+// No regression: the two ratios against git's C helper, against the last recorded run (bench/results.json).
+for (const name of ['pat get, warm daemon / git-credential-libsecret get', 'pat get, keychain / git-credential-libsecret get']) {
+  const before = previous?.acceptance?.[name]?.value
+  accept(`${name}, now / last recorded (${before ?? 'none'}×)`, ratio(acceptance[name].value, before), 1.05)
+}
 accept('daemon peak RSS MB (10,000 tokens)', daemon10k.hwmMb, 50, ' MB')
 
 const more: Record<string, number | null> = {
@@ -371,6 +387,8 @@ const more: Record<string, number | null> = {
   'Node / Bun, warm daemon': ratio(med[C.nodeDaemon], med[C.daemon]),
   'pat get, warm daemon / git credential-cache get': ratio(med[C.daemon], med[C.cache]),
   'sh launcher / #! launcher, warm daemon': ratio(med[C.daemonSh], med[C.daemon]),
+  'no libc calls / libc through bun:ffi, warm daemon': ratio(med[C.daemonNoFfi], med[C.daemon]),
+  'no libc calls − libc through bun:ffi, warm daemon (ms)': round(med[C.daemonNoFfi] - med[C.daemon]),
   'pat store (git confirming) / git-credential-libsecret get': ratio(med[C.storeDaemon], lib),
   'git clone near expiry: autoRotate on / off': ratio(medians[AUTO.on], medians[AUTO.off]),
 }
@@ -412,7 +430,7 @@ const md = [
   ...Object.entries(medians).map(([k, v]) => `| ${k} | ${fmt(v)} | ${fmt(minima[k] ?? null)} |`),
   ...Object.entries(other).map(([k, v]) => `| ${k} | ${fmt(v)} | |`),
   '',
-  '| issue 11 acceptance (medians) | measured | target | | from the fastest runs |',
+  '| speed targets (medians) | measured | target | | from the fastest runs |',
   '| --- | ---: | ---: | --- | ---: |',
   ...Object.entries(acceptance).map(
     ([k, a]) =>
