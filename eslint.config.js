@@ -1,4 +1,4 @@
-// Lint (issue 12): typescript-eslint's recommended rules over src, test and
+// Lint: typescript-eslint's recommended rules over src, test and
 // scripts; formatting is prettier's (npm run format), not the linter's.
 import tseslint from 'typescript-eslint'
 
@@ -9,6 +9,14 @@ export default tseslint.config(
     rules: {
       // `_name` marks a value deliberately left unused (destructuring to drop a field).
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+    },
+  },
+  {
+    // Small one-concern files and functions (README, "Layout").
+    files: ['src/**/*.ts'],
+    rules: {
+      'max-lines': ['error', { max: 300 }],
+      'max-lines-per-function': ['error', { max: 80 }],
     },
   },
 )

@@ -1,5 +1,5 @@
-// node scripts/layers.mjs: the layer rule of src/ (docs/git-credential-pat.md,
-// "How it is built"). Each file may import only from its own layer or a lower
+// node scripts/layers.mjs: the layer rule of src/ (README,
+// "Layout"). Each file may import only from its own layer or a lower
 // one, and no import cycle is allowed, type-only imports included: a higher
 // layer's types pull its assumptions down with them. Run by `npm run lint`.
 import { readFileSync, readdirSync, statSync } from 'node:fs'
