@@ -12,11 +12,21 @@ export function looksLikeToken(word: string): boolean {
 }
 
 export function redactWords(text: string): string {
-  return (
-    text
-      // URL separators too: a token pasted into a clone URL's path, userinfo or query is a word of its own.
-      .split(/(\s+|[,/:@?&=#])/)
-      .map(w => (looksLikeToken(w) ? '[redacted]' : w))
-      .join('')
-  )
+  return text
+    .split(/(\s+|,)/)
+    .map(w => (looksLikeToken(w) ? '[redacted]' : redactParts(w)))
+    .join('')
+}
+
+/**
+ * A token pasted into a URL or path (its userinfo, a path segment, a query
+ * value): a part with a token's prefix, or a long mix of letters and digits
+ * with no hyphen (a directory such as `build-2026-x86` is words, not a token).
+ */
+function redactParts(word: string): string {
+  if (!/[/:@?&=#]/.test(word)) return word
+  return word
+    .split(/([/:@?&=#])/)
+    .map(p => (TOKEN_PREFIXES.test(p) || (p.length >= 20 && /^[A-Za-z0-9_+]+$/.test(p) && /[0-9]/.test(p) && /[A-Za-z]/.test(p)) ? '[redacted]' : p))
+    .join('')
 }

@@ -97,6 +97,7 @@ t.test('redactWords hides tokens and keeps the rest', async t => {
     'userinfo and query',
   )
   t.equal(redactWords('https://gitlab.com/team/app.git'), 'https://gitlab.com/team/app.git', 'an ordinary URL stays')
+  t.equal(redactWords('/tmp/gcp-cli-import-dry-C869tn/secretFrom-ran'), '/tmp/gcp-cli-import-dry-C869tn/secretFrom-ran', 'a path of hyphenated words stays')
   t.equal(redactWords('nothing to hide here'), 'nothing to hide here')
   t.equal(redactWords(''), '')
   const secret = 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678'

@@ -23,8 +23,8 @@ t.test('credential.pat.daemon never in git config: what daemon --help says, and 
   t.equal(help.code, 0)
   const text = help.stdout.replace(/\s+/g, ' ') // as yargs wraps it to the terminal
   t.notMatch(text, /never start or use/, 'the help does not promise that a running daemon goes unused')
-  t.match(text, /credential\.pat\.daemon never start no daemon; one running now is still used until it stops/)
-  t.match(text, /daemon stop stop it \(GIT_CREDENTIAL_PAT_DAEMON=never in the environment also stops asking it\)/)
+  t.match(text, /# start no daemon; one running now is still used until it stops: git config --global credential\.pat\.daemon never/)
+  t.match(text, /# stop it \(GIT_CREDENTIAL_PAT_DAEMON=never also stops asking it\) git-credential-pat daemon stop/)
 
   const get = async (env: NodeJS.ProcessEnv = {}) => parseCredential((await sb.pat(['get'], { input: ASK, env })).stdout).password
   t.equal(await get(), 'never-secret-0901')

@@ -119,18 +119,33 @@ function judge(tokens: History[], gets: Array<{ h: History; from: number; to: nu
   return { bad, answered, none }
 }
 
-/** The daemon's pid while it answers (it may have been replaced); undefined when none answers. */
-async function daemonPid(sb: Sandbox): Promise<number | undefined> {
+interface Daemon {
+  pid: number
+  /** Its start time (field 22 of /proc/<pid>/stat): a reused pid has another. */
+  start: string
+}
+
+/** When the process started, or null when it is gone. Readable for a not-dumpable process too, unlike its environ. */
+function startOf(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19]
+  } catch {
+    return null
+  }
+}
+
+/** The daemon while it answers (it may have been replaced); undefined when none answers. */
+async function daemonOf(sb: Sandbox): Promise<Daemon | undefined> {
   const st = await status(sb).catch(() => ({ running: false, pid: undefined }))
-  return st.running ? st.pid : undefined
+  const start = st.running && st.pid ? startOf(st.pid) : null
+  return st.pid && start ? { pid: st.pid, start } : undefined
 }
 
 /** False when the process is gone, or is no longer this sandbox's daemon (pids are reused). */
-function signal(sb: Sandbox, pid: number, sig: NodeJS.Signals): boolean {
+function signal(d: Daemon, sig: NodeJS.Signals): boolean {
   try {
-    const env = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')
-    if (!env.includes(`GIT_CREDENTIAL_PAT_HOME=${sb.env.GIT_CREDENTIAL_PAT_HOME}`)) return false
-    return process.kill(pid, sig)
+    return startOf(d.pid) === d.start && process.kill(d.pid, sig)
   } catch {
     return false
   }
@@ -140,13 +155,13 @@ function signal(sb: Sandbox, pid: number, sig: NodeJS.Signals): boolean {
 async function stopAtRandom(sb: Sandbox, rand: () => number, done: () => boolean): Promise<{ stops: number; stoppedMs: number }> {
   let stops = 0
   let stoppedMs = 0
-  let pid = await daemonPid(sb)
+  let d = await daemonOf(sb)
   for (let k = 0; k < 10_000 && !done(); k++) {
     await sleep(rand() * 1000)
     if (done()) break
     const ms = Math.round(rand() * 1000)
-    if (pid === undefined || !signal(sb, pid, 'SIGSTOP')) {
-      pid = await daemonPid(sb) // replaced (auto starts another), or none yet
+    if (d === undefined || !signal(d, 'SIGSTOP')) {
+      d = await daemonOf(sb) // replaced (auto starts another), or none yet
       continue
     }
     try {
@@ -154,7 +169,7 @@ async function stopAtRandom(sb: Sandbox, rand: () => number, done: () => boolean
       stoppedMs += ms
       await sleep(ms)
     } finally {
-      process.kill(pid, 'SIGCONT') // the process just stopped: no check stands between it and going on
+      process.kill(d.pid, 'SIGCONT') // the process just stopped: no check stands between it and going on
     }
   }
   return { stops, stoppedMs }
