@@ -6,7 +6,7 @@
 import t from 'tap'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { root, run } from './lib/env.js'
+import { installationCopy, run } from './lib/env.js'
 import { box, ok } from './lib/cli.js'
 
 const SECRET = { team: 'unset-uhp-team-0301', mine: 'unset-uhp-mine-0302' }
@@ -45,7 +45,9 @@ t.test('install.sh --uninstall --purge takes it back too, and leaves no state be
   const sb = box('purge-uhp')
   const prefix = join(sb.dir, 'prefix')
   const env = { ...sb.env, PREFIX: prefix, PATH: `${join(prefix, 'bin')}:${sb.env.PATH}` }
-  const installSh = (...args: string[]) => run(join(root, 'install.sh'), ['--no-build', ...args], { env, cwd: sb.dir })
+  // A copy: --uninstall stops every daemon of the installation, and the tests running beside this one use the checkout's.
+  const copy = installationCopy(sb.dir).root
+  const installSh = (...args: string[]) => run(join(copy, 'install.sh'), ['--no-build', ...args], { env, cwd: sb.dir })
   const globalList = async () => (await sb.git(['config', '--global', '--list'])).stdout.trim().split('\n')
   await sb.gitConfig([['credential.https://dev.azure.com.useHttpPath', 'true']])
   const mine = await globalList()
