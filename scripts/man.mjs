@@ -93,6 +93,9 @@ export function errorCodes(source) {
   return [...source.matchAll(/^\s*\|\s*'([A-Z_]+)'\s*\/\/\s*(.*)$/gm)].map(m => [m[1], m[2].trim()])
 }
 
+/** The context the CLI renders its help in (this process's). */
+let ctx
+
 /** One command's --help, as rendered by the CLI itself (yargs prints help with console.log). */
 async function helpOf(runCli, args) {
   const out = []
@@ -100,7 +103,7 @@ async function helpOf(runCli, args) {
   console.log = (...a) => void out.push(a.join(' '))
   let code
   try {
-    code = await runCli([...args, '--help'])
+    code = await runCli([...args, '--help'], ctx)
   } finally {
     console.log = log
   }
@@ -145,6 +148,7 @@ export async function renderPage() {
   // indents by 7, so 70 keeps the page within 80 columns (yargs may overrun its width by a column or two).
   Object.defineProperty(process.stdout, 'columns', { value: 70, configurable: true })
   const { runCli, COMMAND_NAMES } = await import(join(root, 'dist/cli/cli.js'))
+  ctx = (await import(join(root, 'dist/state/context.js'))).processContext()
   const { outcome } = await import(join(root, 'dist/errors.js'))
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
   const docs = readFileSync(join(root, 'docs/git-credential-pat.md'), 'utf8')

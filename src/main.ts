@@ -2,34 +2,57 @@
 // the daemon when it can answer them whole (git/via-daemon.ts), else take
 // the lean path in helper.ts. Everything else is the management CLI (yargs),
 // loaded only when asked for.
+//
+// The process's context (state/context.ts: env, clock, state paths, keychain
+// binding) is built here once and passed down; the daemon (daemon/run.ts)
+// gets it too, and takes what is the client's own in each request (its
+// metadata file, pending directory, keychain service) from the request.
+// Module state that is per process by nature:
+// - runtime/choose.ts `runtime`: Bun or Node, and whether bun:ffi is there;
+// - runtime/libc.ts: the libc bindings, loaded once directCalls() asked;
+// - runtime/exit-hooks.ts: what runs before the process leaves;
+// - log/report.ts: whether an internal error prints its stack (GIT_CREDENTIAL_PAT_TRACE), set below;
+// - log/log.ts: the log file, level and writer (configureLog, by each entry point);
+// - state/daemon-link.ts: the daemon client state/ asks, and for which env (useDaemon, by each entry point);
+// - state/keychain-account.ts: the context's keychain binding in use (useKeychain, by each entry point);
+// - state/sources/keychain.ts: keytar, loaded once, and whether the keyring stopped answering;
+// - state/secrets.ts: one daemon client per env; state/lock.ts: the boot id;
+// - daemon/client/client.ts, key-cache.ts: daemons that failed once are not asked again, keys read once;
+// - daemon/helper-answer.ts: the daemon's parsed metadata, per file and host;
+// - prompt/tty.ts: the one terminal opened for questions; core/select.ts: parsed scopes.
+import { processContext } from './state/context.js'
 import { OPERATIONS, readStdin, type Operation } from './git/input.js'
 import { daemonMayAnswer, viaDaemon } from './git/via-daemon.js'
 import { directCalls } from './runtime/sys.js'
 import { say, writeAll } from './log/stderr.js'
-import { report } from './log/report.js'
+import { report, traceStacks } from './log/report.js'
 import { runExitHooks } from './runtime/exit-hooks.js'
 
 /** Whether this process took a path that writes through process.stdout/stderr. */
 let streams = false
 
+const ctx = processContext()
+traceStacks(ctx.env.GIT_CREDENTIAL_PAT_TRACE === '1')
+
 async function main(argv: string[]): Promise<number> {
   const op = argv[0]
   if (argv.length === 1 && (OPERATIONS as readonly string[]).includes(op)) {
-    if (daemonMayAnswer(op as Operation)) directCalls()
+    // GIT_CREDENTIAL_PAT_NO_FFI: node:fs and Bun's sockets instead (docs/git-credential-pat.md, "Environment").
+    if (daemonMayAnswer(op as Operation, ctx.env) && !ctx.env.GIT_CREDENTIAL_PAT_NO_FFI) directCalls()
     const input = readStdin()
     // The daemon answers the everyday get and store whole; the rest loads only when it cannot.
-    const answer = await viaDaemon(op as Operation, input)
+    const answer = await viaDaemon(op as Operation, input, ctx)
     if (answer !== null) {
       for (const n of answer.notes) say(n)
       writeAll(1, answer.out)
       return 0
     }
-    return (await import('./git/helper.js')).runHelper(op as Operation, input)
+    return (await import('./git/helper.js')).runHelper(op as Operation, ctx, input)
   }
   streams = true
   // `daemon run` starts without yargs: a client may be waiting for it.
   if (argv.length === 2 && op === 'daemon' && argv[1] === 'run') {
-    return (await import('./daemon/run.js')).runDaemon()
+    return (await import('./daemon/run.js')).runDaemon(ctx)
   }
   const { COMMAND_NAMES, runCli } = await import('./cli/cli.js')
   // git-credential(1): helpers must ignore operations they do not know, so a
@@ -38,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
   if (argv.length === 1 && /^[a-z][a-z-]*$/.test(op) && !COMMAND_NAMES.includes(op) && !process.stdin.isTTY) {
     return 0
   }
-  return runCli(argv)
+  return runCli(argv, ctx)
 }
 
 /**

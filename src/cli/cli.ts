@@ -5,6 +5,7 @@ import { PatError } from '../errors.js'
 import { report } from '../log/report.js'
 import { configureLog } from '../log/log.js'
 import { useDaemon } from '../state/daemon-link.js'
+import { useKeychain } from '../state/keychain-account.js'
 import { daemonLink } from '../daemon/client/client.js'
 import { parseAndRun } from './exit-code.js'
 import { add } from './commands/add.js'
@@ -26,7 +27,7 @@ import { exportCommand } from './commands/export.js'
 import { completion, YARGS_COMPLETION } from './commands/completion.js'
 import { redactWords } from '../core/redact.js'
 import { readMetadata } from '../state/tokens.js'
-import { statePaths } from '../state/paths.js'
+import type { Context } from '../state/context.js'
 import { packageVersion } from '../runtime/install.js'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -52,9 +53,11 @@ const COMMANDS: CommandModule<any, any>[] = [
 
 export const COMMAND_NAMES = COMMANDS.map(c => String(c.command).split(' ')[0]).concat(['help'])
 
-export async function runCli(argv: string[]): Promise<number> {
-  configureLog(process.env, statePaths().log)
-  useDaemon(daemonLink)
+/** The management CLI in the process's context (main.ts builds it). */
+export async function runCli(argv: string[], ctx: Context): Promise<number> {
+  configureLog(ctx.env, ctx.paths.log)
+  useDaemon(daemonLink, ctx.env)
+  useKeychain(ctx.keychain)
   const args = joinDashValues(argv)
   let parser = yargs(args)
     .scriptName('git-credential-pat')
@@ -65,7 +68,7 @@ export async function runCli(argv: string[]): Promise<number> {
     .demandCommand(1, 'name a command')
     .recommendCommands()
     // yargs's completion answers --get-yargs-completions; the script itself comes from `completion`.
-    .completion(YARGS_COMPLETION, false, completeNames)
+    .completion(YARGS_COMPLETION, false, completeNames(ctx.paths.metadata))
     .help()
     .alias('h', 'help')
     .version(packageVersion())
@@ -78,7 +81,7 @@ export async function runCli(argv: string[]): Promise<number> {
     })
   for (const c of COMMANDS) parser = parser.command(c)
   try {
-    return await parseAndRun(parser, args)
+    return await parseAndRun(parser, args, ctx)
   } catch (e) {
     // Ctrl-C at any question (prompt/tty.ts Cancelled): leave as an interrupted program does, status 130.
     if ((e as { interrupted?: unknown })?.interrupted === true) (await import('../prompt/tty.js')).leaveInterrupted()
@@ -126,27 +129,29 @@ export function usageLine(msg: string): string {
 /** Commands whose positional arguments are token names. */
 const NAME_COMMANDS = new Set(['show', 'edit', 'rotate', 'enable', 'disable', 'remove', 'check'])
 
-/** Shell completion: token names after the commands that take them, yargs's own otherwise. */
-function completeNames(
-  current: string,
-  argv: { _: (string | number)[] },
-  completionFilter: (cb?: (err: Error | null, c: string[] | undefined) => void) => void,
-  done: (c: string[]) => void,
-): void {
-  const words = argv._.map(String)
-  const command = words.find(w => COMMAND_NAMES.includes(w))
-  if (command && NAME_COMMANDS.has(command) && !current.startsWith('-')) {
-    // Synchronously: yargs goes on to validate argv if done() comes later.
-    let names: string[] = []
-    try {
-      names = readMetadata(statePaths().metadata).tokens.map(t => t.name)
-    } catch {
-      /* unreadable metadata: no names to offer */
+/** Shell completion: token names (from `metadata`) after the commands that take them, yargs's own otherwise. */
+const completeNames =
+  (metadata: string) =>
+  (
+    current: string,
+    argv: { _: (string | number)[] },
+    completionFilter: (cb?: (err: Error | null, c: string[] | undefined) => void) => void,
+    done: (c: string[]) => void,
+  ): void => {
+    const words = argv._.map(String)
+    const command = words.find(w => COMMAND_NAMES.includes(w))
+    if (command && NAME_COMMANDS.has(command) && !current.startsWith('-')) {
+      // Synchronously: yargs goes on to validate argv if done() comes later.
+      let names: string[] = []
+      try {
+        names = readMetadata(metadata).tokens.map(t => t.name)
+      } catch {
+        /* unreadable metadata: no names to offer */
+      }
+      return done(names.filter(n => n.startsWith(current)))
     }
-    return done(names.filter(n => n.startsWith(current)))
+    completionFilter((err, c) => done(err ? [] : (c ?? [])))
   }
-  completionFilter((err, c) => done(err ? [] : (c ?? [])))
-}
 
 /**
  * A usage message without anything that looks like a token. yargs lists an

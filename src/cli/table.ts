@@ -5,13 +5,13 @@ import type { Cell } from '../core/describe.js'
 
 export type { Cell, Tone } from '../core/describe.js'
 
-export function useColour(stream: NodeJS.WriteStream = process.stdout, env = process.env): boolean {
+export function useColour(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
   return !!stream.isTTY && env.NO_COLOR === undefined && env.TERM !== 'dumb'
 }
 
 const CODES = { red: 31, yellow: 33, dim: 2 } as const
 
-export function renderTable(header: string[], rows: Cell[][], colour = useColour()): string {
+export function renderTable(header: string[], rows: Cell[][], colour: boolean): string {
   // Cells quote names, scopes, usernames and a forge's answers: escaped before padding and colour.
   rows = rows.map(r => r.map(c => ({ ...c, text: printable(c.text) })))
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => [...r[i].text].length)))

@@ -20,7 +20,6 @@ import { decideGet } from '../core/answer-get.js'
 import { decideStore } from '../core/answer-store.js'
 import type { SecretLookup, SessionToken } from '../core/answer.js'
 import { readTokensFor, type TokenRecord } from '../state/tokens.js'
-import { statePaths } from '../state/paths.js'
 import { cacheable, stampOf } from '../state/stamp.js'
 import { refreshAccount } from '../state/sources/index.js'
 import { logger, requestFields } from '../log/log.js'
@@ -42,10 +41,11 @@ interface Done {
   notes: string[]
 }
 
-export function answerHelper(d: HelperState, req: HelperRequest, env: NodeJS.ProcessEnv = process.env, now = new Date()): Reply {
+/** Answer one request whole if it can; `home` is the daemon's own metadata file, `now` the request's time. */
+export function answerHelper(d: HelperState, req: HelperRequest, home: string, now: Date): Reply {
   const started = performance.now()
   // One daemon serves one home: the store id that names keychain items is bound to its metadata file.
-  if (req.metadata !== statePaths(env).metadata) return NOT_HANDLED
+  if (req.metadata !== home) return NOT_HANDLED
   let cred: Credential
   try {
     cred = parseCredential(req.input)

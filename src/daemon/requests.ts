@@ -6,6 +6,7 @@ import type { IdleTimer } from './idle.js'
 import { invalidRequest, type Reply, type Request, type Status } from './client/protocol.js'
 import type { SessionStore } from './sessions.js'
 import { answerHelper } from './helper-answer.js'
+import type { Context } from '../state/context.js'
 
 const log = logger('daemon')
 
@@ -16,6 +17,8 @@ export interface Served {
   idle: IdleTimer
   status(): Status
   close(reason: string): void
+  /** The daemon's own context (run.ts): its clock and its home. */
+  ctx: Context
 }
 
 /** Answer one decoded request. */
@@ -60,6 +63,6 @@ export function handleRequest(d: Served, m: unknown): Reply {
     case 'session-drop':
       return { ok: true, dropped: d.sessions.erase(req) }
     case 'helper':
-      return answerHelper(d, req)
+      return answerHelper(d, req, d.ctx.paths.metadata, d.ctx.now())
   }
 }

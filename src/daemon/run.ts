@@ -3,7 +3,8 @@
 import { resolve } from 'node:path'
 import { runtimePaths, type RuntimePaths } from './client/runtime.js'
 import { configureLog, logger, usePino } from '../log/log.js'
-import { statePaths } from '../state/paths.js'
+import type { Context } from '../state/context.js'
+import { useKeychain } from '../state/keychain-account.js'
 import { setting } from '../gitconfig/settings.js'
 import { report } from '../log/report.js'
 import { closeInheritedFds } from './fds.js'
@@ -13,7 +14,7 @@ import { startDaemon, type DaemonHandle } from './server.js'
 const log = logger('daemon')
 
 /** Settings the daemon reads once at start: env overrides (tests), then git config, then defaults. */
-export function daemonSettings(env: NodeJS.ProcessEnv = process.env): { cacheTimeoutMs: number; idleMs: number } {
+export function daemonSettings(env: NodeJS.ProcessEnv): { cacheTimeoutMs: number; idleMs: number } {
   const pick = (envName: string, key: string): number | undefined => {
     const raw = env[envName] ?? setting(key, env)
     if (raw === undefined || raw.trim() === '') return undefined
@@ -29,8 +30,9 @@ export function daemonSettings(env: NodeJS.ProcessEnv = process.env): { cacheTim
   return { cacheTimeoutMs, idleMs }
 }
 
-/** `git-credential-pat daemon run`: the daemon in the foreground until it stops. */
-export async function runDaemon(env: NodeJS.ProcessEnv = process.env): Promise<number> {
+/** `git-credential-pat daemon run`: the daemon in the foreground until it stops, in the process's context. */
+export async function runDaemon(ctx: Context): Promise<number> {
+  const { env } = ctx
   // First, before opening anything: drop what the caller left open (fds.ts),
   // and make this process untraceable before it holds any secret.
   const inherited = closeInheritedFds()
@@ -39,7 +41,8 @@ export async function runDaemon(env: NodeJS.ProcessEnv = process.env): Promise<n
   // started in (as git's daemon does), so it holds no repository or mount.
   const paths = runtimePaths(env)
   for (const k of Object.keys(paths) as Array<keyof RuntimePaths>) paths[k] = resolve(paths[k])
-  configureLog(env, resolve(statePaths(env).log))
+  configureLog(env, resolve(ctx.paths.log))
+  useKeychain(ctx.keychain)
   if (inherited.length) log.debug({ fds: inherited }, 'closed inherited descriptors')
   log.debug({ ...hardening }, 'start-up hardening')
   try {
@@ -51,7 +54,7 @@ export async function runDaemon(env: NodeJS.ProcessEnv = process.env): Promise<n
   const settings = daemonSettings(env)
   let handle: DaemonHandle | null
   try {
-    handle = await startDaemon({ paths, ...settings, hardening })
+    handle = await startDaemon({ ctx, paths, ...settings, hardening })
   } catch (e) {
     log.error({ err: (e as Error).message }, 'daemon cannot start')
     return report(e)

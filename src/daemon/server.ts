@@ -7,6 +7,7 @@
 // This file starts it and wires its parts: the secret cache (cache.ts), the
 // session store (sessions.ts), the idle exit (idle.ts), the watchdog
 // (watchdog.ts), and the connections (connection.ts, requests.ts).
+import type { Context } from '../state/context.js'
 import net from 'node:net'
 import { chmodSync, closeSync, lstatSync, openSync, statSync, unlinkSync } from 'node:fs'
 import type { Status } from './client/protocol.js'
@@ -30,6 +31,8 @@ const MAX_CONNECTIONS = 512
 const STALE_LOCK_MS = 10_000
 
 export interface DaemonOptions {
+  /** The daemon's own context: its clock, and the home (metadata file) it serves. */
+  ctx: Context
   paths: RuntimePaths
   /** How long a resolved secret is kept (0: not at all). */
   cacheTimeoutMs: number
@@ -165,7 +168,7 @@ function serve(server: net.Server, ino: number, key: { key: Buffer; ino: number 
     socket: paths.socket,
     hardening: opts.hardening,
   })
-  const served = { cache, sessions, idle, status, close }
+  const served = { cache, sessions, idle, status, close, ctx: opts.ctx }
 
   server.on('connection', sock => {
     if (closing) return void sock.destroy()

@@ -47,7 +47,7 @@ export function tokenApi(t: TokenRecord, override?: string): ForgeApi | null {
 }
 
 /** tokenApi with the per-host override from git config (one git spawn). */
-export function apiFor(t: TokenRecord, env: NodeJS.ProcessEnv = process.env): ForgeApi | null {
+export function apiFor(t: TokenRecord, env: NodeJS.ProcessEnv): ForgeApi | null {
   if (!hasTokenApi(t)) return null
   let origin: string
   try {

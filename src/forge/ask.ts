@@ -13,20 +13,20 @@ import { checkTimeoutMs } from './timeouts.js'
 import { redactUrl, scrub } from './redact.js'
 
 export interface AskOptions {
-  env?: NodeJS.ProcessEnv
+  env: NodeJS.ProcessEnv
   timeoutMs?: number
   /** Also ask for the username where that takes another request (check: yes; erase: no). */
   details?: boolean
   /** Where to ask; default apiFor(). null: the forge has no API we know. */
   api?: ForgeApi | null
-  now?: Date
+  now: Date
 }
 
 const HEADERS: Record<ForgeApi['kind'], (secret: string) => Record<string, string>> = { gitlab: gitlabHeaders, github: githubHeaders, gitea: giteaHeaders }
 
 /** Ask the forge about one token. Never throws; network trouble is the `unreachable` verdict. */
-export async function askForge(t: TokenRecord, secret: string, o: AskOptions = {}): Promise<ForgeReport> {
-  const env = o.env ?? process.env
+export async function askForge(t: TokenRecord, secret: string, o: AskOptions): Promise<ForgeReport> {
+  const env = o.env
   let api: ForgeApi | null
   try {
     api = o.api !== undefined ? o.api : apiFor(t, env)
@@ -55,7 +55,7 @@ export async function askForge(t: TokenRecord, secret: string, o: AskOptions = {
   } catch (e) {
     return { verdict: 'unreachable', apiUrl, message: scrub(`cannot ask ${apiUrl}: ${networkReason(e, timeoutMs)}`, secret) }
   }
-  const now = o.now ?? new Date()
+  const now = o.now
   const report =
     api.kind === 'gitlab' ? gitlabReport(answer, apiUrl) : api.kind === 'gitea' ? giteaReport(answer, apiUrl) : githubReport(answer, apiUrl, t, now)
   if (api.kind === 'gitlab' && report.verdict === 'valid' && o.details && api.userUrl) {

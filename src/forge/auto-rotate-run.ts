@@ -8,15 +8,17 @@ import { unlinkSync } from 'node:fs'
 import { logger } from '../log/log.js'
 import { rotateThroughForge } from './rotate.js'
 import { rotateLockPath } from './auto-rotate.js'
+import type { Context } from '../state/context.js'
 
 export const AUTO_ROTATE_DELAY_MS = 5000
 
-export async function rotateInBackground(name: string, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function rotateInBackground(name: string, ctx: Context): Promise<number> {
+  const { env } = ctx
   const log = logger('rotate')
   const n = Number(env.GIT_CREDENTIAL_PAT_AUTOROTATE_DELAY_MS)
   await new Promise(r => setTimeout(r, Number.isFinite(n) && n >= 0 ? n : AUTO_ROTATE_DELAY_MS))
   try {
-    const text = await rotateThroughForge({ name, auto: true, env })
+    const text = await rotateThroughForge({ name, auto: true, env, now: ctx.now() })
     log.info({ name, outcome: 'rotated' }, text.trim().split('\n').join('; '))
     return 0
   } catch (e) {

@@ -126,7 +126,7 @@ async function start(t: TokenRecord, env: NodeJS.ProcessEnv): Promise<boolean> {
 }
 
 /** Whether credential.pat.autoRotate would renew this token near expiry (list/show mark it). */
-export function wouldAutoRotate(t: TokenRecord, env: NodeJS.ProcessEnv = process.env): boolean {
+export function wouldAutoRotate(t: TokenRecord, env: NodeJS.ProcessEnv): boolean {
   try {
     return notRenewable(t) === null && autoRotateFor(originOf(parseScope(t.scope)), env)
   } catch {

@@ -32,16 +32,15 @@ export interface ApiRotateOptions {
   expires?: string | null
   /** Started by `get` (credential.pat.autoRotate). */
   auto?: boolean
-  now?: Date
-  env?: NodeJS.ProcessEnv
+  now: Date
+  env: NodeJS.ProcessEnv
 }
 
 type Outcome = RotateOutcome | { kind: 'failed'; message: string }
 
 /** Renew the token through its forge; the lines to print. Throws a PatError saying what happened and what to do. */
 export async function rotateThroughForge(o: ApiRotateOptions): Promise<string> {
-  const now = o.now ?? new Date()
-  const env = o.env ?? process.env
+  const { now, env } = o
   const file = statePaths(env).metadata
   const t = findToken(readMetadata(file), o.name)
   refuseUnsupported(t)

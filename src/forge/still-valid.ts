@@ -11,7 +11,7 @@ import { eraseTimeoutMs } from './timeouts.js'
  * The `erase` hook: whether the forge, asked within a few seconds, says the
  * token still works. What it learns is recorded on the token either way.
  */
-export async function stillValid(t: TokenRecord, secret: string, env: NodeJS.ProcessEnv = process.env, now = new Date()): Promise<boolean> {
+export async function stillValid(t: TokenRecord, secret: string, env: NodeJS.ProcessEnv, now: Date): Promise<boolean> {
   if (!hasTokenApi(t)) return false
   const r = await askForge(t, secret, { env, timeoutMs: eraseTimeoutMs(env), now })
   recordReport(t, r, now)

@@ -10,14 +10,14 @@ export const CHECK_TIMEOUT_SETTING = `git config credential.pat.checkTimeout; de
 export const ERASE_TIMEOUT_MS = 3_000
 
 /** add, check, rotate: GIT_CREDENTIAL_PAT_CHECK_TIMEOUT_MS, else git config credential.pat.checkTimeout (`5s`, `5`), else 5 s. */
-export function checkTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+export function checkTimeoutMs(env: NodeJS.ProcessEnv): number {
   const n = Number(env.GIT_CREDENTIAL_PAT_CHECK_TIMEOUT_MS)
   if (Number.isFinite(n) && n > 0) return n
   return parseDuration(setting('credential.pat.checkTimeout', env)) || CHECK_TIMEOUT_DEFAULT_MS
 }
 
 /** `erase` runs inside git's failing command: at most 3 s (less if the env says so). */
-export function eraseTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+export function eraseTimeoutMs(env: NodeJS.ProcessEnv): number {
   const n = Number(env.GIT_CREDENTIAL_PAT_CHECK_TIMEOUT_MS)
   return Number.isFinite(n) && n > 0 ? Math.min(n, ERASE_TIMEOUT_MS) : ERASE_TIMEOUT_MS
 }

@@ -16,15 +16,14 @@ import { say } from '../log/stderr.js'
 import { deniedNotice, rejectedNotice } from './erase-notice.js'
 
 export interface EraseDeps {
-  now?: Date
-  env?: NodeJS.ProcessEnv
+  now: Date
+  env: NodeJS.ProcessEnv
   /** Asks the forge whether an added token is still valid (expiry issue). */
   stillValid?: (t: TokenRecord, secret: string) => Promise<boolean>
 }
 
-export async function erase(cred: Credential, deps: EraseDeps = {}): Promise<void> {
-  const now = deps.now ?? new Date()
-  const env = deps.env ?? process.env
+export async function erase(cred: Credential, deps: EraseDeps): Promise<void> {
+  const { now, env } = deps
   // Without protocol and host an erase names nothing, and "attributes not
   // sent match anything" would make it erase everything: git's
   // credential-store refuses a blank pattern for the same reason.

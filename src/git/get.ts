@@ -18,13 +18,12 @@ import { PatError } from '../errors.js'
 import { dropHeld, held, sayIfNeeded, unreadable } from './keychain-trouble.js'
 
 export interface GetDeps {
-  now?: Date
-  env?: NodeJS.ProcessEnv
+  now: Date
+  env: NodeJS.ProcessEnv
 }
 
-export async function get(cred: Credential, deps: GetDeps = {}): Promise<string> {
-  const now = deps.now ?? new Date()
-  const env = deps.env ?? process.env
+export async function get(cred: Credential, deps: GetDeps): Promise<string> {
+  const { now, env } = deps
   const target = targetOf(cred)
   const asked = target?.protocol && target.host && servesProtocol(cred)
   const tokens = asked ? readTokensFor(statePaths(env).metadata, target.host!, scope => mayCover(scope, target)) : []

@@ -7,8 +7,9 @@ import { servesProtocol } from '../core/answer.js'
 import { PatError } from '../errors.js'
 import { report } from '../log/report.js'
 import { configureLog, logRequest } from '../log/log.js'
-import { statePaths } from '../state/paths.js'
+import type { Context } from '../state/context.js'
 import { useDaemon } from '../state/daemon-link.js'
+import { useKeychain } from '../state/keychain-account.js'
 import { daemonLink } from '../daemon/client/client.js'
 import type { EraseDeps } from './erase.js'
 import { readStdin, type Operation } from './input.js'
@@ -21,11 +22,13 @@ function writeOut(text: string): void {
   writeAll(1, text)
 }
 
-/** One request as git sent it on stdin (or as main.ts already read it). */
-export async function runHelper(op: Operation, input?: Buffer): Promise<number> {
+/** One request as git sent it on stdin (or as main.ts already read it), in the process's context. */
+export async function runHelper(op: Operation, ctx: Context, input?: Buffer): Promise<number> {
   const started = performance.now()
-  configureLog(process.env, statePaths().log)
-  useDaemon(daemonLink)
+  const { env } = ctx
+  configureLog(env, ctx.paths.log)
+  useDaemon(daemonLink, env)
+  useKeychain(ctx.keychain)
   let outcome = 'done'
   let failure: unknown
   let cred: Credential
@@ -41,15 +44,15 @@ export async function runHelper(op: Operation, input?: Buffer): Promise<number> 
       return 0
     }
     if (op === 'get') {
-      const answer = await get(cred)
+      const answer = await get(cred, { env, now: ctx.now() })
       writeOut(answer)
       outcome = answer ? 'answered' : 'none'
     } else if (op === 'store') {
-      await (await import('./store.js')).store(cred)
+      await (await import('./store.js')).store(cred, { env, now: ctx.now() })
     } else {
       // The forge is asked, within a few seconds, whether an added token still works.
-      const stillValid: EraseDeps['stillValid'] = async (t, secret) => (await import('../forge/still-valid.js')).stillValid(t, secret)
-      await (await import('./erase.js')).erase(cred, { stillValid })
+      const stillValid: EraseDeps['stillValid'] = async (t, secret) => (await import('../forge/still-valid.js')).stillValid(t, secret, env, ctx.now())
+      await (await import('./erase.js')).erase(cred, { stillValid, env, now: ctx.now() })
     }
     return 0
   } catch (e) {

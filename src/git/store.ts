@@ -17,13 +17,12 @@ import { anyPending, settlePending } from '../state/pending.js'
 import { keptCredential } from './kept-username.js'
 
 export interface StoreDeps {
-  now?: Date
-  env?: NodeJS.ProcessEnv
+  now: Date
+  env: NodeJS.ProcessEnv
 }
 
-export async function store(cred: Credential, deps: StoreDeps = {}): Promise<void> {
-  const now = deps.now ?? new Date()
-  const env = deps.env ?? process.env
+export async function store(cred: Credential, deps: StoreDeps): Promise<void> {
+  const { now, env } = deps
   const paths = statePaths(env)
   const host = cred.protocol && cred.host ? targetOf(cred)?.host : undefined
   // Secrets read once, for the record they were read for (the locked pass may see it changed).

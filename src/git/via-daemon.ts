@@ -6,7 +6,7 @@
 // (daemon/helper-answer.ts), and otherwise says so and the process does the
 // request itself. The socket and key checks and the handshake are the same
 // as for every daemon request (daemon/client/client.ts).
-import { statePaths } from '../state/paths.js'
+import type { Context } from '../state/context.js'
 import { checkClientPaths, runtimePaths } from '../daemon/client/runtime.js'
 import { daemonAsked, noteDaemonFailure, request, requestTimeoutMs, DaemonUnavailable } from '../daemon/client/client.js'
 import type { Operation } from './input.js'
@@ -14,7 +14,7 @@ import { HELPER_MAX_METADATA_BYTES } from '../daemon/client/protocol.js'
 import { statIfAny } from '../runtime/sys.js'
 
 /** Whether the daemon may answer this request whole: then stdin is read, and the daemon asked, through libc (runtime/sys.ts). */
-export function daemonMayAnswer(op: Operation, env: NodeJS.ProcessEnv = process.env): boolean {
+export function daemonMayAnswer(op: Operation, env: NodeJS.ProcessEnv): boolean {
   return op !== 'erase' && eligible(env)
 }
 
@@ -25,12 +25,13 @@ export interface DaemonAnswer {
 }
 
 /** git's answer when the daemon gave it, else null (the caller runs the request itself). */
-export async function viaDaemon(op: Operation, input: Buffer, env: NodeJS.ProcessEnv = process.env): Promise<DaemonAnswer | null> {
+export async function viaDaemon(op: Operation, input: Buffer, ctx: Context): Promise<DaemonAnswer | null> {
+  const { env } = ctx
   if (op === 'erase' || !daemonMayAnswer(op, env)) return null
   // Bytes that are not UTF-8 would not survive JSON; the process refuses them itself.
   const text = input.toString('utf8')
   if (!Buffer.from(text, 'utf8').equals(input)) return null
-  const { metadata, pending } = statePaths(env)
+  const { metadata, pending } = ctx.paths
   if ((statIfAny(metadata)?.size ?? 0) > HELPER_MAX_METADATA_BYTES) return null
   const p = runtimePaths(env)
   try {

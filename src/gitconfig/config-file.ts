@@ -7,7 +7,7 @@ import { PatError } from '../errors.js'
 import { git } from './run.js'
 
 /** The file `git config --global|--local` writes. */
-export function configFile(scope: 'global' | 'local', env: NodeJS.ProcessEnv = process.env): string {
+export function configFile(scope: 'global' | 'local', env: NodeJS.ProcessEnv): string {
   let file: string
   if (scope === 'local') {
     const r = git(['rev-parse', '--path-format=absolute', '--git-common-dir'], env)

@@ -153,11 +153,7 @@ const manual = (file: string, why: string) =>
   new PatError('GIT', `cannot safely edit ${file} (${why}); put 'helper = pat' first under [credential] there by hand`)
 
 /** Put pat first in the helper list git builds up to `scope`. Returns what it did, or null if nothing was needed. */
-export function ensureHelperFirst(
-  scope: 'global' | 'local',
-  env: NodeJS.ProcessEnv = process.env,
-  want?: string,
-): { file: string; notes: string[]; list: string[] } | null {
+export function ensureHelperFirst(scope: 'global' | 'local', env: NodeJS.ProcessEnv, want?: string): { file: string; notes: string[]; list: string[] } | null {
   const file = configFile(scope, env)
   const lower: string[] = scope === 'global' ? ['system', 'global'] : ['system', 'global', 'local']
   const all = readHelperEntries(env).filter(e => lower.includes(e.scope))

@@ -21,7 +21,7 @@ export interface HelperEntry {
 }
 
 /** Every credential helper entry git sees from here, in the order git applies them. */
-export function readHelperEntries(env: NodeJS.ProcessEnv = process.env): HelperEntry[] {
+export function readHelperEntries(env: NodeJS.ProcessEnv): HelperEntry[] {
   const r = git(['config', '--show-origin', '--show-scope', '-z', '--get-regexp', '^credential\\..*helper$'], env)
   if (r.status !== 0 && r.status !== 1) throw new PatError('GIT', `git config failed: ${r.stderr.trim().split('\n')[0]}`)
   return parseHelperListing(r.stdout)

@@ -39,7 +39,7 @@ export function otherHelpersIn(entries: readonly HelperEntry[]): OtherHelper[] {
 }
 
 /** The store/cache helpers git sees from here (of the given config scopes), in config order. */
-export function findOtherHelpers(env: NodeJS.ProcessEnv = process.env, scopes?: readonly string[]): OtherHelper[] {
+export function findOtherHelpers(env: NodeJS.ProcessEnv, scopes?: readonly string[]): OtherHelper[] {
   return otherHelpersIn(readHelperEntries(env).filter(e => !scopes || scopes.includes(e.scope)))
 }
 

@@ -50,13 +50,13 @@ function all(env: NodeJS.ProcessEnv): Entries {
 }
 
 /** The last value of a plain key (`core.askPass`, `credential.pat.warnDays`), or undefined. */
-export function setting(key: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function setting(key: string, env: NodeJS.ProcessEnv): string | undefined {
   const v = all(env).get(canonKey(key))
   return v?.[v.length - 1]
 }
 
 /** Every value of a multi-valued key, in config order. */
-export function settingAll(key: string, env: NodeJS.ProcessEnv = process.env): string[] {
+export function settingAll(key: string, env: NodeJS.ProcessEnv): string[] {
   return all(env).get(canonKey(key)) ?? []
 }
 
@@ -64,7 +64,7 @@ export function settingAll(key: string, env: NodeJS.ProcessEnv = process.env): s
  * `credential.<name>` for a URL with git's url-matching (`credential.<url>.<name>`
  * beats `credential.<name>`), e.g. credentialSetting('interactive', url).
  */
-export function credentialSetting(name: string, url: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+export function credentialSetting(name: string, url: string, env: NodeJS.ProcessEnv): string | undefined {
   // Without any `credential.<url>.<name>` the plain key is the answer: no second spawn.
   const key = `credential.${name.toLowerCase()}`
   const suffix = `.${name.toLowerCase()}`
@@ -94,6 +94,6 @@ export function parseBool(v: string | undefined): boolean | undefined {
  * `credential.<url>.patAutoRotate` for the token's URL, else
  * `credential.pat.autoRotate`; default off.
  */
-export function autoRotateFor(url: string, env: NodeJS.ProcessEnv = process.env): boolean {
+export function autoRotateFor(url: string, env: NodeJS.ProcessEnv): boolean {
   return parseBool(credentialSetting('patAutoRotate', url, env)) ?? parseBool(setting('credential.pat.autoRotate', env)) ?? false
 }

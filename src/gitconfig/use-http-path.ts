@@ -9,11 +9,11 @@ import { configFile } from './config-file.js'
 import { configSet, git } from './run.js'
 
 /** Set credential.<origin>.useHttpPath=true in that scope's file, and record it as ours. Returns the key. */
-export function setUseHttpPath(origin: string, scope: 'global' | 'local', env: NodeJS.ProcessEnv = process.env): string {
+export function setUseHttpPath(origin: string, scope: 'global' | 'local', env: NodeJS.ProcessEnv, now: Date): string {
   const key = `credential.${origin}.useHttpPath`
   configSet(key, 'true', scope === 'local' ? '--local' : '--global', env)
   try {
-    recordSet(configFile(scope, env), key, 'true', env)
+    recordSet(configFile(scope, env), key, 'true', env, now)
   } catch {
     // Unrecorded, setup --unset leaves it and names it: a setting left behind, never one of the user's taken.
   }
@@ -26,7 +26,7 @@ export function setUseHttpPath(origin: string, scope: 'global' | 'local', env: N
  * origin, or for every URL). A repository's own config does not count: the
  * token serves every repository. Returns the lines saying what it set.
  */
-export function ensureUseHttpPath(scopes: readonly string[], env: NodeJS.ProcessEnv = process.env, dryRun = false): string[] {
+export function ensureUseHttpPath(scopes: readonly string[], env: NodeJS.ProcessEnv, now: Date, dryRun = false): string[] {
   const origins = new Set<string>()
   for (const text of scopes) {
     const s = parseScope(text)
@@ -34,9 +34,9 @@ export function ensureUseHttpPath(scopes: readonly string[], env: NodeJS.Process
   }
   const lines: string[] = []
   for (const origin of [...origins].sort()) {
-    const now = git(['config', '--global', '--type=bool', '--get-urlmatch', 'credential.useHttpPath', origin], env)
-    if (now.status === 0 && now.stdout.trim() === 'true') continue
-    const key = dryRun ? `credential.${origin}.useHttpPath` : setUseHttpPath(origin, 'global', env)
+    const set = git(['config', '--global', '--type=bool', '--get-urlmatch', 'credential.useHttpPath', origin], env)
+    if (set.status === 0 && set.stdout.trim() === 'true') continue
+    const key = dryRun ? `credential.${origin}.useHttpPath` : setUseHttpPath(origin, 'global', env, now)
     lines.push(`${dryRun ? 'would set' : 'set'} ${key}=true in your global git config, so git tells us which repository it is for`)
   }
   return lines

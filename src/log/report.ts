@@ -9,6 +9,13 @@ export interface ReportOptions {
   hint?: boolean
 }
 
+/** Per process (main.ts sets it from GIT_CREDENTIAL_PAT_TRACE): an internal error also prints its stack. */
+let stacks = false
+
+export function traceStacks(on: boolean): void {
+  stacks = on
+}
+
 /** Print one line for any error and return the exit code it deserves. */
 export function report(err: unknown, o: ReportOptions = {}): number {
   if (err instanceof PatError) {
@@ -18,7 +25,7 @@ export function report(err: unknown, o: ReportOptions = {}): number {
   }
   const msg = err instanceof Error ? err.message : String(err)
   say(`internal error: ${oneLine(msg)}`)
-  if (process.env.GIT_CREDENTIAL_PAT_TRACE === '1' && err instanceof Error && err.stack) {
+  if (stacks && err instanceof Error && err.stack) {
     writeErr(printable(err.stack, { lines: true }) + '\n')
   }
   return 1

@@ -22,16 +22,15 @@ import { likelyCauses } from '../core/explain.js'
 import { readTokensFor } from '../state/tokens.js'
 
 export interface PromptDeps {
-  env?: NodeJS.ProcessEnv
-  now?: Date
+  env: NodeJS.ProcessEnv
+  now: Date
   /** Replaces the terminal/askpass (tests). */
   io?: Io
 }
 
 /** The `get` fallback: ask, hold the answer as pending, answer git. '' = nothing to say. */
-export async function promptForToken(cred: Credential, found: readonly Candidate[], deps: PromptDeps = {}): Promise<string> {
-  const env = deps.env ?? process.env
-  const now = deps.now ?? new Date()
+export async function promptForToken(cred: Credential, found: readonly Candidate[], deps: PromptDeps): Promise<string> {
+  const { env, now } = deps
   const dir = statePaths(env).pending
   sweep(dir, now)
   if (!cred.protocol || !cred.host) return ''

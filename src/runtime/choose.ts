@@ -1,6 +1,6 @@
 // Which runtime runs this process, decided once at start: Bun or Node, and
 // whether libc may be called through bun:ffi (Linux x64/arm64 under Bun;
-// git's read path not with GIT_CREDENTIAL_PAT_NO_FFI set). Everything that differs between
+// main.ts keeps git's read path off it with GIT_CREDENTIAL_PAT_NO_FFI set). Everything that differs between
 // the runtimes asks here instead of testing `typeof Bun` itself.
 
 /** What of Bun's own API this program uses (Bun's docs: Bun.version, Bun.mmap, Bun.connect, Bun.CryptoHasher). */
@@ -17,16 +17,14 @@ export interface Runtime {
   name: 'bun' | 'node'
   /** Bun's API under Bun, else undefined. */
   bun: BunApi | undefined
-  /** libc can be called through bun:ffi here (the daemon's start-up hardening uses it). */
+  /** libc can be called through bun:ffi here (the daemon's start-up hardening, and git's read path: runtime/libc.ts). */
   ffi: boolean
-  /** git's read path calls libc through bun:ffi (runtime/libc.ts); GIT_CREDENTIAL_PAT_NO_FFI turns it off. */
-  directCalls: boolean
 }
 
 function choose(): Runtime {
   const bun = typeof Bun === 'undefined' ? undefined : Bun
   const ffi = !!bun && process.platform === 'linux' && (process.arch === 'x64' || process.arch === 'arm64')
-  return { name: bun ? 'bun' : 'node', bun, ffi, directCalls: ffi && !process.env.GIT_CREDENTIAL_PAT_NO_FFI }
+  return { name: bun ? 'bun' : 'node', bun, ffi }
 }
 
 /** Per process by nature: the runtime does not change while it runs. */

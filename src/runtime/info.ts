@@ -10,7 +10,7 @@ export interface RuntimeInfo {
   why: string
 }
 
-export function runtimeInfo(env: NodeJS.ProcessEnv = process.env): RuntimeInfo {
+export function runtimeInfo(env: NodeJS.ProcessEnv): RuntimeInfo {
   if (runtime.bun) return { name: 'bun', version: runtime.bun.version, why: 'the Bun binary installed for this platform' }
   const recorded = bunBinary() !== undefined
   const why =

@@ -112,7 +112,7 @@ export function loadedLibc(): Libc | null {
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- bun:ffi has no types here */
 function load(): Libc | null {
-  if (!runtime.directCalls) return null
+  if (!runtime.ffi) return null
   try {
     const ffi: any = (import.meta as unknown as { require(id: string): unknown }).require('bun:ffi')
     const T = ffi.FFIType

@@ -24,10 +24,10 @@ export interface SetByUs {
 const STALE_LOCK_MS = 10_000
 const WAIT_LOCK_MS = 2_000
 
-export const recordFile = (env: NodeJS.ProcessEnv = process.env) => join(statePaths(env).data, 'git-config.json')
+export const recordFile = (env: NodeJS.ProcessEnv) => join(statePaths(env).data, 'git-config.json')
 
 /** What the record holds; an unreadable record reads as empty (the cost: a setting left behind). */
-export function readSetByUs(env: NodeJS.ProcessEnv = process.env): SetByUs[] {
+export function readSetByUs(env: NodeJS.ProcessEnv): SetByUs[] {
   try {
     // One another user could write is not ours to act on (runtime/trusted-path.ts).
     if (!trustStateFile(recordFile(env))) return []
@@ -41,12 +41,12 @@ export function readSetByUs(env: NodeJS.ProcessEnv = process.env): SetByUs[] {
 }
 
 /** Remember that we set `key` to `value` in `file` (after git config did). */
-export function recordSet(file: string, key: string, value: string, env: NodeJS.ProcessEnv = process.env, now = new Date()): void {
+export function recordSet(file: string, key: string, value: string, env: NodeJS.ProcessEnv, now: Date): void {
   change(env, list => [...list.filter(e => !(e.file === file && e.key.toLowerCase() === key.toLowerCase())), { file, key, value, at: now.toISOString() }])
 }
 
 /** Drop the entries `gone` says are no longer ours to remove (removed, or no longer in the file). */
-export function forgetSet(gone: (e: SetByUs) => boolean, env: NodeJS.ProcessEnv = process.env): void {
+export function forgetSet(gone: (e: SetByUs) => boolean, env: NodeJS.ProcessEnv): void {
   if (!readSetByUs(env).some(gone)) return
   change(env, list => list.filter(e => !gone(e)))
 }

@@ -32,16 +32,21 @@ export interface DaemonLink {
   /** The daemon for this env, or null when it is not to be asked. */
   client(env: NodeJS.ProcessEnv): DaemonCache | null
   /** Tell a running daemon that a token's secret changed or went away. */
-  forget(name: string | undefined, env?: NodeJS.ProcessEnv): Promise<void>
+  forget(name: string | undefined, env: NodeJS.ProcessEnv): Promise<void>
 }
 
-let link: DaemonLink | undefined
+let link: { l: DaemonLink; env: NodeJS.ProcessEnv } | undefined
 
-/** Per process by nature: the entry point's choice of daemon client. */
-export function useDaemon(l: DaemonLink | undefined): void {
-  link = l
+/** Per process by nature: the entry point's choice of daemon client, for its context's environment. */
+export function useDaemon(l: DaemonLink | undefined, env: NodeJS.ProcessEnv): void {
+  link = l && { l, env }
 }
 
 export function daemonLink(): DaemonLink | undefined {
-  return link
+  return link?.l
+}
+
+/** Tell the daemon of the entry point's environment that a token's secret changed (nothing without one). */
+export async function forgetInDaemon(name: string): Promise<void> {
+  if (link) await link.l.forget(name, link.env)
 }

@@ -71,9 +71,9 @@ function recordFor(c: StoredCredential, name: string, provider: string, file: st
  */
 export async function migrateCredentials(
   entries: readonly StoredCredential[],
-  o: { file: string; providerOf: (c: StoredCredential) => string; now?: Date; env?: NodeJS.ProcessEnv },
+  o: { file: string; providerOf: (c: StoredCredential) => string; now: Date; env: NodeJS.ProcessEnv },
 ): Promise<MigrationResult> {
-  const env = o.env ?? process.env
+  const { env } = o
   const result: MigrationResult = { migrated: [], kept: [] }
   await updateMetadata(statePaths(env).metadata, async m => {
     let stop: string | undefined
@@ -99,7 +99,7 @@ export async function migrateCredentials(
         ),
         o.providerOf(c),
         o.file,
-        o.now ?? new Date(),
+        o.now,
       )
       try {
         await writeSecret(rec, c.password)

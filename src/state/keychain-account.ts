@@ -8,32 +8,51 @@
 // id still means bare names until its first write migrates them
 // (keychain-migrate.ts).
 //
-// The store is bound by whoever reads the metadata (tokens.ts): a process
-// works on one metadata file, and its keychain calls are about that file's
-// tokens. Callers pass token names; the account is derived here.
+// The binding is a value of the context (state/context.ts: service, metadata
+// file, store id), put in use by the entry point (git/helper.ts, cli/cli.ts,
+// daemon/run.ts: useKeychain); whoever reads the metadata (tokens.ts) binds
+// its id: a process works on one metadata file, and its keychain calls are
+// about that file's tokens. Callers pass token names; the account is derived here.
 import { readFileSync } from 'node:fs'
 import { randomBytes } from '../runtime/crypto.js'
-import { statePaths } from './paths.js'
+import type { KeychainBinding } from './context.js'
 
 /** 16 lower-case hex digits: unique per metadata file, not a secret. */
 export const STORE_ID = /^[0-9a-f]{16}$/
 
 export const newStoreId = (): string => randomBytes(8).toString('hex')
 
-let bound: { file: string; id: string | null } | undefined
+/** Per process: the context's binding the entry point put in use. */
+let inUse: KeychainBinding | undefined
 
-/** tokens.ts: the metadata file this process works on, and its id (null: none yet, bare names). */
-export function bindStore(file: string, id: string | null | undefined): void {
-  bound = { file, id: id ?? null }
+/** The entry point: the keychain this process's calls go to (its context's). */
+export function useKeychain(b: KeychainBinding): void {
+  inUse = b
 }
 
-/** The id of the bound metadata file; unbound, the one the environment names. */
+/** The binding in use; an entry point that forgot useKeychain is a bug, not a reason to guess. */
+export function keychainBinding(): KeychainBinding {
+  if (!inUse) throw new Error('no keychain binding in use (the entry point calls useKeychain)')
+  return inUse
+}
+
+/**
+ * tokens.ts: the metadata file this process works on, and its id (null: none
+ * yet, bare names). A reader with no keychain in use (a tool reading the
+ * file) binds nothing.
+ */
+export function bindStore(file: string, id: string | null | undefined): void {
+  const b = inUse
+  if (!b) return
+  b.file = file
+  b.id = id ?? null
+}
+
+/** The id of the bound metadata file, read from it the first time it is asked for. */
 export function storeId(): string | null {
-  if (!bound) {
-    const file = statePaths(process.env).metadata
-    bound = { file, id: readStoreId(file) }
-  }
-  return bound.id
+  const b = keychainBinding()
+  if (b.id === undefined) b.id = readStoreId(b.file)
+  return b.id
 }
 
 /**
@@ -43,8 +62,9 @@ export function storeId(): string | null {
  */
 export function rebindStore(): boolean {
   const before = storeId()
-  bound!.id = readStoreId(bound!.file)
-  return bound!.id !== before
+  const b = keychainBinding()
+  b.id = readStoreId(b.file)
+  return b.id !== before
 }
 
 function readStoreId(file: string): string | null {

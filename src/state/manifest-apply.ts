@@ -21,7 +21,9 @@ export interface ApplyOptions {
   dryRun?: boolean
   /** Read every `secretFrom` again, even for tokens that hold their secret. */
   refreshSecrets?: boolean
-  env?: NodeJS.ProcessEnv
+  env: NodeJS.ProcessEnv
+  /** When the new secrets are written (a rotation's date). */
+  now: Date
   /**
    * The secrets of keychain tokens that have none and no `secretFrom`
    * (asked at a terminal); a token left out awaits its secret.
@@ -38,8 +40,8 @@ export interface ApplyResult {
 }
 
 /** What import did (or, with dryRun, would do). */
-export async function applyManifest(entries: readonly ManifestEntry[], desired: readonly ManagedRecord[], o: ApplyOptions = {}): Promise<ApplyResult> {
-  const env = o.env ?? process.env
+export async function applyManifest(entries: readonly ManifestEntry[], desired: readonly ManagedRecord[], o: ApplyOptions): Promise<ApplyResult> {
+  const { env } = o
   const file = statePaths(env).metadata
   const before = readMetadata(file).tokens
   const needs = await secretNeeds(before, desired, !!o.refreshSecrets, !!o.dryRun)
@@ -59,9 +61,9 @@ export async function applyManifest(entries: readonly ManifestEntry[], desired: 
   const changed = await secretsChanged(before, secrets)
   const plan = await updateMetadata(file, async m => {
     // Another process may have changed the file since: plan against what is there now.
-    const now = planImport(m.tokens, entries, desired, { prune: o.prune, secretChanged: changed, awaiting })
-    await applyPlan(m.tokens, now, secrets)
-    return now
+    const current = planImport(m.tokens, entries, desired, { prune: o.prune, secretChanged: changed, awaiting })
+    await applyPlan(m.tokens, current, secrets, o.now)
+    return current
   })
   return { plan, reads: needs.reads, awaiting: desired.filter(d => awaiting.has(d.name)) }
 }
@@ -112,7 +114,7 @@ async function secretsChanged(existing: readonly TokenRecord[], secrets: Readonl
   return changed
 }
 
-async function applyPlan(tokens: TokenRecord[], plan: ImportPlan, secrets: ReadonlyMap<string, string>): Promise<void> {
+async function applyPlan(tokens: TokenRecord[], plan: ImportPlan, secrets: ReadonlyMap<string, string>, now: Date): Promise<void> {
   for (const r of plan.add) {
     const secret = secrets.get(r.name)
     if (secret !== undefined) await writeSecret(r, secret)
@@ -123,7 +125,7 @@ async function applyPlan(tokens: TokenRecord[], plan: ImportPlan, secrets: Reado
     if (c.after.source === 'keychain' && secret !== undefined && (c.fields.includes('secret') || c.before.source !== 'keychain')) {
       await writeSecret(c.after, secret)
       // A first secret is not a rotation.
-      if (c.fields.includes('secret') && !c.before.awaitingSecret) c.after.rotated = new Date().toISOString()
+      if (c.fields.includes('secret') && !c.before.awaitingSecret) c.after.rotated = now.toISOString()
     } else if (c.before.source === 'keychain' && c.after.source !== 'keychain') {
       // Its secret now lives elsewhere; the keychain copy would be an orphan.
       await deleteSecret(c.after.name).catch(() => false)

@@ -29,7 +29,7 @@ const NAME = 'git-credential-pat'
 
 const envPaths: typeof EnvPaths | null = process.platform === 'linux' ? null : (await import('env-paths')).default
 
-export function statePaths(env: NodeJS.ProcessEnv = process.env): StatePaths {
+export function statePaths(env: NodeJS.ProcessEnv): StatePaths {
   const home = env.GIT_CREDENTIAL_PAT_HOME
   if (home) {
     return {
@@ -41,7 +41,7 @@ export function statePaths(env: NodeJS.ProcessEnv = process.env): StatePaths {
       pending: join(home, 'pending'),
     }
   }
-  const p = baseDirs()
+  const p = baseDirs(env)
   // The daemon socket: $XDG_RUNTIME_DIR is the user's own; else a
   // 0700 directory under the user's cache dir, as git-credential-cache uses
   // ~/.cache/git/credential/. Never env-paths' temp dir (/tmp/<user>/…):
@@ -58,13 +58,12 @@ export function statePaths(env: NodeJS.ProcessEnv = process.env): StatePaths {
 }
 
 /**
- * env-paths('git-credential-pat', { suffix: '' }). Like env-paths, the XDG
- * variables come from process.env and the home directory from os.homedir()
- * (which is $HOME when set).
+ * env-paths('git-credential-pat', { suffix: '' }). The XDG variables come
+ * from `env` and the home directory from its HOME, else os.homedir(), as
+ * env-paths does with the process's own environment.
  */
-export function baseDirs(): BaseDirs {
+export function baseDirs(env: NodeJS.ProcessEnv): BaseDirs {
   if (envPaths) return envPaths(NAME, { suffix: '' })
-  const env = process.env
   const home = env.HOME || (process.getBuiltinModule('node:os') as typeof import('node:os')).homedir()
   return {
     data: join(env.XDG_DATA_HOME || join(home, '.local', 'share'), NAME),

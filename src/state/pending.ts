@@ -50,7 +50,7 @@ function ensureDir(dir: string): void {
 }
 
 /** Hold a typed credential until git reports on it. Returns the file. */
-export function addPending(dir: string, entry: PendingEntry, now = new Date()): string {
+export function addPending(dir: string, entry: PendingEntry, now: Date): string {
   ensureDir(dir)
   sweep(dir, now)
   const id = globalThis.crypto.randomUUID() // Web Crypto: no node:crypto load on git's path
@@ -124,14 +124,14 @@ export function anyPending(dir: string): boolean {
 }
 
 /** Remove entries older than ten minutes. */
-export function sweep(dir: string, now = new Date()): void {
+export function sweep(dir: string, now: Date): void {
   load(dir, now)
 }
 
 const same = (a: string | undefined, b: string | undefined) => (a ?? '') === (b ?? '')
 
 /** The entry for exactly this credential (removed from disk), or null. */
-export function takePending(dir: string, cred: Credential, now = new Date()): PendingEntry | null {
+export function takePending(dir: string, cred: Credential, now: Date): PendingEntry | null {
   if (!cred.password) return null
   let found: PendingEntry | null = null
   for (const { file, entry } of load(dir, now)) {
@@ -152,7 +152,7 @@ export function takePending(dir: string, cred: Credential, now = new Date()): Pe
  * Drop entries an `erase` covers: attributes git did not send match
  * anything, a password when sent must be equal. Returns how many.
  */
-export function dropPending(dir: string, cred: Credential, now = new Date()): number {
+export function dropPending(dir: string, cred: Credential, now: Date): number {
   let n = 0
   for (const { file, entry } of load(dir, now)) {
     if (cred.protocol !== undefined && !same(entry.protocol, cred.protocol)) continue
@@ -171,7 +171,7 @@ export function dropPending(dir: string, cred: Credential, now = new Date()): nu
  * do what the user chose with it and return true (store does nothing else,
  * so "not at all" really means not at all). False if it is not ours.
  */
-export async function settlePending(cred: Credential, env: NodeJS.ProcessEnv = process.env, now = new Date()): Promise<boolean> {
+export async function settlePending(cred: Credential, env: NodeJS.ProcessEnv, now: Date): Promise<boolean> {
   const entry = takePending(statePaths(env).pending, cred, now)
   if (!entry) return false
   const { say } = await import('../log/stderr.js')
@@ -223,7 +223,7 @@ async function savePrompted(e: PendingEntry, env: NodeJS.ProcessEnv, now: Date):
     meta.tokens.push(rec)
     return { ...rec }
   })
-  if (e.path !== undefined && e.choice !== 'host') await ensureUseHttpPath(e, env)
+  if (e.path !== undefined && e.choice !== 'host') await ensureUseHttpPath(e, env, now)
   return saved
 }
 
@@ -246,13 +246,13 @@ async function renew(old: TokenRecord, e: PendingEntry, at: string): Promise<voi
 }
 
 /** As `add` does for path scopes: git sends the path only with useHttpPath. */
-async function ensureUseHttpPath(e: PendingEntry, env: NodeJS.ProcessEnv): Promise<void> {
+async function ensureUseHttpPath(e: PendingEntry, env: NodeJS.ProcessEnv, now: Date): Promise<void> {
   const origin = `${e.protocol}://${e.host}`
   const { credentialSetting, parseBool } = await import('../gitconfig/settings.js')
   if (parseBool(credentialSetting('useHttpPath', origin, env)) === true) return
   const { setUseHttpPath } = await import('../gitconfig/use-http-path.js')
   try {
-    setUseHttpPath(origin, 'global', env)
+    setUseHttpPath(origin, 'global', env, now)
   } catch {
     /* the token is saved; doctor reports the missing setting */
   }

@@ -22,7 +22,7 @@ export type { DaemonMode } from '../gitconfig/daemon-mode.js'
  * auto (default: use it, start it in the background when absent), always
  * (start it and wait for it), never.
  */
-export async function daemonMode(env: NodeJS.ProcessEnv = process.env): Promise<DaemonMode> {
+export async function daemonMode(env: NodeJS.ProcessEnv): Promise<DaemonMode> {
   if (process.platform === 'win32') return 'never' // no Unix sockets to keep it private
   let v = env.GIT_CREDENTIAL_PAT_DAEMON
   if (v === undefined) v = (await import('../gitconfig/settings.js')).setting('credential.pat.daemon', env)
@@ -49,7 +49,7 @@ function complain(c: DaemonCache): void {
 }
 
 /** A token's secret: from the daemon when it has it for this record, else from the source. */
-export async function resolveSecret(t: TokenRecord, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function resolveSecret(t: TokenRecord, env: NodeJS.ProcessEnv): Promise<string> {
   const via = t.source.split(':')[0]
   const secret = await cached(
     t.name,
@@ -62,7 +62,7 @@ export async function resolveSecret(t: TokenRecord, env: NodeJS.ProcessEnv = pro
 }
 
 /** The OAuth refresh token kept beside a token's secret, cached the same way. */
-export async function resolveRefreshToken(t: TokenRecord, env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+export async function resolveRefreshToken(t: TokenRecord, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   const load = async () => {
     const { getSecret } = await import('./sources/keychain.js')
     return (await getSecret(refreshAccount(t.name)).catch(() => null)) ?? null
@@ -111,7 +111,7 @@ async function cached(
  * when there is none to hold it (credential.pat.daemon=never, or it would
  * not start), in which case the caller must not pretend it was remembered.
  */
-export async function putSession(scope: string, username: string, secret: string, expiresAt?: Date, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+export async function putSession(scope: string, username: string, secret: string, expiresAt: Date | undefined, env: NodeJS.ProcessEnv): Promise<boolean> {
   if ((await daemonMode(env)) === 'never') return false
   const c = await client(env)
   if (!c || !(await c.ensureRunning(1500))) {
@@ -130,7 +130,7 @@ export interface SessionToken {
 }
 
 /** The session-only token the daemon holds for what git asks about, if any (never starts a daemon). */
-export async function sessionFor(cred: Credential, env: NodeJS.ProcessEnv = process.env): Promise<SessionToken | null> {
+export async function sessionFor(cred: Credential, env: NodeJS.ProcessEnv): Promise<SessionToken | null> {
   const c = await client(env)
   if (!c) return null
   const r = await c.call({ op: 'session-get', protocol: cred.protocol, host: cred.host, path: cred.path, username: cred.username })
@@ -141,7 +141,7 @@ export async function sessionFor(cred: Credential, env: NodeJS.ProcessEnv = proc
 }
 
 /** erase: drop session tokens matching what git sent (a password, when sent, must be equal). */
-export async function dropSessions(cred: Credential, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+export async function dropSessions(cred: Credential, env: NodeJS.ProcessEnv): Promise<number> {
   const c = await client(env)
   if (!c) return 0
   const secret = sentSecret(cred)
@@ -150,7 +150,7 @@ export async function dropSessions(cred: Credential, env: NodeJS.ProcessEnv = pr
 }
 
 /** Drop the daemon's copy of a token's secret (erase compares against the source, not the cache). */
-export async function forgetSecret(t: TokenRecord, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function forgetSecret(t: TokenRecord, env: NodeJS.ProcessEnv): Promise<void> {
   const c = cacheable(t) ? await client(env) : null
   if (c) await c.call({ op: 'forget', name: t.name })
 }

@@ -20,7 +20,7 @@ export const cacheable = (t: TokenRecord) => t.source === 'keychain' || t.source
  * not the daemon was told: a daemon too slow to take the `forget` (a loaded
  * machine) must not answer the old secret once it catches up.
  */
-export function stampOf(t: TokenRecord, env: NodeJS.ProcessEnv = process.env): string {
+export function stampOf(t: TokenRecord, env: NodeJS.ProcessEnv): string {
   const { lastUsed: _used, checked: _checked, ...rest } = t
   // Where a keychain secret came from: the service (tests use one per
   // sandbox) and the store id of the metadata file, which names the account

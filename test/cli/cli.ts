@@ -1,6 +1,7 @@
 // The CLI's own messages: yargs usage errors never echo a token.
 import t from 'tap'
 import { redactUsage } from '../../src/cli/cli.js'
+import { testContext } from '../lib/context.js'
 
 t.test('redactUsage', async t => {
   const secret = 'glpat-AbCdEf0123456789xyz'
@@ -43,6 +44,6 @@ t.test('runCli: a usage error is one line with the hint, exit 2', async t => {
   errSink.write = text => void lines.push(text)
   t.teardown(() => void (errSink.write = write))
   const secret = 'glpat-AbCdEf0123456789xyz'
-  t.equal(await runCli(['list', secret]), 2)
+  t.equal(await runCli(['list', secret], testContext()), 2)
   t.same(lines, ['git-credential-pat: Unknown argument: [redacted] (see git-credential-pat --help)\n'])
 })

@@ -3,6 +3,7 @@
 import t from 'tap'
 import yargs from 'yargs'
 import { parseAndRun, withExitCode } from '../../src/cli/exit-code.js'
+import { testContext } from '../lib/context.js'
 
 const parser = (argv: string[]) =>
   yargs(argv)
@@ -27,15 +28,15 @@ t.test('the handler’s code comes back from parseAndRun', async t => {
     [['plain'], 0],
     [['outer', 'inner', '--json'], 4],
   ] as const) {
-    t.equal(await parseAndRun(parser([...argv]), [...argv]), code, argv.join(' '))
+    t.equal(await parseAndRun(parser([...argv]), [...argv], testContext()), code, argv.join(' '))
   }
 })
 
 t.test('each run has its own slot', async t => {
-  t.equal(await parseAndRun(parser(['three']), ['three']), 3)
-  t.equal(await parseAndRun(parser(['nothing']), ['nothing']), 0, 'the last run’s code does not leak')
+  t.equal(await parseAndRun(parser(['three']), ['three'], testContext()), 3)
+  t.equal(await parseAndRun(parser(['nothing']), ['nothing'], testContext()), 0, 'the last run’s code does not leak')
 })
 
 t.test('the slot is not a flag', async t => {
-  await t.rejects(parseAndRun(parser(['three', '--exit-code', '1']), ['three', '--exit-code', '1']), /Unknown argument/)
+  await t.rejects(parseAndRun(parser(['three', '--exit-code', '1']), ['three', '--exit-code', '1'], testContext()), /Unknown argument/)
 })

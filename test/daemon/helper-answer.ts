@@ -11,6 +11,10 @@ import { stampOf } from '../../src/state/stamp.js'
 import { writeSecret } from '../../src/state/sources/index.js'
 import type { HelperRequest } from '../../src/daemon/client/protocol.js'
 import { tokenRecord } from '../lib/token.js'
+import { useTestKeychain } from '../lib/context.js'
+
+// As the entry point does: the keychain of this process's environment is the one in use.
+useTestKeychain()
 
 const NOW = new Date('2026-11-30T12:00:00Z')
 const DAY = 86_400_000
@@ -36,7 +40,7 @@ function setup(t: { testdir(): string; teardown(f: () => void): void }, tokens: 
     d,
     env,
     ask: (action, input, over = {}) =>
-      answerHelper(d, { op: 'helper', action, input, metadata, service: 'svc-test', pending: join(home, 'pending'), ...over }, env, NOW),
+      answerHelper(d, { op: 'helper', action, input, metadata, service: 'svc-test', pending: join(home, 'pending'), ...over }, metadata, NOW),
     cache: (name, secret) => {
       // The stamp is taken from the record as the file holds it (scope canonical, store bound).
       const rec = readTokensFor(metadata, 'gitlab.example.com').find(x => x.name === name)!

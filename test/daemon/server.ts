@@ -6,10 +6,11 @@ import { chmodSync, chownSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
 import { startDaemon } from '../../src/daemon/server.js'
 import { runtimePaths } from '../../src/daemon/client/runtime.js'
 import { tempHome, testDaemon } from './lib/in-process.js'
+import { testContext } from '../lib/context.js'
 
 t.test('a second daemon on the same socket stands down', async t => {
   const d = await testDaemon(t)
-  t.equal(await startDaemon({ paths: d.paths, cacheTimeoutMs: 1000, idleMs: 0 }), null)
+  t.equal(await startDaemon({ ctx: testContext(), paths: d.paths, cacheTimeoutMs: 1000, idleMs: 0 }), null)
   t.same(await d.ask({ op: 'ping' }), { ok: true })
 })
 
@@ -19,7 +20,7 @@ t.test('an unsafe directory or socket path is refused', async t => {
   const paths = runtimePaths(env)
   mkdirSync(paths.dir, { recursive: true, mode: 0o755 })
   chmodSync(paths.dir, 0o755)
-  const start = () => startDaemon({ paths, cacheTimeoutMs: 1000, idleMs: 0 })
+  const start = () => startDaemon({ ctx: testContext(), paths, cacheTimeoutMs: 1000, idleMs: 0 })
   await t.rejects(start(), { code: 'DAEMON', message: /open to other users \(mode 755\).*chmod 700/ })
   chmodSync(paths.dir, 0o700)
   if (!needsRoot(t, 'a directory of another uid')) {

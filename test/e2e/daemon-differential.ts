@@ -28,7 +28,7 @@ import { scenario, requestSpec, World, HOSTS, USERS, type RequestSpec, type Muta
 import { dsandbox, cleanup, start, requests } from './lib/daemon.js'
 
 // As git/helper.ts does: the daemon's client in front of the sources.
-useDaemon(daemonLink)
+useDaemon(daemonLink, process.env)
 
 const seed = Number(process.env.GCP_DIFF_SEED ?? randomBytes(4).readUInt32BE(0) >> 1)
 const RUNS = Number(process.env.GCP_DIFF_RUNS ?? 45)
@@ -74,8 +74,8 @@ t.test('in process: a warm daemon answers as the process does, or declines', asy
     try {
       const cred = parseCredential(input)
       if (!servesProtocol(cred)) return { out: '', err, code: 0 }
-      if (op === 'get') return { out: await get(cred, { env }), err, code: 0 }
-      await store(cred, { env })
+      if (op === 'get') return { out: await get(cred, { env, now: new Date() }), err, code: 0 }
+      await store(cred, { env, now: new Date() })
       return { out: '', err, code: 0 }
     } catch (e) {
       return { out: '', err, code: report(e) }
@@ -128,7 +128,7 @@ t.test('in process: a warm daemon answers as the process does, or declines', asy
         const orig = errSink.write
         errSink.write = () => {}
         try {
-          await erase(parseCredential(input), { env })
+          await erase(parseCredential(input), { env, now: new Date() })
         } finally {
           errSink.write = orig
         }

@@ -14,7 +14,7 @@ import { useDaemon } from '../../src/state/daemon-link.js'
 import { daemonLink } from '../../src/daemon/client/client.js'
 
 // As git/helper.ts and cli/cli.ts do: the daemon's client in front of the sources.
-useDaemon(daemonLink)
+useDaemon(daemonLink, process.env)
 
 const HOST = 'gitlab.example.com'
 const ASK = `protocol=https\nhost=${HOST}\n\n`

@@ -52,8 +52,8 @@ t.test('askForge against the loopback forge', async t => {
 
 t.test('askForge refuses what cannot be asked', async t => {
   const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null' }
-  const notHttp = await askForge(token(), 'glpat-secret-0001', { env, api: { kind: 'gitlab', url: 'ftp://user:pw@host/x?private_token=y' } })
+  const notHttp = await askForge(token(), 'glpat-secret-0001', { env, api: { kind: 'gitlab', url: 'ftp://user:pw@host/x?private_token=y' }, now: new Date() })
   t.match(notHttp, { verdict: 'unknown', message: "patApiUrl gives 'ftp://host/x', which is not an http(s) URL" })
-  const newline = await askForge(token(), 'glpat-secret\n0001', { env, api: { kind: 'gitlab', url: 'http://127.0.0.1:1/' } })
+  const newline = await askForge(token(), 'glpat-secret\n0001', { env, api: { kind: 'gitlab', url: 'http://127.0.0.1:1/' }, now: new Date() })
   t.match(newline, { verdict: 'unknown', message: /line break/ })
 })

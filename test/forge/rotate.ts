@@ -11,9 +11,13 @@ import { tokenRecord } from '../lib/token.js'
 import type { Metadata } from '../../src/state/tokens.js'
 import { useDaemon } from '../../src/state/daemon-link.js'
 import { daemonLink } from '../../src/daemon/client/client.js'
+import { useTestKeychain } from '../lib/context.js'
+
+// As the entry point does: the keychain of this process's environment is the one in use.
+useTestKeychain()
 
 // As git/helper.ts and cli/cli.ts do: the daemon's client in front of the sources.
-useDaemon(daemonLink)
+useDaemon(daemonLink, process.env)
 
 const OLD = 'glpat-unit-rotate-old-0001'
 const OTHER = 'glpat-unit-rotate-other-0002'

@@ -9,6 +9,10 @@ import { addPending } from '../../src/state/pending.js'
 import { statePaths } from '../../src/state/paths.js'
 import { tokenRecord } from '../lib/token.js'
 import { captured, home } from './lib/home.js'
+import { useTestKeychain } from '../lib/context.js'
+
+// As the entry point does: the keychain of this process's environment is the one in use.
+useTestKeychain()
 
 const NOW = new Date('2026-11-30T12:00:00Z')
 const reject = (secret?: string, extra = '') =>

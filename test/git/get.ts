@@ -12,6 +12,10 @@ import { refreshAccount } from '../../src/state/sources/index.js'
 import { bindStore } from '../../src/state/keychain-account.js'
 import { tokenRecord } from '../lib/token.js'
 import { captured, home } from './lib/home.js'
+import { useTestKeychain } from '../lib/context.js'
+
+// As the entry point does: the keychain of this process's environment is the one in use.
+useTestKeychain()
 
 const NOW = new Date('2026-11-30T12:00:00Z')
 const inDays = (n: number) => new Date(NOW.getTime() + n * 86_400_000).toISOString()

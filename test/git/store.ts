@@ -13,6 +13,10 @@ import { getSecret } from '../../src/state/sources/keychain.js'
 import { refreshAccount } from '../../src/state/sources/index.js'
 import { tokenRecord } from '../lib/token.js'
 import { captured, home } from './lib/home.js'
+import { useTestKeychain } from '../lib/context.js'
+
+// As the entry point does: the keychain of this process's environment is the one in use.
+useTestKeychain()
 
 const NOW = new Date('2026-11-30T12:00:00Z')
 const sent = (secret: string, extra = '') => parseCredential(`protocol=https\nhost=gitlab.example.com\nusername=oauth2\npassword=${secret}\n${extra}\n`)

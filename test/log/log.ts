@@ -38,7 +38,7 @@ function lines(file: string): Array<Record<string, unknown>> {
     .map(l => JSON.parse(l))
 }
 
-t.afterEach(() => configureLog(process.env, statePaths().log))
+t.afterEach(() => configureLog(process.env, statePaths(process.env).log))
 
 for (const backend of ['pino', 'lean'] as const) {
   t.test(`${backend}: secret fields are redacted, the rest kept`, async t => {

@@ -9,6 +9,10 @@ import { Cancelled } from '../../src/prompt/tty.js'
 import { emptyCredential } from '../../src/core/protocol.js'
 import { readMetadata } from '../../src/state/tokens.js'
 import { NOW, cand, cred, fakeIo, tok } from './lib/fixtures.js'
+import { useTestKeychain } from '../lib/context.js'
+
+// As the entry point does: the keychain of this process's environment is the one in use.
+useTestKeychain()
 
 function sandboxEnv(t: { testdir: (fixture?: Record<string, string>) => string }): NodeJS.ProcessEnv {
   const dir = t.testdir({ gitconfig: '' })

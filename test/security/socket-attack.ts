@@ -19,6 +19,7 @@ import { startDaemon } from '../../src/daemon/server.js'
 import { configureLog } from '../../src/log/log.js'
 import { statePaths } from '../../src/state/paths.js'
 import { parseCredential, sandbox } from '../e2e/lib/env.js'
+import { testContext } from '../lib/context.js'
 
 const NOBODY = 65534
 const INJECTED = 'attacker-chosen-secret-9999'
@@ -171,7 +172,7 @@ rootTest('(A) an attacker-writable directory on the path: refused, and the swapp
 
   let refused = ''
   try {
-    const d = await startDaemon({ paths, cacheTimeoutMs: 600_000, idleMs: 0, watchdogMs: 3_600_000 })
+    const d = await startDaemon({ ctx: testContext(), paths, cacheTimeoutMs: 600_000, idleMs: 0, watchdogMs: 3_600_000 })
     if (d) t.teardown(() => d.close('test over'))
   } catch (e) {
     refused = (e as Error).message
@@ -223,7 +224,7 @@ rootTest("(B) the attacker's own listener at our path (a won race): the handshak
   const env = { ...process.env, GIT_CREDENTIAL_PAT_HOME: victim, GIT_CREDENTIAL_PAT_DAEMON_TIMEOUT_MS: '2000' }
   configureLog(env, statePaths(env).log)
   const paths = runtimePaths(env)
-  const d = await startDaemon({ paths, cacheTimeoutMs: 600_000, idleMs: 0, watchdogMs: 3_600_000 })
+  const d = await startDaemon({ ctx: testContext(), paths, cacheTimeoutMs: 600_000, idleMs: 0, watchdogMs: 3_600_000 })
   if (!d) throw new Error('no daemon')
   t.teardown(() => d.close('test over'))
   const attSock = join(attDir, 'daemon.sock')

@@ -12,6 +12,7 @@ import { FrameReader, encodeFrame } from '../../src/daemon/client/protocol.js'
 import { proofOf } from '../../src/daemon/client/handshake.js'
 import { startDaemon } from '../../src/daemon/server.js'
 import { testDaemon } from '../daemon/lib/in-process.js'
+import { testContext } from '../lib/context.js'
 
 const SECRET = 'handshake-secret-0001'
 
@@ -189,7 +190,7 @@ t.test('one process keeps working across a daemon restart (new key)', async t =>
   const old = readFileSync(d.paths.key)
   d.handle.close('restart')
   await d.handle.closed
-  const again = await startDaemon({ paths: d.paths, cacheTimeoutMs: 1000, idleMs: 0 })
+  const again = await startDaemon({ ctx: testContext(), paths: d.paths, cacheTimeoutMs: 1000, idleMs: 0 })
   t.ok(again)
   t.teardown(() => again?.close('test over'))
   t.notSame(readFileSync(d.paths.key), old, 'a new daemon, a new key')

@@ -10,6 +10,7 @@ import { run, root } from '../e2e/lib/env.js'
 import { checkRuntimeDir, checkClientPaths, runtimePaths } from '../../src/daemon/client/runtime.js'
 import { startDaemon } from '../../src/daemon/server.js'
 import { DaemonClient } from '../../src/daemon/client/client.js'
+import { testContext } from '../lib/context.js'
 
 /** runtimePaths(env).dir as the built module computes it in a fresh process with exactly `env` (env-paths reads it at load). */
 async function runtimeDirIn(env: NodeJS.ProcessEnv): Promise<string> {
@@ -125,7 +126,7 @@ t.test('neither the daemon nor a client uses a socket below an open ancestor', a
   const paths = runtimePaths(env)
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 })
   chmodSync(join(home, 'shared'), 0o777)
-  await t.rejects(startDaemon({ paths, cacheTimeoutMs: 1000, idleMs: 0 }), { code: 'DAEMON', message: /writable by other users/ })
+  await t.rejects(startDaemon({ ctx: testContext(), paths, cacheTimeoutMs: 1000, idleMs: 0 }), { code: 'DAEMON', message: /writable by other users/ })
   t.throws(() => checkClientPaths(paths), { code: 'DAEMON', message: /writable by other users/ })
   const c = new DaemonClient(env)
   t.equal(await c.call({ op: 'ping' }), null)

@@ -37,16 +37,16 @@ t.test('an unreadable record reads as empty; a stale lock is taken over', async 
   writeFileSync(lock, '')
   const { utimesSync } = await import('node:fs')
   utimesSync(lock, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000))
-  recordSet('/h/.gitconfig', 'credential.https://b.com.useHttpPath', 'true', env)
+  recordSet('/h/.gitconfig', 'credential.https://b.com.useHttpPath', 'true', env, new Date())
   t.equal(readSetByUs(env).length, 1)
   t.notOk(existsSync(lock))
 })
 
 t.test('a lock held by a live writer: refused after a bounded wait, nothing changed', async t => {
   const env = envFor()
-  recordSet('/h/.gitconfig', 'credential.https://c.com.useHttpPath', 'true', env)
+  recordSet('/h/.gitconfig', 'credential.https://c.com.useHttpPath', 'true', env, new Date())
   writeFileSync(`${recordFile(env)}.lock`, '')
-  t.throws(() => recordSet('/h/.gitconfig', 'credential.https://d.com.useHttpPath', 'true', env), { code: 'LOCKED' })
+  t.throws(() => recordSet('/h/.gitconfig', 'credential.https://d.com.useHttpPath', 'true', env, new Date()), { code: 'LOCKED' })
   t.same(
     readSetByUs(env).map(e => e.key),
     ['credential.https://c.com.useHttpPath'],

@@ -9,6 +9,10 @@ import { credentialStoreFile, migrateCredentials, removeStoredLines } from '../.
 import { parseGitCredentials } from '../../src/core/git-credentials.js'
 import { readMetadata } from '../../src/state/tokens.js'
 import { getSecret } from '../../src/state/sources/keychain.js'
+import { useTestKeychain } from '../lib/context.js'
+
+// As the entry point does: the keychain of this process's environment is the one in use.
+useTestKeychain()
 
 const tmp = () => mkdtempSync(join(process.env.TMPDIR || tmpdir(), 'gcp-gitcred-'))
 

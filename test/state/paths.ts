@@ -22,7 +22,7 @@ t.test('the Linux directories are the ones env-paths gives, whatever XDG variabl
         set('XDG_STATE_HOME', state)
         // env-paths reads the home directory once, when loaded: compare with the same HOME.
         const want = envPaths('git-credential-pat', { suffix: '' })
-        const got = baseDirs()
+        const got = baseDirs(process.env)
         t.same(
           { data: got.data, cache: got.cache, log: got.log },
           { data: want.data, cache: want.cache, log: want.log },
@@ -42,5 +42,5 @@ t.test('GIT_CREDENTIAL_PAT_HOME moves everything under it', async t => {
     pending: '/srv/pat/pending',
   })
   t.equal(statePaths({ XDG_RUNTIME_DIR: '/run/user/1000' }).runtime, '/run/user/1000/git-credential-pat', 'the socket directory under XDG_RUNTIME_DIR')
-  t.equal(statePaths({}).runtime, join(baseDirs().cache, 'run'), 'else under the cache directory')
+  t.equal(statePaths({}).runtime, join(baseDirs(process.env).cache, 'run'), 'else under the cache directory')
 })

@@ -10,6 +10,10 @@ import { readSecret, writeSecret } from '../../src/state/sources/index.js'
 import { errSink } from '../../src/log/stderr.js'
 import { parseCredential } from '../../src/core/protocol.js'
 import { tokenRecord } from '../lib/token.js'
+import { useTestKeychain } from '../lib/context.js'
+
+// As the entry point does: the keychain of this process's environment is the one in use.
+useTestKeychain()
 
 const NOW = new Date('2026-06-15T12:00:00Z')
 

@@ -14,31 +14,35 @@ import { bindStore } from '../../src/state/keychain-account.js'
 import { writeSecret } from '../../src/state/sources/index.js'
 import { useDaemon } from '../../src/state/daemon-link.js'
 import { daemonLink } from '../../src/daemon/client/client.js'
+import { useTestKeychain } from '../lib/context.js'
+
+// As the entry point does: the keychain of this process's environment is the one in use.
+useTestKeychain()
 
 // As git/helper.ts and cli/cli.ts do: the daemon's client in front of the sources.
-useDaemon(daemonLink)
+useDaemon(daemonLink, process.env)
 
 const tok = (extra: Partial<TokenRecord> = {}): TokenRecord => tokenRecord(extra)
 
 const cred = (fields: Partial<Credential>): Credential => ({ ...emptyCredential(), ...fields })
 
 t.test('the stamp ignores use, not changes', async t => {
-  const base = stampOf(tok())
-  t.equal(stampOf(tok({ lastUsed: '2026-02-02T00:00:00Z' })), base)
-  t.equal(stampOf(tok({ checked: { at: 'x', active: true } })), base)
-  t.not(stampOf(tok({ rotated: '2026-02-02T00:00:00Z' })), base)
-  t.not(stampOf(tok({ state: 'rejected' })), base)
-  t.not(stampOf(tok({ source: 'exec:pass show x' })), base)
-  t.not(stampOf(tok({ created: '2026-03-01T00:00:00.000Z' })), base)
+  const base = stampOf(tok(), process.env)
+  t.equal(stampOf(tok({ lastUsed: '2026-02-02T00:00:00Z' }), process.env), base)
+  t.equal(stampOf(tok({ checked: { at: 'x', active: true } }), process.env), base)
+  t.not(stampOf(tok({ rotated: '2026-02-02T00:00:00Z' }), process.env), base)
+  t.not(stampOf(tok({ state: 'rejected' }), process.env), base)
+  t.not(stampOf(tok({ source: 'exec:pass show x' }), process.env), base)
+  t.not(stampOf(tok({ created: '2026-03-01T00:00:00.000Z' }), process.env), base)
 })
 
 t.test('every write of the secret changes the stamp, even when nothing else in the record does', async t => {
   // git's store replacing a password in place changes only the last use, which the stamp leaves out.
   const rec = tok({ source: 'exec:true' })
-  const stamps = new Set([stampOf(rec)])
+  const stamps = new Set([stampOf(rec, process.env)])
   for (let i = 0; i < 3; i++) {
     await writeSecret(rec, `same-or-not-${i % 2}`)
-    stamps.add(stampOf(rec))
+    stamps.add(stampOf(rec, process.env))
   }
   t.equal(stamps.size, 4, 'a new stamp for each write')
 })
@@ -46,13 +50,13 @@ t.test('every write of the secret changes the stamp, even when nothing else in t
 t.test('the stamp names the store: a same-named keychain token of another home is another secret', async t => {
   const file = '/nonexistent/tokens.json'
   bindStore(file, 'aaaaaaaaaaaaaaaa')
-  const a = stampOf(tok())
+  const a = stampOf(tok(), process.env)
   bindStore(file, 'bbbbbbbbbbbbbbbb')
-  const b = stampOf(tok())
+  const b = stampOf(tok(), process.env)
   t.not(a, b, 'the daemon does not hand home A a secret read for home B')
   t.equal(
-    stampOf(tok({ source: 'env:X' })),
-    (bindStore(file, 'aaaaaaaaaaaaaaaa'), stampOf(tok({ source: 'env:X' }))),
+    stampOf(tok({ source: 'env:X' }), process.env),
+    (bindStore(file, 'aaaaaaaaaaaaaaaa'), stampOf(tok({ source: 'env:X' }), process.env)),
     'env: secrets are not keychain items: the store does not matter',
   )
   bindStore(file, null)

@@ -20,6 +20,10 @@ import { isAlive, startTime } from '../../src/state/lock.js'
 import { accountFor, accountIn, bindStore, storeId } from '../../src/state/keychain-account.js'
 import { PatError } from '../../src/errors.js'
 import { tokenRecord } from '../lib/token.js'
+import { useTestKeychain } from '../lib/context.js'
+
+// As the entry point does: the keychain of this process's environment is the one in use.
+useTestKeychain()
 
 const rec = (name: string, extra: Partial<TokenRecord> = {}): TokenRecord => tokenRecord({ name, ...extra })
 

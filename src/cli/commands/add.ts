@@ -82,8 +82,8 @@ export const add: CommandModule<object, AddArgs> = {
       .example('printf %s "$TOKEN" |\n$0 add \'gitlab.example.com/team/*\' --token-stdin \\\n--source file:/etc/git-tokens/team', '')
       .example('# a fine-grained token for one repository (asks for it)', '')
       .example('$0 add github.com/acme/app --expires 2027-01-31', '') as never,
-  handler: withExitCode(async args => {
-    out((await addToken(args)).text)
+  handler: withExitCode(async (args, ctx) => {
+    out((await addToken(args, ctx.now(), ctx.env)).text)
     return 0
   }),
 }
@@ -141,7 +141,7 @@ async function planAdd(args: AddArgs, existing: readonly TokenRecord[], now: Dat
 }
 
 /** What was added, as text (a token the forge refuses throws, nothing saved). */
-export async function addToken(args: AddArgs, now = new Date(), env = process.env): Promise<{ text: string }> {
+export async function addToken(args: AddArgs, now: Date, env: NodeJS.ProcessEnv): Promise<{ text: string }> {
   const paths = statePaths(env)
   const p = await planAdd(args, readMetadata(paths.metadata).tokens, now, env)
   if (args.auth === 'bearer') {
@@ -185,7 +185,7 @@ export async function addToken(args: AddArgs, now = new Date(), env = process.en
   if (fileNote) lines.push(fileNote)
   if (exp && Date.parse(exp) <= now.getTime()) lines.push(`warning: that expiry is in the past; the token will not be sent`)
   lines.push(...checked)
-  lines.push(...ensureUseHttpPath([p.scopeText], env))
+  lines.push(...ensureUseHttpPath([p.scopeText], env, now))
   return { text: lines.join('\n') + '\n' }
 }
 

@@ -15,7 +15,7 @@ import { hasTokenApi } from '../../forge/api.js'
 import { checkTimeoutMs } from '../../forge/timeouts.js'
 import { recordReport } from '../../forge/record.js'
 import { DEAD, type ForgeReport, type Verdict } from '../../forge/report.js'
-import { renderTable, type Cell, type Tone } from '../table.js'
+import { renderTable, useColour, type Cell, type Tone } from '../table.js'
 import { expiryCell } from '../../core/describe.js'
 import { expiryChange, selfRotation, settleRotation } from '../../forge/rotate-settle.js'
 import { out } from '../out.js'
@@ -43,8 +43,8 @@ export const check: CommandModule<object, CheckArgs> = {
           'Gitea and Forgejo say whether they accept a token, not when it expires; other forges are not asked. ' +
           'Requests time out after credential.pat.checkTimeout (default 5s).',
       ) as never,
-  handler: withExitCode(async args => {
-    const r = await checkTokens(args.names ?? [], { json: !!args.json })
+  handler: withExitCode(async (args, ctx) => {
+    const r = await checkTokens(args.names ?? [], { json: !!args.json, now: ctx.now(), env: ctx.env })
     out(r.text)
     // With --json, stdout is the JSON alone; what changed goes to stderr.
     if (args.json) for (const n of r.notes) process.stderr.write(`git-credential-pat: ${n}\n`)
@@ -74,13 +74,12 @@ export interface CheckResult {
 
 export interface CheckOptions {
   json?: boolean
-  now?: Date
-  env?: NodeJS.ProcessEnv
+  now: Date
+  env: NodeJS.ProcessEnv
 }
 
-export async function checkTokens(names: string[], o: CheckOptions = {}): Promise<{ text: string; ok: boolean; results: CheckResult[]; notes: string[] }> {
-  const now = o.now ?? new Date()
-  const env = o.env ?? process.env
+export async function checkTokens(names: string[], o: CheckOptions): Promise<{ text: string; ok: boolean; results: CheckResult[]; notes: string[] }> {
+  const { now, env } = o
   const file = statePaths(env).metadata
   const meta = readMetadata(file)
   const wanted = names.length ? [...new Set(names)].map(n => lookUp(meta, n)) : meta.tokens
@@ -131,7 +130,7 @@ export async function checkTokens(names: string[], o: CheckOptions = {}): Promis
   }
   const ok = results.every(r => !DEAD.includes(r.result) && r.result !== 'unreachable')
   if (o.json) return { text: printableJson(results) + '\n', ok, results, notes }
-  return { text: table(results, byName, now, warnDays(env)) + notes.map(n => n + '\n').join(''), ok, results, notes }
+  return { text: table(results, byName, now, warnDays(env), useColour(process.stdout, env)) + notes.map(n => n + '\n').join(''), ok, results, notes }
 }
 
 async function ask(t: TokenRecord, env: NodeJS.ProcessEnv, timeoutMs: number, now: Date): Promise<ForgeReport> {
@@ -148,7 +147,7 @@ async function ask(t: TokenRecord, env: NodeJS.ProcessEnv, timeoutMs: number, no
 
 const TONE: Record<Verdict, Tone> = { valid: undefined, revoked: 'red', expired: 'red', invalid: 'red', unknown: 'dim', unreachable: 'yellow' }
 
-function table(results: CheckResult[], tokens: Map<string, TokenRecord>, now: Date, days: number): string {
+function table(results: CheckResult[], tokens: Map<string, TokenRecord>, now: Date, days: number, colour: boolean): string {
   const rows: Cell[][] = results.map(r => [
     { text: r.name },
     { text: r.result, tone: TONE[r.result] },
@@ -169,5 +168,5 @@ function table(results: CheckResult[], tokens: Map<string, TokenRecord>, now: Da
       )
     }
   }
-  return renderTable(['NAME', 'RESULT', 'EXPIRES', 'LOGIN', 'SCOPES', 'NOTE'], rows) + hints.map(h => h + '\n').join('')
+  return renderTable(['NAME', 'RESULT', 'EXPIRES', 'LOGIN', 'SCOPES', 'NOTE'], rows, colour) + hints.map(h => h + '\n').join('')
 }

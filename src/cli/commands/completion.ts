@@ -5,7 +5,9 @@
 // (contrib/completion/git-completion.bash, __git_complete_command) calls
 // _git_<command> with `-` as `_` once a file named git-<command> is loaded
 // through bash-completion's _completion_loader.
-import yargs, { type CommandModule } from 'yargs'
+import type { CommandModule } from 'yargs'
+import { BASH_TEMPLATE, ZSH_TEMPLATE } from './completion-scripts.js'
+import { ctxOf } from '../exit-code.js'
 
 /** The hidden command yargs's completion hangs on (cli.ts); nobody types it. */
 export const YARGS_COMPLETION = '__yargs-completion'
@@ -34,24 +36,17 @@ export const completion: CommandModule<object, CompletionArgs> = {
       .example('# with fpath+=(~/.zfunc) before compinit in ~/.zshrc', '')
       .example('$0 completion zsh > ~/.zfunc/_git-credential-pat', '') as never,
   handler: args => {
-    process.stdout.write(completionScript(args.shell ?? (/zsh/.test(process.env.SHELL ?? '') ? 'zsh' : 'bash')))
+    process.stdout.write(completionScript(args.shell ?? (/zsh/.test(ctxOf(args).env.SHELL ?? '') ? 'zsh' : 'bash')))
   },
 }
 
-/** yargs's script for the shell ($SHELL picks it), plus git's hook for bash. */
+/** yargs's script for the shell, plus git's hook for bash. */
 export function completionScript(shell: 'bash' | 'zsh'): string {
-  const out: string[] = []
-  const log = console.log
-  const saved = process.env.SHELL
-  console.log = (...a: unknown[]) => void out.push(a.join(' '))
-  process.env.SHELL = `/bin/${shell}`
-  try {
-    yargs([]).scriptName('git-credential-pat').completion(YARGS_COMPLETION, false).showCompletionScript()
-  } finally {
-    console.log = log
-    if (saved === undefined) delete process.env.SHELL
-    else process.env.SHELL = saved
-  }
-  const text = out.join('\n').trimEnd() + '\n'
+  const name = 'git-credential-pat'
+  // As yargs fills them in for scriptName(name) and completion(YARGS_COMPLETION).
+  const text = (shell === 'bash' ? BASH_TEMPLATE : ZSH_TEMPLATE)
+    .replace(/{{app_name}}/g, name)
+    .replace(/{{completion_command}}/g, YARGS_COMPLETION)
+    .replace(/{{app_path}}/g, name)
   return shell === 'bash' ? text + GIT_BASH : text
 }

@@ -4,7 +4,7 @@
 import type { Argv, CommandModule } from 'yargs'
 import { PatError } from '../../errors.js'
 import type { Status } from '../../daemon/client/protocol.js'
-import { withExitCode } from '../exit-code.js'
+import { withExitCode, ctxOf } from '../exit-code.js'
 import { out } from '../out.js'
 import { printableJson } from '../../core/terminal-text.js'
 
@@ -20,30 +20,30 @@ export const daemon: CommandModule<object, object> = {
       .command({
         command: 'run',
         describe: 'run the daemon in the foreground (logs go to the log file; GIT_CREDENTIAL_PAT_TRACE=1 also to stderr)',
-        handler: withExitCode(async () => (await import('../../daemon/run.js')).runDaemon()),
+        handler: withExitCode(async (_args, ctx) => (await import('../../daemon/run.js')).runDaemon(ctx)),
       })
       .command({
         command: 'start',
         describe: 'start the daemon in the background (get also starts it on demand)',
-        handler: async () => {
-          out(await startDaemonCommand())
+        handler: async args => {
+          out(await startDaemonCommand(ctxOf(args).env))
         },
       })
       .command({
         command: 'stop',
         describe: 'stop the daemon; cached secrets and session-only tokens are dropped',
-        handler: async () => {
-          out(await stopDaemonCommand())
+        handler: async args => {
+          out(await stopDaemonCommand(ctxOf(args).env))
         },
       })
       .command<StatusArgs>({
         command: 'status',
         describe: 'pid, uptime, how many secrets are cached, the timeouts (never a secret)',
         builder: s => s.option('json', { type: 'boolean', describe: 'machine-readable output' }) as never,
-        handler: withExitCode(async args => {
-          const st = await daemonStatus()
+        handler: withExitCode(async (args, ctx) => {
+          const st = await daemonStatus(ctx.env)
           if (args.json) out(printableJson(st ? { running: true, ...st } : { running: false }) + '\n')
-          else out(st ? describeStatus(st) : `daemon not running (it starts on demand; socket would be ${await socketPath()})\n`)
+          else out(st ? describeStatus(st) : `daemon not running (it starts on demand; socket would be ${await socketPath(ctx.env)})\n`)
           return st ? 0 : 1
         }),
       })
@@ -58,23 +58,19 @@ export const daemon: CommandModule<object, object> = {
   handler: () => {},
 }
 
-async function client() {
+async function socketPath(env: NodeJS.ProcessEnv): Promise<string> {
   const { DaemonClient } = await import('../../daemon/client/client.js')
-  return new DaemonClient()
-}
-
-async function socketPath(): Promise<string> {
-  return (await client()).paths.socket
+  return new DaemonClient(env).paths.socket
 }
 
 /** The running daemon's status, or null when none answers. Throws for an unsafe socket or directory. */
-export async function daemonStatus(env: NodeJS.ProcessEnv = process.env): Promise<Status | null> {
+export async function daemonStatus(env: NodeJS.ProcessEnv): Promise<Status | null> {
   const { DaemonClient } = await import('../../daemon/client/client.js')
   const r = await new DaemonClient(env).call({ op: 'status' }, { strict: true, timeoutMs: 1000 })
   return r?.ok && r.status ? r.status : null
 }
 
-export async function startDaemonCommand(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function startDaemonCommand(env: NodeJS.ProcessEnv): Promise<string> {
   const { DaemonClient } = await import('../../daemon/client/client.js')
   const { checkRuntimeDir } = await import('../../daemon/client/runtime.js')
   const c = new DaemonClient(env)
@@ -88,7 +84,7 @@ export async function startDaemonCommand(env: NodeJS.ProcessEnv = process.env): 
   return `daemon started (pid ${st?.pid ?? '?'}, socket ${c.paths.socket}, cache timeout ${st?.cacheTimeout ?? '?'} s)\n`
 }
 
-export async function stopDaemonCommand(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function stopDaemonCommand(env: NodeJS.ProcessEnv): Promise<string> {
   const { DaemonClient } = await import('../../daemon/client/client.js')
   const { checkClientPaths } = await import('../../daemon/client/runtime.js')
   const c = new DaemonClient(env)

@@ -2,6 +2,7 @@
 import type { CommandModule } from 'yargs'
 import { setState } from './enable.js'
 import { out } from '../out.js'
+import { ctxOf } from '../exit-code.js'
 
 export const disable: CommandModule<object, { names: string[] }> = {
   command: 'disable <names..>',
@@ -13,6 +14,7 @@ export const disable: CommandModule<object, { names: string[] }> = {
       .example('# undo with: git-credential-pat enable ci-runner-7', '')
       .example('$0 disable ci-runner-7', '') as never,
   handler: async args => {
-    out(await setState(args.names, 'disabled'))
+    const ctx = ctxOf(args)
+    out(await setState(args.names, 'disabled', ctx.now(), ctx.env))
   },
 }

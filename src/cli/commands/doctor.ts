@@ -13,8 +13,8 @@ export const doctor: CommandModule<object, { json?: boolean }> = {
       .example('# exit status 1 when a check fails; warnings exit 0', '')
       .example('$0 doctor', '')
       .example('git credential-pat doctor --json |\njq ".checks[] | select(.status != \\"ok\\")"', '') as never,
-  handler: withExitCode(async args => {
-    const { output, ok } = await runDoctor(Boolean(args.json))
+  handler: withExitCode(async (args, ctx) => {
+    const { output, ok } = await runDoctor(Boolean(args.json), ctx.env, ctx.now())
     out(output)
     return ok ? 0 : 1
   }),

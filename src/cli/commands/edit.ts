@@ -22,6 +22,7 @@ import { ensureUseHttpPath } from '../../gitconfig/use-http-path.js'
 import { byName } from './lookup.js'
 import { keychainHas, moveSecret, forgetKeychainSecret } from './edit-secret.js'
 import { out } from '../out.js'
+import { ctxOf } from '../exit-code.js'
 
 export interface EditArgs {
   token: string
@@ -61,7 +62,8 @@ export const edit: CommandModule<object, EditArgs> = {
       .example('# the secret now comes from the environment only', '')
       .example('$0 edit ci --source env:CI_TOKEN --forget-secret', '') as never,
   handler: async args => {
-    out(await editToken(args))
+    const ctx = ctxOf(args)
+    out(await editToken(args, ctx.now(), ctx.env))
   },
 }
 
@@ -69,7 +71,7 @@ const FIELDS = ['name', 'scope', 'username', 'provider', 'expires', 'access', 'd
 type Field = (typeof FIELDS)[number]
 type Changes = Partial<Pick<TokenRecord, Field>>
 
-export async function editToken(args: EditArgs, now = new Date(), env = process.env): Promise<string> {
+export async function editToken(args: EditArgs, now: Date, env: NodeJS.ProcessEnv): Promise<string> {
   const file = statePaths(env).metadata
   const meta = readMetadata(file)
   const before = byName(meta, args.token)
@@ -116,7 +118,7 @@ export async function editToken(args: EditArgs, now = new Date(), env = process.
   const notes: string[] = []
   if (changed.includes('source')) notes.push(...sourceNotes(after.was, after.now, !!args.forgetSecret))
   if (changed.includes('scope')) {
-    notes.push(...ensureUseHttpPath([after.now.scope], env))
+    notes.push(...ensureUseHttpPath([after.now.scope], env, now))
   }
   const lines = changed.map(f => `changed ${f} of '${after.now.name}': ${shown(f, after.was)} → ${shown(f, after.now)}`)
   return [...lines, ...notes].join('\n') + '\n'

@@ -8,6 +8,7 @@ import { day } from '../../core/expiry.js'
 import { DEAD, type Verdict } from '../../forge/report.js'
 import { say } from '../../log/stderr.js'
 import { out } from '../out.js'
+import { ctxOf } from '../exit-code.js'
 
 interface NamesArgs {
   names: string[]
@@ -22,12 +23,13 @@ export const enable: CommandModule<object, NamesArgs> = {
       .example('# after a wrong rejection, or to undo disable', '')
       .example('$0 enable ci-runner-7', '') as never,
   handler: async args => {
-    out(await setState(args.names, 'active'))
+    const ctx = ctxOf(args)
+    out(await setState(args.names, 'active', ctx.now(), ctx.env))
   },
 }
 
 /** Set the state of each named token; all names are checked before any changes. */
-export async function setState(names: string[], state: 'active' | 'disabled', now = new Date(), env = process.env): Promise<string> {
+export async function setState(names: string[], state: 'active' | 'disabled', now: Date, env: NodeJS.ProcessEnv): Promise<string> {
   const changed = await updateMetadata(statePaths(env).metadata, m => {
     const tokens = names.map(n => byName(m, n))
     return tokens.map(t => {

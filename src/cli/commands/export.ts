@@ -10,6 +10,7 @@ import { exportManifest } from '../../core/manifest-plan.js'
 import { looksLikeToken } from '../../core/redact.js'
 import { withoutTokens } from '../../core/names.js'
 import { out } from '../out.js'
+import { ctxOf } from '../exit-code.js'
 import { printableJson } from '../../core/terminal-text.js'
 
 export const exportCommand: CommandModule<object, { json?: boolean }> = {
@@ -20,12 +21,12 @@ export const exportCommand: CommandModule<object, { json?: boolean }> = {
       .option('json', { type: 'boolean', describe: 'JSON (the manifest format; the default)' })
       .example('# then on another machine: git-credential-pat import tokens.json', '')
       .example('$0 export > tokens.json', '') as never,
-  handler: () => {
-    out(exportTokens())
+  handler: args => {
+    out(exportTokens(ctxOf(args).env))
   },
 }
 
-export function exportTokens(env = process.env): string {
+export function exportTokens(env: NodeJS.ProcessEnv): string {
   const manifest = exportManifest(readMetadata(statePaths(env).metadata).tokens)
   // A record saved before a token given as git's username was replaced
   // (core/token-like-username.ts) exports without it: import then uses the

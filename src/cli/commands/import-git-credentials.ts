@@ -34,7 +34,7 @@ export interface GitCredentialsArgs {
 /** Each line of the report as it happens: what moved is on screen before the question about removing it. */
 const toStdout = (line: string) => out(line + '\n')
 
-export async function importGitCredentials(args: GitCredentialsArgs, env = process.env, now = new Date(), print = toStdout): Promise<number> {
+export async function importGitCredentials(args: GitCredentialsArgs, env: NodeJS.ProcessEnv, now: Date, print = toStdout): Promise<number> {
   const stores = findOtherHelpers(env).filter(h => h.kind === 'plaintext')
   const file = args.file
     ? resolve(args.file)
@@ -72,6 +72,7 @@ export async function importGitCredentials(args: GitCredentialsArgs, env = proce
   ensureUseHttpPath(
     result.migrated.map(m => m.entry.scope),
     env,
+    now,
   ).forEach(l => print(l))
   if (result.migrated.length) (await settlePlaintext(args, file, result)).forEach(l => print(l))
   // Only once everything is in the keychain: the store helper may still be needed for the rest.

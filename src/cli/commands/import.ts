@@ -52,10 +52,10 @@ export const importCommand: CommandModule<object, ImportArgs> = {
       .example('$0 import --from-git-credentials', '')
       .example('# what would move from ~/.git-credentials into the keychain', '')
       .example('$0 import --from-git-credentials --dry-run', '') as never,
-  handler: withExitCode(async args => {
+  handler: withExitCode(async (args, ctx) => {
     if (args.fromGitCredentials) {
       if (args.prune || args.refreshSecrets) throw new PatError('USAGE', '--prune and --refresh-secrets are for manifests, not --from-git-credentials')
-      return importGitCredentials(args)
+      return importGitCredentials(args, ctx.env, ctx.now())
     }
     if (args.removePlaintext || args.removeOtherHelpers || args.keepOtherHelpers) {
       throw new PatError('USAGE', '--remove-plaintext, --remove-other-helpers and --keep-other-helpers go with --from-git-credentials')
@@ -63,7 +63,7 @@ export const importCommand: CommandModule<object, ImportArgs> = {
     // yargs-parser reads a lone `-` as the empty string.
     if (args.file === '') args.file = '-'
     if (!args.file) throw new PatError('USAGE', 'name a manifest file (or - for stdin), or use --from-git-credentials')
-    out(await importManifest(args))
+    out(await importManifest(args, ctx.now(), ctx.env))
   }),
 }
 
@@ -78,7 +78,7 @@ export function addChecks(now: Date): EntryChecks {
   }
 }
 
-export async function importManifest(args: ImportArgs, now = new Date(), env = process.env): Promise<string> {
+export async function importManifest(args: ImportArgs, now: Date, env: NodeJS.ProcessEnv): Promise<string> {
   const file = args.file!
   const where = file === '-' ? 'the manifest on stdin' : file
   const entries = parseManifest(await readManifest(file), addChecks(now), where)
@@ -88,6 +88,7 @@ export async function importManifest(args: ImportArgs, now = new Date(), env = p
     dryRun: args.dryRun,
     refreshSecrets: args.refreshSecrets,
     env,
+    now,
     askMissing: missing => askMissingSecrets(missing, env),
   })
   const lines = describePlan(plan, !!args.dryRun)
@@ -99,6 +100,7 @@ export async function importManifest(args: ImportArgs, now = new Date(), env = p
     ...ensureUseHttpPath(
       live.map(r => r.scope),
       env,
+      now,
       !!args.dryRun,
     ),
   )

@@ -2,7 +2,7 @@
 import type { CommandModule } from 'yargs'
 import { readMetadata } from '../../state/tokens.js'
 import { statePaths } from '../../state/paths.js'
-import { renderTable } from '../table.js'
+import { renderTable, useColour } from '../table.js'
 import { withoutTokens } from '../../core/names.js'
 import { expiryCell, isAwaiting, lastUsedCell, shownRecord, shownUsername, stateCell } from '../../core/describe.js'
 import { isExpired } from '../../core/select.js'
@@ -12,6 +12,7 @@ import type { Cell } from '../table.js'
 import { rotationText, wouldAutoRotate } from '../../forge/auto-rotate.js'
 import { markResult } from '../../forge/rotate-plan.js'
 import { out } from '../out.js'
+import { ctxOf } from '../exit-code.js'
 import { printableJson } from '../../core/terminal-text.js'
 
 /** A renewal whose fate is unknown or lost is said where the state is. */
@@ -27,11 +28,12 @@ export const list: CommandModule<object, { json?: boolean }> = {
   describe: 'list tokens (never their secrets)',
   builder: y => y.option('json', { type: 'boolean', describe: 'machine-readable output' }).example('$0 list --json | jq -r ".[].name"', '') as never,
   handler: args => {
-    out(listTokens(!!args.json))
+    const ctx = ctxOf(args)
+    out(listTokens(!!args.json, ctx.now(), ctx.env))
   },
 }
 
-export function listTokens(json: boolean, now = new Date(), env = process.env): string {
+export function listTokens(json: boolean, now: Date, env: NodeJS.ProcessEnv): string {
   const tokens = [...readMetadata(statePaths(env).metadata).tokens].sort((a, b) => a.scope.localeCompare(b.scope) || a.name.localeCompare(b.name))
   if (json) return printableJson(tokens.map(shownRecord)) + '\n'
   if (!tokens.length) return 'no tokens yet; add one with: git-credential-pat add HOST[/GROUP/*] \n'
@@ -55,6 +57,7 @@ export function listTokens(json: boolean, now = new Date(), env = process.env): 
         withRotation(stateCell(t, now), t, now),
       ]
     }),
+    useColour(process.stdout, env),
   )
   const legend = [
     marks.some(m => m.endsWith('R')) ? 'R renewed through the forge before it expires (credential.pat.autoRotate)' : '',

@@ -37,7 +37,7 @@ export function checkName(name: string): void {
 }
 
 /** `credential.pat.warnDays` (default 7): how close to expiry counts as "soon". */
-export function warnDays(env: NodeJS.ProcessEnv = process.env): number {
+export function warnDays(env: NodeJS.ProcessEnv): number {
   const v = configGet('credential.pat.warnDays', env)
   return v !== undefined && /^\s*\d{1,5}\s*$/.test(v) ? Number(v) : WARN_DAYS_DEFAULT
 }

@@ -12,6 +12,7 @@ import { accountIn, storeId } from '../../state/keychain-account.js'
 import { openTerminal } from '../../prompt/tty.js'
 import { byName } from './lookup.js'
 import { out } from '../out.js'
+import { ctxOf } from '../exit-code.js'
 
 interface RemoveArgs {
   names: string[]
@@ -32,7 +33,7 @@ export const remove: CommandModule<object, RemoveArgs> = {
       .example('# also deletes a keychain item that has no record (see: doctor)', '')
       .example('$0 remove orphan-name --yes', '') as never,
   handler: async args => {
-    out(await removeTokens(args))
+    out(await removeTokens(args, ctxOf(args).env))
   },
 }
 
@@ -41,7 +42,7 @@ interface Target {
   record?: TokenRecord
 }
 
-export async function removeTokens(args: RemoveArgs, env = process.env): Promise<string> {
+export async function removeTokens(args: RemoveArgs, env: NodeJS.ProcessEnv): Promise<string> {
   const file = statePaths(env).metadata
   const meta = readMetadata(file)
   const targets: Target[] = []

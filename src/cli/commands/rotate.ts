@@ -59,20 +59,22 @@ export const rotate: CommandModule<object, RotateArgs> = {
       .example('$0 rotate gitlab-laptop --api', '')
       .example('# from a script', '')
       .example('printf %s "$NEW" |\n$0 rotate ci-runner-7 --token-stdin \\\n--expires 2027-01-31', '') as never,
-  handler: withExitCode(async args => {
-    if (args.background) return (await import('../../forge/auto-rotate-run.js')).rotateInBackground(args.name)
+  handler: withExitCode(async (args, ctx) => {
+    const { env } = ctx
+    if (args.background) return (await import('../../forge/auto-rotate-run.js')).rotateInBackground(args.name, ctx)
     if (args.api) {
       // The name is checked here, with the message that never echoes a pasted secret.
-      byName(readMetadata(statePaths().metadata), args.name)
-      const expires = args.expires !== undefined ? expiresArg(args.expires, new Date(), { past: 'refuse' }) : undefined
-      out(await (await import('../../forge/rotate.js')).rotateThroughForge({ name: args.name, expires }))
+      byName(readMetadata(statePaths(env).metadata), args.name)
+      const now = ctx.now()
+      const expires = args.expires !== undefined ? expiresArg(args.expires, now, { past: 'refuse' }) : undefined
+      out(await (await import('../../forge/rotate.js')).rotateThroughForge({ name: args.name, expires, now, env }))
       return
     }
-    out(await rotateToken(args))
+    out(await rotateToken(args, ctx.now(), env))
   }),
 }
 
-export async function rotateToken(args: RotateArgs, now = new Date(), env = process.env): Promise<string> {
+export async function rotateToken(args: RotateArgs, now: Date, env: NodeJS.ProcessEnv): Promise<string> {
   const file = statePaths(env).metadata
   // Fail before asking for a secret the user would then have typed in vain.
   const before = byName(readMetadata(file), args.name)

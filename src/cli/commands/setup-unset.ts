@@ -14,7 +14,7 @@ import { statePaths } from '../../state/paths.js'
 import { scopeOf } from '../../core/select.js'
 import { originOf } from '../../core/scope.js'
 
-export function runUnset(scope: 'global' | 'local', env: NodeJS.ProcessEnv = process.env): string {
+export function runUnset(scope: 'global' | 'local', env: NodeJS.ProcessEnv): string {
   const file = configFile(scope, env)
   const lower: string[] = scope === 'global' ? ['system', 'global'] : ['system', 'global', 'local']
   const inherited = readHelperEntries(env).filter(e => lower.includes(e.scope) && (e.file === undefined || resolveQuiet(e.file) !== file))

@@ -19,6 +19,7 @@ import { launchers } from '../../runtime/install.js'
 import { PatError } from '../../errors.js'
 import { basename, isAbsolute } from 'node:path'
 import { out } from '../out.js'
+import { ctxOf } from '../exit-code.js'
 
 interface SetupArgs {
   global?: boolean
@@ -58,11 +59,12 @@ export const setup: CommandModule<object, SetupArgs> = {
       .example('# before leaving (install.sh --uninstall runs it)', '')
       .example('$0 setup --unset', '') as never,
   handler: async args => {
+    const { env } = ctxOf(args)
     const scope = args.local ? 'local' : 'global'
-    if (args.unset) return void out(runUnset(scope))
-    out(runSetup(scope, process.env, args.absolute !== undefined ? absoluteHelper(args.absolute) : undefined))
+    if (args.unset) return void out(runUnset(scope, env))
+    out(runSetup(scope, env, ctxOf(args).now(), args.absolute !== undefined ? absoluteHelper(args.absolute) : undefined))
     const choice = args.keepOtherHelpers ? 'keep' : args.removeOtherHelpers ? 'remove' : 'ask'
-    out(await settleOtherHelpers(scope, choice))
+    out(await settleOtherHelpers(scope, choice, env))
   },
 }
 
@@ -85,7 +87,7 @@ export function absoluteHelper(given: string): string {
   return path
 }
 
-export function runSetup(scope: 'global' | 'local', env = process.env, want?: string): string {
+export function runSetup(scope: 'global' | 'local', env: NodeJS.ProcessEnv, now: Date, want?: string): string {
   const lines: string[] = []
   const helper = ensureHelperFirst(scope, env, want)
   if (helper) {
@@ -101,7 +103,7 @@ export function runSetup(scope: 'global' | 'local', env = process.env, want?: st
   }
   for (const origin of [...origins].sort()) {
     if (parseBool(configGetUrlmatch('credential.useHttpPath', origin, env))) continue
-    const key = setUseHttpPath(origin, scope, env)
+    const key = setUseHttpPath(origin, scope, env, now)
     lines.push(`set ${key}=true (${scope}): tokens for single repositories or groups there need the path`)
   }
   return lines.join('\n') + '\n'
@@ -113,7 +115,7 @@ export function runSetup(scope: 'global' | 'local', env = process.env, want?: st
  * them; remove them from this scope's config file when told to, or when the
  * user says yes at a terminal; otherwise keep them and warn.
  */
-export async function settleOtherHelpers(scope: 'global' | 'local', choice: 'keep' | 'remove' | 'ask', env = process.env): Promise<string> {
+export async function settleOtherHelpers(scope: 'global' | 'local', choice: 'keep' | 'remove' | 'ask', env: NodeJS.ProcessEnv): Promise<string> {
   const scopes = scope === 'global' ? ['system', 'global'] : ['system', 'global', 'local']
   const others = findOtherHelpers(env, scopes)
   if (!others.length) return ''

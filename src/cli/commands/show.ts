@@ -2,11 +2,12 @@
 import type { CommandModule } from 'yargs'
 import { readMetadata, type TokenRecord } from '../../state/tokens.js'
 import { statePaths } from '../../state/paths.js'
-import { renderTable, type Cell } from '../table.js'
+import { renderTable, useColour, type Cell } from '../table.js'
 import { expiryCell, lastUsedCell, shownRecord, shownUsername, stateCell } from '../../core/describe.js'
 import { byName, warnDays } from './lookup.js'
 import { rotationText, wouldAutoRotate } from '../../forge/auto-rotate.js'
 import { out } from '../out.js'
+import { ctxOf } from '../exit-code.js'
 import { printableJson } from '../../core/terminal-text.js'
 
 interface ShowArgs {
@@ -25,19 +26,20 @@ export const show: CommandModule<object, ShowArgs> = {
       .example('# the expiry, for a script', '')
       .example('$0 show ci-runner-7 --json | jq -r .expires', '') as never,
   handler: args => {
-    out(showToken(args.name, !!args.json))
+    const ctx = ctxOf(args)
+    out(showToken(args.name, !!args.json, ctx.now(), ctx.env))
   },
 }
 
-export function showToken(name: string, json: boolean, now = new Date(), env = process.env): string {
+export function showToken(name: string, json: boolean, now: Date, env: NodeJS.ProcessEnv): string {
   const t = byName(readMetadata(statePaths(env).metadata), name)
   if (json) return printableJson(shownRecord(t)) + '\n'
   const auto = wouldAutoRotate(t, env) ? `yes: renewed through the forge within ${warnDays(env)} days of expiry (credential.pat.autoRotate)` : undefined
-  return renderFields(t, now, warnDays(env), undefined, auto)
+  return renderFields(t, now, warnDays(env), useColour(process.stdout, env), auto)
 }
 
 /** `autoRotate`: whether credential.pat.autoRotate renews it (the show command passes it; others leave the row out). */
-export function renderFields(t: TokenRecord, now: Date, days: number, colour?: boolean, autoRotate?: string): string {
+export function renderFields(t: TokenRecord, now: Date, days: number, colour: boolean, autoRotate?: string): string {
   const date = (iso?: string) => (iso ? iso.replace(/\.\d{3}Z$/, 'Z') : undefined)
   const rows: [string, Cell | string | undefined][] = [
     ['name', t.name],

@@ -10,7 +10,7 @@ import { statePaths } from '../../state/paths.js'
 import { readSecret } from '../../state/sources/index.js'
 import { credentialSetting, parseBool } from '../../gitconfig/settings.js'
 import { expiryCell } from '../../core/describe.js'
-import { renderTable } from '../table.js'
+import { renderTable, useColour } from '../table.js'
 import { warnDays } from './lookup.js'
 import { out } from '../out.js'
 import { printableJson } from '../../core/terminal-text.js'
@@ -24,14 +24,14 @@ export const which: CommandModule<object, { url: string; json?: boolean }> = {
       .option('json', { type: 'boolean', describe: 'machine-readable output' })
       .example('$0 which https://gitlab.com/team/app', '')
       .epilog('Exits 1 when no token would be sent.') as never,
-  handler: withExitCode(async args => {
-    const r = await whichToken(args.url, !!args.json)
+  handler: withExitCode(async (args, ctx) => {
+    const r = await whichToken(args.url, !!args.json, ctx.now(), ctx.env)
     out(r.text)
     return r.code
   }),
 }
 
-export async function whichToken(url: string, json: boolean, now = new Date(), env = process.env): Promise<{ text: string; code: number }> {
+export async function whichToken(url: string, json: boolean, now: Date, env: NodeJS.ProcessEnv): Promise<{ text: string; code: number }> {
   const req = requestOf(url)
   // git applies credential.<url>.* with url matching, the path included.
   const useHttpPath = parseBool(credentialSetting('useHttpPath', `${req.protocol}://${req.host}/${req.path ?? ''}`, env)) === true
@@ -112,6 +112,7 @@ function render(e: Explanation, now: Date, env: NodeJS.ProcessEnv): string {
       expiryCell(r.token, now, days),
       { text: r.text, tone: r.why.kind === 'chosen' ? undefined : 'dim' },
     ]),
+    useColour(process.stdout, env),
   )
   return `${lines.join('\n')}\n\n${table}`
 }

@@ -5,7 +5,7 @@ import { daemonStatus } from '../commands/daemon.js'
 import type { Check } from './check.js'
 
 /** doctor's line about the daemon: running or not, and a socket directory that would be refused. */
-export async function daemonCheck(env: NodeJS.ProcessEnv = process.env): Promise<Check> {
+export async function daemonCheck(env: NodeJS.ProcessEnv): Promise<Check> {
   const mk = (status: Check['status'], summary: string, fix: string[] = []): Check => ({ id: 'daemon', status, summary, details: [], fix })
   const { daemonMode } = await import('../../state/secrets.js')
   const mode = await daemonMode(env)

@@ -17,8 +17,9 @@ import { checkAwaiting } from './awaiting.js'
 import { daemonCheck } from './daemon.js'
 import { renderChecks } from './render.js'
 import { printableJson } from '../../core/terminal-text.js'
+import { useColour } from '../table.js'
 
-export async function runChecks(env: NodeJS.ProcessEnv = process.env, now = new Date()): Promise<Check[]> {
+export async function runChecks(env: NodeJS.ProcessEnv, now: Date): Promise<Check[]> {
   const checks: Check[] = []
   checks.push(checkBinary(env))
   checks.push(checkRuntime(env))
@@ -29,7 +30,7 @@ export async function runChecks(env: NodeJS.ProcessEnv = process.env, now = new 
   checks.push(checkUseHttpPath(live, env))
   // Needed unless every token's secret lives elsewhere; with none yet (or
   // unreadable metadata) the next add would use it.
-  const probe = await probeKeychain(!tokens?.length || tokens.some(t => t.source === 'keychain' || t.hasRefreshToken))
+  const probe = await probeKeychain(env, !tokens?.length || tokens.some(t => t.source === 'keychain' || t.hasRefreshToken))
   checks.push(probe)
   checks.push(metaCheck)
   checks.push(...(await checkConsistency(tokens, probe.status === 'ok' || probe.status === 'warn', env)))
@@ -41,7 +42,7 @@ export async function runChecks(env: NodeJS.ProcessEnv = process.env, now = new 
 }
 
 /** The report (JSON or text) and whether nothing failed (`ok` in the JSON: all is well). */
-export async function runDoctor(json: boolean, env: NodeJS.ProcessEnv = process.env): Promise<{ output: string; ok: boolean }> {
-  const checks = await runChecks(env)
-  return { ok: noneFailed(checks), output: json ? printableJson({ ok: allWell(checks), checks }) + '\n' : renderChecks(checks) }
+export async function runDoctor(json: boolean, env: NodeJS.ProcessEnv, now: Date): Promise<{ output: string; ok: boolean }> {
+  const checks = await runChecks(env, now)
+  return { ok: noneFailed(checks), output: json ? printableJson({ ok: allWell(checks), checks }) + '\n' : renderChecks(checks, useColour(process.stdout, env)) }
 }

@@ -13,7 +13,7 @@ import { statePaths } from '../../state/paths.js'
  * unlocked. `needed`: some token keeps its secret there; if none does, an
  * unusable keychain is reported as not used.
  */
-export async function probeKeychain(needed = true): Promise<Check> {
+export async function probeKeychain(env: NodeJS.ProcessEnv, needed = true): Promise<Check> {
   // '#' cannot start a token name, so the probe never collides with one.
   const account = `#doctor-probe-${process.pid}-${randomBytes(4).toString('hex')}`
   const value = randomBytes(16).toString('hex')
@@ -35,7 +35,7 @@ export async function probeKeychain(needed = true): Promise<Check> {
     await keychain.deleteRaw(account).catch(() => false)
     const trouble = (e as { trouble?: Trouble }).trouble
     if (!needed) return check('keychain', 'skip', `not used: no token keeps its secret there (and it is not usable here: ${(e as Error).message})`)
-    return check('keychain', 'fail', `keychain not usable: ${(e as Error).message}`, quietOnGet(), keychainFix(trouble))
+    return check('keychain', 'fail', `keychain not usable: ${(e as Error).message}`, quietOnGet(env), keychainFix(trouble))
   }
   const ms = Date.now() - started
   if (ms > 2000)
@@ -54,8 +54,10 @@ export async function probeKeychain(needed = true): Promise<Check> {
  * day per reason (git/keychain-trouble.ts): say when they last did, so
  * silence there is not read as "fixed".
  */
-function quietOnGet(): string[] {
-  const last = Object.values(readSaidState(statePaths().warnState)).sort().pop()
+function quietOnGet(env: NodeJS.ProcessEnv): string[] {
+  const last = Object.values(readSaidState(statePaths(env).warnState))
+    .sort()
+    .pop()
   if (!last) return []
   return [`git commands last said so on ${last.slice(0, 16).replace('T', ' ')} UTC; they say it at most once a day, when a keychain token is needed`]
 }

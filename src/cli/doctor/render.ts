@@ -3,7 +3,7 @@
 import { renderTable, type Cell } from '../table.js'
 import type { Check, CheckStatus } from './check.js'
 
-export function renderChecks(checks: readonly Check[], colour?: boolean): string {
+export function renderChecks(checks: readonly Check[], colour: boolean): string {
   const tone = (s: CheckStatus): Cell['tone'] => (s === 'fail' ? 'red' : s === 'warn' ? 'yellow' : s === 'skip' ? 'dim' : undefined)
   const label = { ok: 'ok', warn: 'WARN', fail: 'FAIL', skip: 'skip' }
   const out: string[] = []

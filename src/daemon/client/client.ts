@@ -14,7 +14,7 @@ import { PatError } from '../../errors.js'
 import { daemonAsked } from '../../gitconfig/daemon-mode.js'
 import type { DaemonCache, DaemonLink } from '../../state/daemon-link.js'
 
-export function requestTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
+export function requestTimeoutMs(env: NodeJS.ProcessEnv): number {
   const n = Number(env.GIT_CREDENTIAL_PAT_DAEMON_TIMEOUT_MS)
   return Number.isFinite(n) && n > 0 ? n : 200
 }
@@ -171,7 +171,7 @@ export class DaemonClient {
   refusal: string | undefined
   private down = false
 
-  constructor(readonly env: NodeJS.ProcessEnv = process.env) {
+  constructor(readonly env: NodeJS.ProcessEnv) {
     this.paths = runtimePaths(env)
     this.timeoutMs = requestTimeoutMs(env)
     this.down = failedSockets.has(this.paths.socket)
@@ -275,7 +275,7 @@ export class DaemonClient {
  * record's stamp changed with the write (state/stamp.ts), so the old entry
  * no longer matches anything a client or the daemon looks up.
  */
-export async function forgetCached(name: string | undefined, env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function forgetCached(name: string | undefined, env: NodeJS.ProcessEnv): Promise<void> {
   await new DaemonClient(env).call(name === undefined ? { op: 'forget' } : { op: 'forget', name }).catch(() => null)
 }
 

@@ -19,7 +19,7 @@ export interface RuntimePaths {
   starting: string
 }
 
-export function runtimePaths(env: NodeJS.ProcessEnv = process.env): RuntimePaths {
+export function runtimePaths(env: NodeJS.ProcessEnv): RuntimePaths {
   const dir = statePaths(env).runtime
   return { dir, socket: join(dir, 'daemon.sock'), key: join(dir, 'daemon.key'), lock: join(dir, 'daemon.lock'), starting: join(dir, 'starting') }
 }

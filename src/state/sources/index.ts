@@ -2,7 +2,7 @@
 // env:VAR, file:PATH, exec:COMMAND for machines without a keyring. Errors name
 // the token and the source, never the secret.
 import { PatError } from '../../errors.js'
-import { daemonLink } from '../daemon-link.js'
+import { forgetInDaemon } from '../daemon-link.js'
 import { firstLine } from './first-line.js'
 import type { TokenRecord } from '../../core/model.js'
 import * as keychain from './keychain.js'
@@ -23,7 +23,7 @@ export function validateSource(source: string): string {
   return source
 }
 
-export async function readSecret(t: TokenRecord, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function readSecret(t: TokenRecord, env: NodeJS.ProcessEnv): Promise<string> {
   const src = t.source
   if (src === 'keychain') {
     // No secret yet, by design: report it as missing, never ask the keychain.
@@ -84,5 +84,5 @@ export async function dropSecret(t: TokenRecord): Promise<void> {
 
 /** Tell a running daemon to drop its copy at once (rotate, remove, store, erase in this process). */
 async function secretChanged(name: string): Promise<void> {
-  await daemonLink()?.forget(name)
+  await forgetInDaemon(name)
 }

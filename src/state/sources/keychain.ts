@@ -8,14 +8,10 @@ import { createRequire } from 'node:module'
 import { readdirSync, readlinkSync } from 'node:fs'
 import { PatError, type Trouble } from '../../errors.js'
 import { onExit } from '../../runtime/exit-hooks.js'
-import { accountFor, rebindStore, storeId } from '../keychain-account.js'
+import { accountFor, keychainBinding, rebindStore, storeId } from '../keychain-account.js'
 
-export const DEFAULT_SERVICE = 'git-credential-pat'
-/**
- * The keychain service. Accounts carry the store id, so homes sharing one
- * keyring never collide; tests may still set their own service.
- */
-export const service = () => process.env.GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE || DEFAULT_SERVICE
+/** The keychain service of the binding in use (state/context.ts). */
+export const service = () => keychainBinding().service
 
 type Keytar = typeof import('@github/keytar')
 let keytar: Promise<Keytar> | undefined
@@ -35,11 +31,6 @@ function load(): Promise<Keytar> {
   return keytar
 }
 
-export function keychainTimeoutMs(env: NodeJS.ProcessEnv = process.env): number {
-  const n = Number(env.GIT_CREDENTIAL_PAT_KEYCHAIN_TIMEOUT_MS)
-  return Number.isFinite(n) && n > 0 ? n : 5000
-}
-
 /** Set once a call went unanswered: later calls in this process fail at once. */
 let unanswered: PatError | undefined
 /** keytar calls started and not yet settled (a frozen keyring's stay pending). */
@@ -53,7 +44,7 @@ export function resetKeyringState(): void {
 async function bounded<T>(what: string, call: (k: Keytar) => Promise<T>): Promise<T> {
   if (unanswered) throw unanswered
   const k = await load()
-  const ms = keychainTimeoutMs()
+  const ms = keychainBinding().timeoutMs
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, rej) => {
     timer = setTimeout(() => {

@@ -1,6 +1,7 @@
 // `disable --help`: the example names the command, never a literal `$0`.
 import t from 'tap'
 import { runCli } from '../../../src/cli/cli.js'
+import { testContext } from '../../lib/context.js'
 
 t.test('disable --help has no literal $0', async t => {
   // yargs prints help with console.log; tap reports on stdout, so restore before asserting.
@@ -9,7 +10,7 @@ t.test('disable --help has no literal $0', async t => {
   console.log = (...a: unknown[]) => void out.push(a.join(' '))
   let code: number
   try {
-    code = await runCli(['disable', '--help'])
+    code = await runCli(['disable', '--help'], testContext())
   } finally {
     console.log = log
   }

@@ -9,6 +9,10 @@ import { readSecret, writeSecret } from '../../../src/state/sources/index.js'
 import { getSecret } from '../../../src/state/sources/keychain.js'
 import { PatError } from '../../../src/errors.js'
 import { tokenRecord } from '../../lib/token.js'
+import { useTestKeychain } from '../../lib/context.js'
+
+// As the entry point does: the keychain of this process's environment is the one in use.
+useTestKeychain()
 
 const NOW = new Date('2026-06-15T12:00:00Z')
 

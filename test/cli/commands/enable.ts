@@ -7,6 +7,10 @@ import { setState } from '../../../src/cli/commands/enable.js'
 import type { TokenRecord } from '../../../src/state/tokens.js'
 import { PatError } from '../../../src/errors.js'
 import { tokenRecord } from '../../lib/token.js'
+import { useTestKeychain } from '../../lib/context.js'
+
+// As the entry point does: the keychain of this process's environment is the one in use.
+useTestKeychain()
 
 const now = new Date('2026-03-01T12:00:00Z')
 const tok = (name: string, extra: Partial<TokenRecord> = {}): TokenRecord =>

@@ -8,6 +8,10 @@ import { exportTokens } from '../../../src/cli/commands/export.js'
 import { addChecks } from '../../../src/cli/commands/import.js'
 import { parseManifest } from '../../../src/core/manifest.js'
 import { tokenRecord } from '../../lib/token.js'
+import { useTestKeychain } from '../../lib/context.js'
+
+// As the entry point does: the keychain of this process's environment is the one in use.
+useTestKeychain()
 
 t.test('export reads back through the manifest parser to the same fields', async t => {
   const dir = mkdtempSync(join(process.env.TMPDIR || tmpdir(), 'gcp-export-'))

@@ -11,6 +11,10 @@ import { addChecks, importManifest } from '../../../src/cli/commands/import.js'
 import { exportTokens } from '../../../src/cli/commands/export.js'
 import { readMetadata } from '../../../src/state/tokens.js'
 import { getSecret } from '../../../src/state/sources/keychain.js'
+import { useTestKeychain } from '../../lib/context.js'
+
+// As the entry point does: the keychain of this process's environment is the one in use.
+useTestKeychain()
 
 function home(): { env: NodeJS.ProcessEnv; write: (tokens: unknown[]) => string; meta: () => string } {
   const dir = mkdtempSync(join(process.env.TMPDIR || tmpdir(), 'gcp-import-'))

@@ -6,6 +6,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { listTokens } from '../../../src/cli/commands/list.js'
 import type { TokenRecord } from '../../../src/state/tokens.js'
+import { useTestKeychain } from '../../lib/context.js'
+
+// As the entry point does: the keychain of this process's environment is the one in use.
+useTestKeychain()
 
 const now = new Date('2026-03-01T12:00:00Z')
 const tok = (name: string, scope: string, expires: string | null, state: TokenRecord['state'] = 'active'): TokenRecord => ({

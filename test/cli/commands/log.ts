@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runCli } from '../../../src/cli/cli.js'
 import { errSink } from '../../../src/log/stderr.js'
+import { testContext } from '../../lib/context.js'
 
 const home = mkdtempSync(join(process.env.TMPDIR || tmpdir(), 'gcp-log-'))
 mkdirSync(join(home, 'log'))
@@ -27,7 +28,7 @@ for (const bad of [
 ]) {
   t.test(`log ${bad.join(' ')} is a usage error`, async t => {
     const lines = capture(t)
-    t.equal(await runCli(['log', ...bad]), 2)
+    t.equal(await runCli(['log', ...bad], testContext()), 2)
     t.equal(lines.length, 1, 'one line')
     t.match(lines[0], /^git-credential-pat: -n\/--lines takes a whole number of events \(0 or more\) \(see git-credential-pat --help\)\n$/)
   })
@@ -35,12 +36,12 @@ for (const bad of [
 
 t.test('log -n without a count is a usage error', async t => {
   const lines = capture(t)
-  t.equal(await runCli(['log', '-n']), 2)
+  t.equal(await runCli(['log', '-n'], testContext()), 2)
   t.equal(lines.length, 1, 'one line')
 })
 
 t.test('log -n 1 prints the last event', async t => {
-  const out = await stdoutOf(() => runCli(['log', '-n', '1', '--json']))
+  const out = await stdoutOf(() => runCli(['log', '-n', '1', '--json'], testContext()))
   t.equal(out.code, 0)
   t.same(out.text, '{"msg":"two"}\n')
 })

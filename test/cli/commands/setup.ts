@@ -7,6 +7,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { runSetup } from '../../../src/cli/commands/setup.js'
 import type { TokenRecord } from '../../../src/state/tokens.js'
+import { useTestKeychain } from '../../lib/context.js'
+
+// As the entry point does: the keychain of this process's environment is the one in use.
+useTestKeychain()
 
 function home(tokens: Partial<TokenRecord>[] = []) {
   const dir = mkdtempSync(join(process.env.TMPDIR || tmpdir(), 'gcp-setup-'))
@@ -42,7 +46,7 @@ t.test('a symlinked ~/.gitconfig is edited where it points', async t => {
   mkdirSync(join(dir, 'dotfiles'))
   writeFileSync(join(dir, 'dotfiles', 'gitconfig'), '[credential]\n\thelper = cache\n')
   symlinkSync(join(dir, 'dotfiles', 'gitconfig'), join(h, '.gitconfig'))
-  t.match(runSetup('global', env), /git now asks pat, then cache/)
+  t.match(runSetup('global', env, new Date()), /git now asks pat, then cache/)
   t.ok(lstatSync(join(h, '.gitconfig')).isSymbolicLink(), 'still a symlink')
   t.match(readFileSync(join(dir, 'dotfiles', 'gitconfig'), 'utf8'), /helper = pat\n\thelper = cache/)
   t.equal(git('config', '--global', '--get-all', 'credential.helper'), 'pat\ncache')
@@ -52,7 +56,7 @@ t.test('only the XDG file exists: that one, as git config --global would', async
   const { h, env, git } = home()
   mkdirSync(join(h, '.config', 'git'), { recursive: true })
   writeFileSync(join(h, '.config', 'git', 'config'), '[user]\n\tname = x\n')
-  runSetup('global', env)
+  runSetup('global', env, new Date())
   t.notOk(existsSync(join(h, '.gitconfig')))
   t.equal(git('config', '--global', '--get-all', 'credential.helper'), 'pat')
 })
@@ -61,7 +65,7 @@ t.test("git's lock file is respected", async t => {
   const { h, env } = home()
   writeFileSync(join(h, '.gitconfig'), '')
   writeFileSync(join(h, '.gitconfig.lock'), '')
-  t.throws(() => runSetup('global', env), /\.gitconfig\.lock exists: another git is changing that file/)
+  t.throws(() => runSetup('global', env, new Date()), /\.gitconfig\.lock exists: another git is changing that file/)
   t.equal(readFileSync(join(h, '.gitconfig'), 'utf8'), '', 'unchanged')
 })
 
@@ -72,14 +76,14 @@ t.test('useHttpPath for every host with an active path-scoped token', async t =>
     { name: 'c', scope: 'host-only.example.com' },
     { name: 'd', scope: 'off.example.com/g/*', state: 'disabled' },
   ])
-  const out = runSetup('global', env)
+  const out = runSetup('global', env, new Date())
   t.match(out, /credential\.https:\/\/gitlab\.example\.com\.useHttpPath=true/)
   t.match(out, /credential\.http:\/\/git\.local:8080\.useHttpPath=true/)
   t.equal(
     git('config', '--global', '--get-regexp', 'usehttppath'),
     'credential.http://git.local:8080.usehttppath true\ncredential.https://gitlab.example.com.usehttppath true',
   )
-  t.match(runSetup('global', env), /already first\n$/, 'nothing more the second time')
+  t.match(runSetup('global', env, new Date()), /already first\n$/, 'nothing more the second time')
 })
 
 t.test('setup --unset takes back what setup and add set, and nothing else', async t => {
@@ -92,7 +96,7 @@ t.test('setup --unset takes back what setup and add set, and nothing else', asyn
     join(h, '.gitconfig'),
     '[user]\n\tname = me\n[credential "https://dev.azure.com"]\n\tuseHttpPath = true\n[credential "https://gitlab.example.com"]\n\tpatProvider = gitlab\n[credential]\n\thelper = store\n',
   )
-  runSetup('global', env)
+  runSetup('global', env, new Date())
   t.equal(git('config', '--global', 'credential.https://gitlab.example.com.useHttpPath'), 'true', 'setup set useHttpPath')
   const out = runUnset('global', env)
   t.match(out, /removed credential\.helper 'pat'/)

@@ -11,6 +11,7 @@ import net from 'node:net'
 import { readFileSync } from 'node:fs'
 import { configureLog } from '../../../src/log/log.js'
 import { statePaths } from '../../../src/state/paths.js'
+import { testContext } from '../../lib/context.js'
 
 export interface TestDaemon {
   handle: DaemonHandle
@@ -33,7 +34,7 @@ export async function testDaemon(
   const { dir, env } = tempHome(name)
   configureLog(env, statePaths(env).log)
   const paths = runtimePaths(env)
-  const handle = await startDaemon({ paths, cacheTimeoutMs: 60_000, idleMs: 0, ...opts })
+  const handle = await startDaemon({ ctx: testContext({ env }), paths, cacheTimeoutMs: 60_000, idleMs: 0, ...opts })
   if (!handle) throw new Error('a daemon is already running there')
   t.teardown(() => {
     handle.close('test over')

@@ -227,20 +227,25 @@ export class World {
   /** A typed answer waiting for git's verdict on exactly this request. */
   pendingFor(r: RequestSpec, choice: 'none' | 'host', secret: string): void {
     const host = `${HOSTS[r.host]}${r.port}`
-    addPending(this.pending, {
-      created: new Date().toISOString(),
-      protocol: r.protocol,
-      host,
-      path: r.path === null ? undefined : PATHS[r.path],
-      username: r.user === null ? 'oauth2' : USERS[r.user],
-      password: secret,
-      choice,
-      scope: choice === 'host' ? HOSTS[r.host] : undefined,
-      expires: null,
-      provider: 'gitlab',
-      name: `typed-${this.n}`,
-      url: `${r.protocol}://${host}`,
-    })
+    const now = new Date()
+    addPending(
+      this.pending,
+      {
+        created: now.toISOString(),
+        protocol: r.protocol,
+        host,
+        path: r.path === null ? undefined : PATHS[r.path],
+        username: r.user === null ? 'oauth2' : USERS[r.user],
+        password: secret,
+        choice,
+        scope: choice === 'host' ? HOSTS[r.host] : undefined,
+        expires: null,
+        provider: 'gitlab',
+        name: `typed-${this.n}`,
+        url: `${r.protocol}://${host}`,
+      },
+      now,
+    )
   }
 
   /** What git writes on the helper's stdin for a request. */

@@ -178,10 +178,10 @@ export async function sandbox(name: string, seed: (env: NodeJS.ProcessEnv) => Pr
     }
     try {
       if (cred.protocol !== undefined && !['http', 'https'].includes(cred.protocol.toLowerCase())) return result(0, false, { cred })
-      if (op === 'get') stdout += await get(cred, { env })
-      else if (op === 'store') await store(cred, { env })
+      if (op === 'get') stdout += await get(cred, { env, now: new Date() })
+      else if (op === 'store') await store(cred, { env, now: new Date() })
       // The forge is never asked here: it would be the network.
-      else await erase(cred, { env, stillValid: async () => false })
+      else await erase(cred, { env, now: new Date(), stillValid: async () => false })
       return result(0, false, { cred })
     } catch (e) {
       return fail(e, false, cred)
