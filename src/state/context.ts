@@ -1,9 +1,9 @@
-// The context a process (or one daemon request) runs in: its environment,
-// its clock, where its state lives, and the keychain it binds to. Built once
-// by the entry point (main.ts for a process, the daemon for itself and from
-// each request's own inputs) and passed down; nothing below reads
-// process.env or the clock itself, so a daemon request or a test is judged
-// with its own.
+// The context a process runs in: its environment, its clock, where its
+// state lives, and the keychain it binds to. Built once by main.ts and
+// passed down (the daemon answers each request with its own clock and home,
+// and the client's metadata file, pending directory and keychain service
+// from the request); nothing below reads process.env or the clock itself,
+// so a daemon request or a test is judged with its own.
 import { statePaths, type StatePaths } from './paths.js'
 
 /**
@@ -28,7 +28,7 @@ export interface Context {
   readonly keychain: KeychainBinding
 }
 
-export const DEFAULT_SERVICE = 'git-credential-pat'
+const DEFAULT_SERVICE = 'git-credential-pat'
 
 /** A context for `env` and `clock`; paths and keychain are worked out from `env` when first asked for. */
 export function contextOf(env: NodeJS.ProcessEnv, clock: () => Date = () => new Date()): Context {

@@ -2,7 +2,7 @@
 // the slot in the parse context carries it back, nested commands included.
 import t from 'tap'
 import yargs from 'yargs'
-import { parseAndRun, withExitCode } from '../../src/cli/exit-code.js'
+import { ctxOf, parseAndRun, withExitCode } from '../../src/cli/exit-code.js'
 import { testContext } from '../lib/context.js'
 
 const parser = (argv: string[]) =>
@@ -39,4 +39,19 @@ t.test('each run has its own slot', async t => {
 
 t.test('the slot is not a flag', async t => {
   await t.rejects(parseAndRun(parser(['three', '--exit-code', '1']), ['three', '--exit-code', '1'], testContext()), /Unknown argument/)
+})
+
+t.test('every handler gets the context of its run, nested ones too', async t => {
+  const seen: unknown[] = []
+  const ctx = testContext({ env: { MARK: 'one' } })
+  const p = (argv: string[]) =>
+    yargs(argv)
+      .exitProcess(false)
+      .command({ command: 'coded', handler: withExitCode((_args, c) => void seen.push(c)) })
+      .command({ command: 'plain', handler: args => void seen.push(ctxOf(args)) })
+      .command({ command: 'outer', builder: y => y.command({ command: 'inner', handler: args => void seen.push(ctxOf(args)) }), handler: () => {} })
+  for (const argv of [['coded'], ['plain'], ['outer', 'inner']]) await parseAndRun(p(argv), argv, ctx)
+  t.equal(seen.length, 3)
+  for (const c of seen) t.equal(c, ctx)
+  t.throws(() => ctxOf({}), /outside parseAndRun/, 'no run, no context')
 })

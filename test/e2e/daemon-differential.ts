@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto'
 import { testDaemon } from '../daemon/lib/in-process.js'
 import { daemonLink, request } from '../../src/daemon/client/client.js'
 import { useDaemon } from '../../src/state/daemon-link.js'
+import { useTestKeychain } from '../lib/context.js'
 import { parseCredential } from '../../src/core/protocol.js'
 import { servesProtocol } from '../../src/core/answer.js'
 import { get } from '../../src/git/get.js'
@@ -29,6 +30,8 @@ import { dsandbox, cleanup, start, requests } from './lib/daemon.js'
 
 // As git/helper.ts does: the daemon's client in front of the sources.
 useDaemon(daemonLink, process.env)
+// As the entry point does: the keychain of this process's environment is the one in use.
+useTestKeychain()
 
 const seed = Number(process.env.GCP_DIFF_SEED ?? randomBytes(4).readUInt32BE(0) >> 1)
 const RUNS = Number(process.env.GCP_DIFF_RUNS ?? 45)

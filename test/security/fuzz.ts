@@ -16,6 +16,10 @@ import { sandbox, type Outcome, type Sandbox } from './lib/in-process.js'
 import { SEEDED, operation, protocolInput, wellFormed } from './lib/generators.js'
 import { bin } from './lib/box.js'
 import { broken } from './lib/fuzz-rules.js'
+import { useTestKeychain } from '../lib/context.js'
+
+// As the entry point does: the keychain of this process's environment is the one in use.
+useTestKeychain()
 
 const SEED = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : 20_260_310
 const RUNS = { main: 9_000, blankErase: 1_000, binary: 100 }

@@ -11,6 +11,10 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync } from 'nod
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
+import { useTestKeychain } from '../../lib/context.js'
+
+// As the entry point does: the keychain of this process's environment is the one in use.
+useTestKeychain()
 
 type Keytar = typeof import('@github/keytar')
 const keytar = createRequire(import.meta.url)('@github/keytar') as Keytar
