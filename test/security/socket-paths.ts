@@ -14,7 +14,7 @@ import { testContext } from '../lib/context.js'
 
 /** runtimePaths(env).dir as the built module computes it in a fresh process with exactly `env` (env-paths reads it at load). */
 async function runtimeDirIn(env: NodeJS.ProcessEnv): Promise<string> {
-  const code = `const m = await import(process.argv[1]); process.stdout.write(m.runtimePaths().dir)`
+  const code = `const m = await import(process.argv[1]); process.stdout.write(m.runtimePaths(process.env).dir)`
   const r = await run(process.execPath, ['--input-type=module', '-e', code, join(root, 'dist', 'daemon', 'client', 'runtime.js')], { env })
   if (r.code !== 0) throw new Error(r.stderr)
   return r.stdout
