@@ -144,7 +144,7 @@ if [ "$uninstall" = 1 ]; then
     node --input-type=module -e '
       const { statePaths } = await import(process.argv[1] + "/dist/state/paths.js")
       const { dirname } = await import("node:path")
-      const p = statePaths()
+      const p = statePaths(process.env)
       console.log([p.data, dirname(p.log), dirname(p.warnState), p.runtime, p.pending].join("\n"))' "$here" | sort -u |
       while read -r d; do
         [ -e "$d" ] || continue
