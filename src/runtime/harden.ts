@@ -5,6 +5,7 @@
 // hold its cached secrets. Linux under Bun only, through bun:ffi: Node has no
 // call for either, and then doctor says what holds (cli/doctor/daemon.ts).
 import { runtime } from './choose.js'
+import { dlopenLibc } from './libc.js'
 
 export interface Hardening {
   /** PR_SET_DUMPABLE 0 took. */
@@ -16,22 +17,20 @@ export interface Hardening {
 const PR_SET_DUMPABLE = 4
 const RLIMIT_CORE = 4
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- bun:ffi has no types here */
 export function hardenProcess(): Hardening {
   const none = { notDumpable: false, noCore: false }
   if (!runtime.ffi) return none
+  const lib = dlopenLibc(T => ({
+    prctl: { args: [T.i32, T.u64, T.u64, T.u64, T.u64], returns: T.i32 },
+    setrlimit: { args: [T.i32, T.ptr], returns: T.i32 },
+  }))
+  if (!lib) return none // no bun:ffi or no glibc: as under Node
   try {
-    const ffi: any = (import.meta as unknown as { require(id: string): unknown }).require('bun:ffi')
-    const T = ffi.FFIType
-    const c = ffi.dlopen('libc.so.6', {
-      prctl: { args: [T.i32, T.u64, T.u64, T.u64, T.u64], returns: T.i32 },
-      setrlimit: { args: [T.i32, T.ptr], returns: T.i32 },
-    }).symbols
     const zero = new BigUint64Array(2) // struct rlimit { rlim_cur, rlim_max }: both 0
-    const noCore = c.setrlimit(RLIMIT_CORE, zero) === 0
-    const notDumpable = c.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) === 0
+    const noCore = lib.c.setrlimit(RLIMIT_CORE, zero) === 0
+    const notDumpable = lib.c.prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) === 0
     return { notDumpable, noCore }
   } catch {
-    return none // no bun:ffi or no glibc: as under Node
+    return none
   }
 }

@@ -111,27 +111,39 @@ export function loadedLibc(): Libc | null {
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- bun:ffi has no types here */
-function load(): Libc | null {
-  if (!runtime.ffi) return null
+/**
+ * bun:ffi and glibc's symbols as `symbols` declares them over bun:ffi's
+ * FFIType, or null where there is no bun:ffi or no glibc (musl names its
+ * libc otherwise). The one dlopen of libc: git's read path (here) and the
+ * daemon's start-up hardening (harden.ts); callers check runtime/choose.ts
+ * first and keep their fallback for null.
+ */
+export function dlopenLibc(symbols: (T: any) => Record<string, { args: unknown[]; returns: unknown }>): { ffi: any; c: any } | null {
   try {
     const ffi: any = (import.meta as unknown as { require(id: string): unknown }).require('bun:ffi')
-    const T = ffi.FFIType
-    const c = ffi.dlopen('libc.so.6', {
-      statx: { args: [T.i32, T.ptr, T.i32, T.u32, T.ptr], returns: T.i32 },
-      open: { args: [T.ptr, T.i32], returns: T.i32 },
-      read: { args: [T.i32, T.ptr, T.u64], returns: T.i64 },
-      write: { args: [T.i32, T.ptr, T.u64], returns: T.i64 },
-      send: { args: [T.i32, T.ptr, T.u64, T.i32], returns: T.i64 },
-      close: { args: [T.i32], returns: T.i32 },
-      socket: { args: [T.i32, T.i32, T.i32], returns: T.i32 },
-      connect: { args: [T.i32, T.ptr, T.u32], returns: T.i32 },
-      poll: { args: [T.ptr, T.u64, T.i32], returns: T.i32 },
-      __errno_location: { args: [], returns: T.ptr },
-    }).symbols
-    return wrap(c, () => ffi.read.i32(c.__errno_location(), 0))
+    return { ffi, c: ffi.dlopen('libc.so.6', symbols(ffi.FFIType)).symbols }
   } catch {
-    return null // no bun:ffi, no glibc (musl names its libc otherwise): node:fs and sockets instead
+    return null
   }
+}
+
+function load(): Libc | null {
+  if (!runtime.ffi) return null
+  const lib = dlopenLibc(T => ({
+    statx: { args: [T.i32, T.ptr, T.i32, T.u32, T.ptr], returns: T.i32 },
+    open: { args: [T.ptr, T.i32], returns: T.i32 },
+    read: { args: [T.i32, T.ptr, T.u64], returns: T.i64 },
+    write: { args: [T.i32, T.ptr, T.u64], returns: T.i64 },
+    send: { args: [T.i32, T.ptr, T.u64, T.i32], returns: T.i64 },
+    close: { args: [T.i32], returns: T.i32 },
+    socket: { args: [T.i32, T.i32, T.i32], returns: T.i32 },
+    connect: { args: [T.i32, T.ptr, T.u32], returns: T.i32 },
+    poll: { args: [T.ptr, T.u64, T.i32], returns: T.i32 },
+    __errno_location: { args: [], returns: T.ptr },
+  }))
+  if (!lib) return null // node:fs and sockets instead
+  const { ffi, c } = lib
+  return wrap(c, () => ffi.read.i32(c.__errno_location(), 0))
 }
 
 /** The Libc calls over the raw symbols: errors as node:fs throws them, EINTR retried. */
