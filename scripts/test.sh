@@ -2,7 +2,8 @@
 # npm test: typecheck, lint, then the tests with tap inside a private D-Bus
 # session and throwaway keyring (scripts/keyring-session.sh). It never
 # skips: without dbus or gnome-keyring it fails and says to run ./install.sh.
-#   npm test                 typecheck, lint, unit and end-to-end tests
+#   npm test                 typecheck, lint, unit and end-to-end tests, and
+#                            the coverage floor of src/core/ and src/git/
 #   npm run test:unit        unit tests only (test/ mirroring src/)
 #   npm run test:e2e         end-to-end, security and fault tests only
 #   npm test -- FILE…        just those test files
@@ -84,6 +85,17 @@ skipped_root=$(grep -cE '# SKIP .*skipped: needs root \(CI runs it as root\)' "$
 if [ "$(id -u)" = 0 ] || [ -n "${CI:-}" ]; then
   if [ "${skipped_root:-0}" -gt 0 ]; then
     echo "npm test: $skipped_root test(s) skipped as needing root, but this run is root or CI: none may be skipped" >&2
+    status=1
+  fi
+fi
+# The coverage floor of src/core/ and src/git/ (scripts/coverage-check.mjs),
+# judged on a whole run only: a subset would leave files untested. tap
+# writes its json-summary from the coverage this run collected (unit tests
+# only: scripts/coverage-map.mjs maps the end-to-end ones to no file).
+if [ "$checks" = 1 ]; then
+  rm -f .tap/report/coverage-summary.json
+  if ! npx tap report json-summary >/dev/null || ! node scripts/coverage-check.mjs; then
+    echo "npm test: the coverage floor of src/core/ and src/git/ is not met (scripts/coverage-check.mjs)" >&2
     status=1
   fi
 fi
