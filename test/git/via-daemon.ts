@@ -14,6 +14,9 @@ import { readTokensFor, serialize, SCHEMA_VERSION, type TokenRecord } from '../.
 import { statePaths } from '../../src/state/paths.js'
 import { stampOf } from '../../src/state/stamp.js'
 import { tokenRecord } from '../lib/token.js'
+import { testContext, useTestKeychain } from '../lib/context.js'
+
+const ctx = (env: NodeJS.ProcessEnv) => testContext({ env })
 
 const GET = 'protocol=https\nhost=gitlab.example.com\npath=team/app.git\n\n'
 const SERVICE = `gcp-unit-via-daemon-${process.pid}`
@@ -23,13 +26,7 @@ async function daemonWith(t: Test, tokens: TokenRecord[], secrets: Record<string
   const d = await testDaemon(t, {}, 'via-daemon')
   const env: NodeJS.ProcessEnv = { ...d.env, GIT_CREDENTIAL_PAT_KEYCHAIN_SERVICE: SERVICE, GIT_CREDENTIAL_PAT_DAEMON_TIMEOUT_MS: '2000' }
   d.env = env
-  // The daemon judges requests of its own home only: the one it was started in.
-  const saved = process.env.GIT_CREDENTIAL_PAT_HOME
-  process.env.GIT_CREDENTIAL_PAT_HOME = env.GIT_CREDENTIAL_PAT_HOME
-  t.teardown(() => {
-    if (saved === undefined) delete process.env.GIT_CREDENTIAL_PAT_HOME
-    else process.env.GIT_CREDENTIAL_PAT_HOME = saved
-  })
+  useTestKeychain(env) // stampOf names the store, as an entry point's binding does
   const { metadata } = statePaths(env)
   mkdirSync(statePaths(env).data, { recursive: true, mode: 0o700 })
   writeFileSync(metadata, serialize({ version: SCHEMA_VERSION, id: '00112233445566aa', tokens }), { mode: 0o600 })
@@ -45,25 +42,25 @@ const host = (over: Partial<TokenRecord> = {}) => tokenRecord({ name: 'host', sc
 t.test('a cached token: the daemon answers get whole, and a store of the same secret', async t => {
   // Used a moment ago: a store of the same secret has no last use to record (the daemon writes nothing).
   const d = await daemonWith(t, [host({ lastUsed: new Date().toISOString() })], { host: 'glpat-cached' })
-  t.same(await viaDaemon('get', Buffer.from(GET), d.env), { out: 'username=oauth2\npassword=glpat-cached\n', notes: [] })
-  const stored = await viaDaemon('store', Buffer.from(`${GET.trimEnd()}\nusername=oauth2\npassword=glpat-cached\n\n`), d.env)
+  t.same(await viaDaemon('get', Buffer.from(GET), ctx(d.env)), { out: 'username=oauth2\npassword=glpat-cached\n', notes: [] })
+  const stored = await viaDaemon('store', Buffer.from(`${GET.trimEnd()}\nusername=oauth2\npassword=glpat-cached\n\n`), ctx(d.env))
   t.same(stored, { out: '', notes: [] }, 'store of the very secret it answered: nothing to write, answered')
 })
 
 t.test('what the daemon cannot answer alone is left to the process', async t => {
   const d = await daemonWith(t, [host()], {})
-  t.equal(await viaDaemon('get', Buffer.from(GET), d.env), null, 'the secret is not cached')
+  t.equal(await viaDaemon('get', Buffer.from(GET), ctx(d.env)), null, 'the secret is not cached')
   const e = await daemonWith(t, [host()], { host: 'glpat-cached' })
-  t.equal(await viaDaemon('erase', Buffer.from(GET), e.env), null, 'erase never')
-  t.equal(await viaDaemon('get', Buffer.from([0x68, 0x6f, 0x73, 0x74, 0x3d, 0xff, 0x0a, 0x0a]), e.env), null, 'bytes that are not UTF-8')
+  t.equal(await viaDaemon('erase', Buffer.from(GET), ctx(e.env)), null, 'erase never')
+  t.equal(await viaDaemon('get', Buffer.from([0x68, 0x6f, 0x73, 0x74, 0x3d, 0xff, 0x0a, 0x0a]), ctx(e.env)), null, 'bytes that are not UTF-8')
   for (const v of ['GIT_CREDENTIAL_PAT_TRACE', 'GIT_CREDENTIAL_PAT_LOG']) {
-    t.equal(await viaDaemon('get', Buffer.from(GET), { ...e.env, [v]: '1' }), null, `${v} set: the process logs as asked`)
+    t.equal(await viaDaemon('get', Buffer.from(GET), ctx({ ...e.env, [v]: '1' })), null, `${v} set: the process logs as asked`)
   }
-  t.equal(await viaDaemon('get', Buffer.from(GET), { ...e.env, GIT_CREDENTIAL_PAT_DAEMON: 'never' }), null, 'daemon never')
-  t.not(await viaDaemon('get', Buffer.from(GET), e.env), null, 'and the same request otherwise answered')
+  t.equal(await viaDaemon('get', Buffer.from(GET), ctx({ ...e.env, GIT_CREDENTIAL_PAT_DAEMON: 'never' })), null, 'daemon never')
+  t.not(await viaDaemon('get', Buffer.from(GET), ctx(e.env)), null, 'and the same request otherwise answered')
   // A metadata file too large for the daemon to hold: not even asked.
   truncateSync(statePaths(e.env).metadata, HELPER_MAX_METADATA_BYTES + 1)
-  t.equal(await viaDaemon('get', Buffer.from(GET), e.env), null, 'metadata over the daemon’s limit')
+  t.equal(await viaDaemon('get', Buffer.from(GET), ctx(e.env)), null, 'metadata over the daemon’s limit')
 })
 
 t.test('daemonMayAnswer: get and store with the default log settings, where the daemon is asked at all', async t => {
@@ -80,7 +77,7 @@ t.test('daemonMayAnswer: get and store with the default log settings, where the 
 t.test('no daemon, a silent one, or an unsafe socket: null, and the request goes on without it', async t => {
   const { dir, env } = tempHome('via-none')
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  t.equal(await viaDaemon('get', Buffer.from(GET), env), null, 'no runtime directory, no socket')
+  t.equal(await viaDaemon('get', Buffer.from(GET), ctx(env)), null, 'no runtime directory, no socket')
   const paths = runtimePaths(env)
   mkdirSync(paths.dir, { recursive: true, mode: 0o700 })
   const server = net.createServer(() => {}) // accepts, never answers
@@ -89,7 +86,7 @@ t.test('no daemon, a silent one, or an unsafe socket: null, and the request goes
   chmodSync(paths.socket, 0o600)
   writeKey(paths.key)
   const slow = { ...env, GIT_CREDENTIAL_PAT_DAEMON_TIMEOUT_MS: '100' }
-  t.equal(await viaDaemon('get', Buffer.from(GET), slow), null, 'a daemon that never answers: null after the timeout')
+  t.equal(await viaDaemon('get', Buffer.from(GET), ctx(slow)), null, 'a daemon that never answers: null after the timeout')
   chmodSync(paths.socket, 0o666)
-  t.equal(await viaDaemon('get', Buffer.from(GET), slow), null, 'a socket open to others: not used')
+  t.equal(await viaDaemon('get', Buffer.from(GET), ctx(slow)), null, 'a socket open to others: not used')
 })

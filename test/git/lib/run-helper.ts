@@ -6,11 +6,12 @@
 import { runHelper } from '../../../src/git/helper.js'
 import type { Operation } from '../../../src/git/input.js'
 import { writeAll } from '../../../src/log/stderr.js'
+import { processContext } from '../../../src/state/context.js'
 
 const [first, ...rest] = JSON.parse(process.argv[2]) as Array<[Operation, string | null]>
 const codes: number[] = []
 for (const [op, input] of [first, ...rest]) {
-  codes.push(await runHelper(op, input === null ? undefined : Buffer.from(input)))
+  codes.push(await runHelper(op, processContext(), input === null ? undefined : Buffer.from(input)))
   writeAll(1, '\0')
   writeAll(2, '\0')
 }
