@@ -23,6 +23,7 @@
 import { processContext } from './state/context.js'
 import { OPERATIONS, readStdin, type Operation } from './git/input.js'
 import { daemonMayAnswer, viaDaemon } from './git/via-daemon.js'
+import { forwardWhere } from './git/forward-where.js'
 import { directCalls } from './runtime/sys.js'
 import { say, writeAll } from './log/stderr.js'
 import { report, traceStacks } from './log/report.js'
@@ -40,6 +41,9 @@ async function main(argv: string[]): Promise<number> {
     // GIT_CREDENTIAL_PAT_NO_FFI: node:fs and Bun's sockets instead (docs/git-credential-pat.md, "Environment").
     if (daemonMayAnswer(op as Operation, ctx.env) && !ctx.env.GIT_CREDENTIAL_PAT_NO_FFI) directCalls()
     const input = readStdin()
+    // A forward from another machine comes before this one's own tokens (docs/forwarding.md).
+    const fwd = forwardWhere(ctx.env)
+    if (fwd && (await (await import('./git/forward-ask.js')).answeredByForward(op as Operation, input, fwd, ctx.env))) return 0
     // The daemon answers the everyday get and store whole; the rest loads only when it cannot.
     const answer = await viaDaemon(op as Operation, input, ctx)
     if (answer !== null) {

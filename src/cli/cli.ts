@@ -22,6 +22,7 @@ import { setup } from './commands/setup.js'
 import { doctor } from './commands/doctor.js'
 import { daemon } from './commands/daemon.js'
 import { logCommand } from './commands/log.js'
+import { forward } from './commands/forward.js'
 import { importCommand } from './commands/import.js'
 import { exportCommand } from './commands/export.js'
 import { completion, YARGS_COMPLETION } from './commands/completion.js'
@@ -46,6 +47,7 @@ const COMMANDS: CommandModule<any, any>[] = [
   doctor,
   daemon,
   logCommand,
+  forward,
   importCommand,
   exportCommand,
   completion,

@@ -11,7 +11,7 @@ const log = logger('daemon')
 const CONN_IDLE_MS = 10_000
 
 /** Serve one connection: the peer must prove it knows `key`, then each request gets `handle`'s reply. */
-export function serveConnection(sock: net.Socket, key: Buffer, handle: (m: unknown) => Reply): void {
+export function serveConnection(sock: net.Socket, key: Buffer, handle: (m: unknown) => Reply | Promise<Reply>): void {
   sock.setTimeout(CONN_IDLE_MS, () => sock.destroy())
   sock.on('error', () => {}) // a client that went away (it falls back on its own)
   const reader = new FrameReader()
@@ -19,6 +19,10 @@ export function serveConnection(sock: net.Socket, key: Buffer, handle: (m: unkno
   let stage: 'hello' | 'auth' | 'ready' = 'hello'
   let clientNonce: Buffer | undefined
   let serverNonce: Buffer | undefined
+  // Replies leave in request order, also when one is answered later (forward-start listens first).
+  let queue: Promise<void> = Promise.resolve()
+  let waiting = 0
+  const write = (r: Reply) => void (sock.destroyed || sock.write(encodeFrame(r)))
   const refuse = (why: string) => {
     // Who or what it sent is not logged: it may be anything, secrets included.
     log.warn({ why }, 'connection refused: failed handshake')
@@ -63,18 +67,26 @@ export function serveConnection(sock: net.Socket, key: Buffer, handle: (m: unkno
         continue
       }
       const reply = answer(m, handle)
-      if (!sock.destroyed) sock.write(encodeFrame(reply))
+      if (reply instanceof Promise) {
+        waiting++
+        queue = queue.then(() => reply).then(r => (waiting--, write(r)))
+      } else if (waiting) queue = queue.then(() => write(reply))
+      else write(reply)
     }
     if (reader.broken && !sock.destroyed) oversized(reader.broken)
   })
 }
 
 /** The reply to one frame: a frame that did not decode gets its error, a request that throws an internal error. */
-function answer(m: unknown, handle: (m: unknown) => Reply): Reply {
-  try {
-    return m instanceof FrameError ? { ok: false, error: m.message } : handle(m)
-  } catch (e) {
+function answer(m: unknown, handle: (m: unknown) => Reply | Promise<Reply>): Reply | Promise<Reply> {
+  const failed = (e: unknown): Reply => {
     log.error({ err: (e as Error).message }, 'request failed')
     return { ok: false, error: 'internal error' }
+  }
+  try {
+    const r = m instanceof FrameError ? { ok: false as const, error: m.message } : handle(m)
+    return r instanceof Promise ? r.catch(failed) : r
+  } catch (e) {
+    return failed(e)
   }
 }

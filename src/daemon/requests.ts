@@ -7,6 +7,8 @@ import { invalidRequest, type Reply, type Request, type Status } from './client/
 import type { SessionStore } from './sessions.js'
 import { answerHelper } from './helper-answer.js'
 import type { Context } from '../state/context.js'
+import type { Forwards } from './forwards.js'
+import { parseAllow } from '../core/forward.js'
 
 const log = logger('daemon')
 
@@ -15,6 +17,7 @@ export interface Served {
   cache: SecretCache
   sessions: SessionStore
   idle: IdleTimer
+  forwards: Forwards
   status(): Status
   close(reason: string): void
   /** The daemon's own context (run.ts): its clock and its home. */
@@ -22,7 +25,7 @@ export interface Served {
 }
 
 /** Answer one decoded request. */
-export function handleRequest(d: Served, m: unknown): Reply {
+export function handleRequest(d: Served, m: unknown): Reply | Promise<Reply> {
   const bad = invalidRequest(m)
   if (bad) {
     log.warn({ why: bad }, 'malformed request refused')
@@ -64,5 +67,30 @@ export function handleRequest(d: Served, m: unknown): Reply {
       return { ok: true, dropped: d.sessions.erase(req) }
     case 'helper':
       return answerHelper(d, req, d.ctx.paths.metadata, d.ctx.now())
+    case 'forward-start':
+      return startForward(d, req.allow, req.forMs, req.mode)
+    case 'forward-list':
+      return { ok: true, forwards: d.forwards.list() }
+    case 'forward-stop':
+      if (req.id === undefined) return { ok: true, stopped: d.forwards.stopAll('forward stop --all') }
+      return d.forwards.stop(req.id, 'forward stop') ? { ok: true, stopped: 1 } : { ok: false, error: `no forward '${req.id.slice(0, 40)}' is live` }
   }
+}
+
+async function startForward(d: Served, allow: string[], forMs: number, mode: number): Promise<Reply> {
+  // The owner must keep read and write; nothing beyond rw for anyone (docs/forwarding.md, "Containers").
+  if ((mode & 0o600) !== 0o600 || (mode & ~0o666) !== 0) return { ok: false, error: `socket mode ${mode.toString(8)} is not one of 600, 660, 666` }
+  let scopes
+  try {
+    scopes = parseAllow(allow)
+  } catch (e) {
+    return { ok: false, error: (e as Error).message }
+  }
+  let f
+  try {
+    f = await d.forwards.start(scopes, forMs, mode, Date.now())
+  } catch (e) {
+    return { ok: false, error: (e as Error).message }
+  }
+  return 'error' in f ? { ok: false, error: f.error } : { ok: true, forward: f }
 }

@@ -23,6 +23,7 @@ import { programGone } from '../runtime/install.js'
 import { startWatchdog } from './watchdog.js'
 import { serveConnection } from './connection.js'
 import { handleRequest } from './requests.js'
+import { Forwards } from './forwards.js'
 
 const log = logger('daemon')
 
@@ -149,12 +150,14 @@ function serve(server: net.Server, ino: number, key: { key: Buffer; ino: number 
   const closed = new Promise<string>(r => (resolveClosed = r))
 
   // Idle exit: nothing held and no request for idleMs; the last item to go re-arms it.
-  const empty = () => cache.size === 0 && sessions.size === 0
+  // A live forward counts as held: the daemon serves it until it ends.
+  const empty = () => cache.size === 0 && sessions.size === 0 && forwards.size === 0
   const dropped = () => {
     if (empty()) idle.arm()
   }
   const cache = new SecretCache(cacheTimeoutMs, dropped)
   const sessions = new SessionStore(dropped)
+  const forwards = new Forwards({ dir: paths.dir, cache, ctx: opts.ctx, onEmpty: dropped })
   const idle = new IdleTimer(idleMs, empty, () => close('idle'), { gone: programGone, onGone: close })
 
   const status = (): Status => ({
@@ -168,7 +171,7 @@ function serve(server: net.Server, ino: number, key: { key: Buffer; ino: number 
     socket: paths.socket,
     hardening: opts.hardening,
   })
-  const served = { cache, sessions, idle, status, close, ctx: opts.ctx }
+  const served = { cache, sessions, idle, forwards, status, close, ctx: opts.ctx }
 
   server.on('connection', sock => {
     if (closing) return void sock.destroy()
@@ -185,6 +188,7 @@ function serve(server: net.Server, ino: number, key: { key: Buffer; ino: number 
     closing = true
     idle.stop()
     stopWatchdog()
+    forwards.stopAll(`the daemon stopped (${reason})`)
     cache.clear()
     sessions.clear()
     server.close()

@@ -6,13 +6,14 @@ import { get } from './get.js'
 import { servesProtocol } from '../core/answer.js'
 import { PatError } from '../errors.js'
 import { report } from '../log/report.js'
-import { configureLog, logRequest } from '../log/log.js'
+import { configureLog, logRequest, note } from '../log/log.js'
 import type { Context } from '../state/context.js'
 import { useDaemon } from '../state/daemon-link.js'
 import { useKeychain } from '../state/keychain-account.js'
 import { daemonLink } from '../daemon/client/client.js'
 import type { EraseDeps } from './erase.js'
 import { readStdin, type Operation } from './input.js'
+import { forwardWhere } from './forward-where.js'
 
 /**
  * Write git's answer straight to fd 1: setting up process.stdout (a pipe
@@ -21,6 +22,23 @@ import { readStdin, type Operation } from './input.js'
 function writeOut(text: string): void {
   writeAll(1, text)
 }
+
+/**
+ * git config `credential.pat.forward`, when neither the environment nor the
+ * default path named a forward (main.ts asked those already): read here, on
+ * the path that reads the records anyway, not on every get.
+ */
+async function forwardFromConfig(op: Operation, input: Buffer, cred: Credential, env: NodeJS.ProcessEnv): Promise<boolean> {
+  if (env.GIT_CREDENTIAL_PAT_FORWARD !== undefined || forwardWhere(env)) return false
+  const path = (await import('../gitconfig/settings.js')).setting('credential.pat.forward', env)
+  if (!path) return false
+  const { answeredByForward } = await import('./forward-ask.js')
+  const answered = await answeredByForward(op, input, { path: expandHome(path, env), by: 'config' }, env)
+  if (answered) note({ via: 'forward', url: `${cred.protocol}://${cred.host ?? ''}` })
+  return answered
+}
+
+const expandHome = (p: string, env: NodeJS.ProcessEnv) => (p.startsWith('~/') && env.HOME ? env.HOME + p.slice(1) : p)
 
 /** One request as git sent it on stdin (or as main.ts already read it), in the process's context. */
 export async function runHelper(op: Operation, ctx: Context, input?: Buffer): Promise<number> {
@@ -32,8 +50,10 @@ export async function runHelper(op: Operation, ctx: Context, input?: Buffer): Pr
   let outcome = 'done'
   let failure: unknown
   let cred: Credential
+  let raw: Buffer = Buffer.alloc(0)
   try {
-    cred = parseCredential(input ?? readStdin())
+    raw = input ?? readStdin()
+    cred = parseCredential(raw)
   } catch (e) {
     logRequest(op, undefined, started, 'malformed', e)
     return report(e)
@@ -41,6 +61,10 @@ export async function runHelper(op: Operation, ctx: Context, input?: Buffer): Pr
   try {
     if (!servesProtocol(cred)) {
       outcome = 'not http'
+      return 0
+    }
+    if (await forwardFromConfig(op, raw, cred, env)) {
+      outcome = 'forwarded'
       return 0
     }
     if (op === 'get') {

@@ -12,6 +12,7 @@ interface LogArgs {
   follow?: boolean
   lines?: number
   json?: boolean
+  forward?: string
 }
 
 export const logCommand: CommandModule<object, LogArgs> = {
@@ -22,6 +23,7 @@ export const logCommand: CommandModule<object, LogArgs> = {
       .option('follow', { alias: 'f', type: 'boolean', describe: 'keep printing new events as they come' })
       .option('lines', { alias: 'n', type: 'number', describe: 'only the last N events' })
       .option('json', { type: 'boolean', describe: 'the raw JSON lines' })
+      .option('forward', { type: 'string', describe: "only that forward's events: what it answered and refused (docs/forwarding.md)" })
       // yargs turns `-n abc` into NaN and lets `-n -1` through: both once printed nothing and exited 0.
       .check(a => {
         // A bare `-n` leaves the key present but undefined.
@@ -46,10 +48,15 @@ export const logCommand: CommandModule<object, LogArgs> = {
       }
       size = 0
     }
-    let lines = size ? readRange(file, 0, size).split('\n').filter(Boolean) : []
+    const mine = (line: string) => args.forward === undefined || forwardOf(line) === args.forward
+    let lines = size
+      ? readRange(file, 0, size)
+          .split('\n')
+          .filter(l => l && mine(l))
+      : []
     if (args.lines !== undefined) lines = args.lines > 0 ? lines.slice(-args.lines) : []
     if (lines.length) out(lines.map(show).join('\n') + '\n')
-    if (args.follow) await follow(file, size, show)
+    if (args.follow) await follow(file, size, line => (mine(line) ? show(line) : ''))
   },
 }
 
@@ -87,10 +94,21 @@ function follow(file: string, from: number, show: (line: string) => string): Pro
       pos = size
       const parts = text.split('\n')
       partial = parts.pop() ?? ''
-      const shown = parts.filter(Boolean).map(show)
+      const shown = parts.filter(Boolean).map(show).filter(Boolean)
       if (shown.length) out(shown.join('\n') + '\n')
     }, 250)
   })
+}
+
+/** The forward a log line is about, if any. */
+function forwardOf(line: string): string | undefined {
+  if (!line.includes('"forward"')) return undefined
+  try {
+    const f = (JSON.parse(line) as { forward?: unknown }).forward
+    return typeof f === 'string' ? f : undefined
+  } catch {
+    return undefined
+  }
 }
 
 function readable(line: string): string {

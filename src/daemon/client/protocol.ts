@@ -34,6 +34,25 @@ export type Request =
    * exactly the answer the process itself would, else `handled: false`.
    */
   | HelperRequest
+  /** A new forward (docs/forwarding.md): its allow-list, how long it lives, its socket's mode. */
+  | { op: 'forward-start'; allow: string[]; forMs: number; mode: number }
+  | { op: 'forward-list' }
+  /** End one forward, or all of them without an id. */
+  | { op: 'forward-stop'; id?: string }
+
+/** A live forward as `forward list` shows it (never a secret). */
+export interface ForwardInfo {
+  id: string
+  allow: string[]
+  socket: string
+  /** ms since the epoch */
+  started: number
+  ends: number
+  /** Requests answered or refused so far. */
+  served: number
+  /** The socket's mode, in octal. */
+  mode: string
+}
 
 /**
  * Homes whose metadata file is larger (some 4,000 tokens) are not answered
@@ -87,6 +106,9 @@ export type Reply =
       handled?: boolean
       out?: string
       notes?: string[]
+      forward?: ForwardInfo
+      forwards?: ForwardInfo[]
+      stopped?: number
     }
   | { ok: false; error: string }
 
@@ -180,6 +202,20 @@ export function invalidRequest(m: unknown): string | null {
       return (r.action === 'get' || r.action === 'store') && str(r.input) && str(r.metadata) && optStr(r.service) && optStr(r.pending)
         ? null
         : 'helper needs action (get or store), input and metadata'
+    case 'forward-start':
+      return Array.isArray(r.allow) &&
+        r.allow.length > 0 &&
+        r.allow.every(str) &&
+        optNum(r.forMs) &&
+        (r.forMs as number) > 0 &&
+        optNum(r.mode) &&
+        r.mode !== undefined
+        ? null
+        : 'forward-start needs allow, forMs and mode'
+    case 'forward-list':
+      return null
+    case 'forward-stop':
+      return optStr(r.id) ? null : 'forward-stop takes an optional id'
     default:
       return typeof r.op === 'string' ? `unknown operation '${r.op.slice(0, 40)}'` : 'request has no op'
   }
