@@ -115,3 +115,10 @@ t.test('the daemon stopping ends every forward and removes its socket', async t 
   t.notOk(existsSync(a), 'socket removed')
   t.same(JSON.parse((await host.pat(['forward', 'list', '--json'])).stdout), [])
 })
+
+t.test('shell completion offers forward and its actions', async t => {
+  const top = await host.pat(['--get-yargs-completions', 'git-credential-pat', 'fo'])
+  t.match(top.stdout, /^forward$/m)
+  const sub = await host.pat(['--get-yargs-completions', 'git-credential-pat', 'forward', ''])
+  t.same(sub.stdout.trim().split('\n').sort(), ['list', 'ssh', 'start', 'stop'])
+})
