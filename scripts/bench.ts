@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { startGitServer } from '../test/e2e/lib/git-server.js'
 import { serialize } from '../src/state/tokens.js'
+import { forwardBench } from './bench-forward.js'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..')
 const shLauncher = join(root, 'bin', 'git-credential-pat')
@@ -183,7 +184,12 @@ const libsecret = process.env.GCP_BENCH_LIBSECRET
 if (libsecret) storeIn(libsecret, ['store'])
 else log(process.env.GCP_BENCH_LIBSECRET_SKIPPED ?? 'git-credential-libsecret left out (run the bench with npm run bench)')
 
+// A forward of the daemon's home, asked by a remote side with a home of its own.
+const fwd = await forwardBench(pat, envD, HOST, work, log)
+
 const C = {
+  forward: 'pat get through a forward (its socket)',
+  forwardSsh: 'pat get through a forward over a loopback ssh tunnel',
   bun: 'bun -e 0',
   node: 'node -e 0',
   store: 'git credential-store get',
@@ -227,6 +233,8 @@ const cases: Case[] = [
   // Does a bundle still pay for itself under Bun? The same program from its sources.
   fromSources(C.srcKeychain, env1),
   fromSources(C.srcDaemon, envD),
+  get(C.forward, fwd.direct),
+  ...(fwd.tunnel ? [get(C.forwardSsh, fwd.tunnel)] : []),
 ]
 
 log(`measuring ${cases.length} cases: ${RUNS} interleaved rounds after ${WARMUP} warm-up rounds`)
@@ -234,6 +242,7 @@ const med = await interleaved(cases)
 const medians: Record<string, number | null> = {}
 for (const [k, v] of Object.entries(med)) medians[k] = round(v)
 if (!libsecret) medians[C.libsecret] = null
+if (!fwd.tunnel) medians[C.forwardSsh] = null
 
 // A small clone over loopback: git with pat (its default, a warm daemon; and
 // without one) against git with its own credential-store. Each clone runs
@@ -351,6 +360,7 @@ other['daemon peak RSS MB (10,000 tokens)'] = daemon10k.hwmMb
 other['daemon runtime'] = daemon10k.runtime
 // The same daemon type holding one token: what of the peak is the runtime's own.
 other['daemon peak RSS MB (1 token)'] = daemonMemory(envD).hwmMb
+fwd.stop()
 pat(['daemon', 'stop'], env10kD)
 pat(['daemon', 'stop'], envD)
 stopCacheDaemon(cacheDaemon, cacheSocket)
