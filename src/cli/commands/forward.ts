@@ -51,7 +51,9 @@ export const forward: CommandModule<object, object> = {
       })
       .command(forwardSsh)
       .demandCommand(1, 'name an action: start, list, stop or ssh')
-      .example("$0 forward ssh --allow 'gitlab.com/team/*' -- devbox", 'ssh to devbox; git there gets team/ tokens while the session lasts')
-      .example('$0 forward start --allow github.com/me/app --for 2h', 'a socket to bind into a container') as never,
+      .example('# ssh to devbox; git there gets team/ tokens until ssh exits', '')
+      .example("$0 forward ssh \\\n--allow 'gitlab.com/team/*' -- devbox", '')
+      .example('# a socket to bind into a container, for two hours', '')
+      .example('$0 forward start \\\n--allow github.com/me/app --for 2h', '') as never,
   handler: () => {},
 }
