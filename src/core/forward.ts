@@ -105,4 +105,5 @@ export function parseForwardReply(text: string): ForwardReply {
   return { out: out.length ? out.join('\n') + '\n' : '', warnings, forwarded }
 }
 
-const ANSWER_KEYS = new Set(['username', 'password', 'password_expiry_utc', 'oauth_refresh_token', 'authtype', 'credential', 'capability[]'])
+/** git's answer keys a forward may give (never oauth_refresh_token: a refresh token stays on the host). */
+const ANSWER_KEYS = new Set(['username', 'password', 'password_expiry_utc', 'authtype', 'credential', 'capability[]'])

@@ -17,7 +17,7 @@ import { LAST_USED_FRESH_MS, type TokenRecord } from '../core/model.js'
 import { readTokensFor, updateMetadata } from '../state/tokens.js'
 import { statePaths } from '../state/paths.js'
 import { cacheable, stampOf } from '../state/stamp.js'
-import { readSecret, refreshAccount } from '../state/sources/index.js'
+import { readSecret } from '../state/sources/index.js'
 import { logger } from '../log/log.js'
 import type { SecretCache } from './cache.js'
 
@@ -68,13 +68,13 @@ async function choose(c: ForwardContext, cred: Credential): Promise<Chosen> {
   const target = targetOf(cred)!
   const tokens = readTokensFor(statePaths(c.env).metadata, target.host!, scope => mayCover(scope, target))
   const secrets = new Map<TokenRecord, Looked>()
-  const refreshes = new Map<TokenRecord, string | null>()
   // Without capability[]=authtype git gets username and password only, as from the process.
   const input: GetInput = {
     cred,
     tokens,
     now: c.now,
-    secrets: { secret: t => secrets.get(t), refresh: t => refreshes.get(t) },
+    // An OAuth refresh token never leaves the host: the remote gets the access token only.
+    secrets: { secret: t => secrets.get(t), refresh: () => null },
     // No session-only token leaves the host; the warning is said on the remote every time.
     session: null,
     warn: { autoRotate: false, cfg: warnConfig(new Map()), state: {} },
@@ -89,36 +89,30 @@ async function choose(c: ForwardContext, cred: Credential): Promise<Chosen> {
       // Only the expiry warning goes to the remote: other notes may name the host's other tokens.
       return { token: o.token, secret: looked.secret, out: o.out, warnings: o.warned ? o.notes.slice(-1) : [] }
     }
-    if (need.kind === 'prompt' || need.kind === 'session' || need.kind === 'warn') return { refused: 'no usable token' }
+    if (need.kind !== 'secret') return { refused: 'no usable token' } // a prompt: nothing usable here
     // The decision reads a secret only for the token it is about to answer with.
     if (!tokenAllowed(c.allow, scopeOf(need.token))) return { refused: 'token outside the allow-list', token: need.token }
-    if (need.kind === 'secret') secrets.set(need.token, await lookup(c, need.token))
-    else refreshes.set(need.token, (await cachedRead(c, refreshAccount(need.token.name), need.token, () => refreshOf(need.token))) ?? null)
+    secrets.set(need.token, await lookup(c, need.token))
   }
 }
 
 async function lookup(c: ForwardContext, t: TokenRecord): Promise<Looked> {
   try {
-    const s = await cachedRead(c, t.name, t, () => readSecret(t, c.env))
+    const s = await cachedRead(c, t, () => readSecret(t, c.env))
     return s === null ? { error: `token '${t.name}' has no secret` } : { secret: s }
   } catch (e) {
     return { error: (e as Error).message }
   }
 }
 
-async function refreshOf(t: TokenRecord): Promise<string | null> {
-  const { getSecret } = await import('../state/sources/keychain.js')
-  return (await getSecret(refreshAccount(t.name)).catch(() => null)) ?? null
-}
-
 /** A secret through the daemon's cache, as every get's (cache.ts). */
-async function cachedRead(c: ForwardContext, key: string, t: TokenRecord, load: () => Promise<string | null>): Promise<string | null> {
+async function cachedRead(c: ForwardContext, t: TokenRecord, load: () => Promise<string | null>): Promise<string | null> {
   const stamp = cacheable(t) ? stampOf(t, c.env) : null
-  const hit = stamp === null ? undefined : c.cache.get(key, stamp)
+  const hit = stamp === null ? undefined : c.cache.get(t.name, stamp)
   if (hit !== undefined) return hit
   const since = Date.now()
   const s = await load()
-  if (s !== null && stamp !== null) c.cache.put(key, stamp, s, since)
+  if (s !== null && stamp !== null) c.cache.put(t.name, stamp, s, since)
   return s
 }
 

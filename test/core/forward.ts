@@ -79,4 +79,5 @@ t.test('the wire format: one operation line, git lines, a blank line; replies ke
   t.equal(reply, 'username=u\npassword=p\nwarning=expires soon\nforwarded=1\n')
   t.same(parseForwardReply(reply), { out: 'username=u\npassword=p\n', warnings: ['expires soon'], forwarded: true })
   t.same(parseForwardReply('quit=1\nurl=https://x\nusername=u\n'), { out: 'username=u\n', warnings: [], forwarded: false }, 'quit and url never reach git')
+  t.same(parseForwardReply('username=u\noauth_refresh_token=r\n').out, 'username=u\n', 'nor a refresh token')
 })
