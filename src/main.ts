@@ -43,7 +43,8 @@ async function main(argv: string[]): Promise<number> {
     const input = readStdin()
     // A forward from another machine comes before this one's own tokens (docs/forwarding.md).
     const fwd = forwardWhere(ctx.env)
-    if (fwd && (await (await import('./git/forward-ask.js')).answeredByForward(op as Operation, input, fwd, ctx.env))) return 0
+    const forwarded = fwd && (await (await import('./git/forward-ask.js')).answeredByForward(op as Operation, input, fwd, ctx.env))
+    if (forwarded === 'answered') return 0
     // The daemon answers the everyday get and store whole; the rest loads only when it cannot.
     const answer = await viaDaemon(op as Operation, input, ctx)
     if (answer !== null) {
@@ -51,7 +52,7 @@ async function main(argv: string[]): Promise<number> {
       writeAll(1, answer.out)
       return 0
     }
-    return (await import('./git/helper.js')).runHelper(op as Operation, ctx, input)
+    return (await import('./git/helper.js')).runHelper(op as Operation, ctx, input, forwarded === 'gone' ? fwd!.path : undefined)
   }
   streams = true
   // `daemon run` starts without yargs: a client may be waiting for it.

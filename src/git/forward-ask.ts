@@ -89,16 +89,21 @@ function exchange(path: string, request: string, timeoutMs: number): Promise<str
 }
 
 /**
- * Whether the forward dealt with the request: a get it answered (git's
- * answer written, its warnings said), or a store or erase of the very
- * credential it gave. False: the helper goes on as without a forward.
+ * What the forward did with the request. `answered`: a get it answered
+ * (git's answer written, its warnings said), or a store or erase of the very
+ * credential it gave. `declined`: not its credential, or no token for it.
+ * `gone`: no answer at all; the helper goes on as without a forward, except
+ * that a store saves nothing new (git/store.ts): the credential may be the
+ * one the forward gave before it went.
  */
-export async function answeredByForward(op: ForwardOp, input: Buffer, where: ForwardWhere, env: NodeJS.ProcessEnv): Promise<boolean> {
+export type ForwardResult = 'answered' | 'declined' | 'gone'
+
+export async function answeredByForward(op: ForwardOp, input: Buffer, where: ForwardWhere, env: NodeJS.ProcessEnv): Promise<ForwardResult> {
   const r = await askForward(where, op, input, env)
-  if (!r) return false
+  if (!r) return 'gone'
   for (const w of r.warnings) say(w)
-  if (op !== 'get') return r.forwarded
-  if (!r.out) return false
+  if (op !== 'get') return r.forwarded ? 'answered' : 'declined'
+  if (!r.out) return 'declined'
   writeAll(1, r.out)
-  return true
+  return 'answered'
 }

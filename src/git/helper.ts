@@ -14,6 +14,7 @@ import { daemonLink } from '../daemon/client/client.js'
 import type { EraseDeps } from './erase.js'
 import { readStdin, type Operation } from './input.js'
 import { forwardWhere } from './forward-where.js'
+import type { ForwardResult } from './forward-ask.js'
 
 /**
  * Write git's answer straight to fd 1: setting up process.stdout (a pipe
@@ -28,20 +29,30 @@ function writeOut(text: string): void {
  * default path named a forward (main.ts asked those already): read here, on
  * the path that reads the records anyway, not on every get.
  */
-async function forwardFromConfig(op: Operation, input: Buffer, cred: Credential, env: NodeJS.ProcessEnv): Promise<boolean> {
-  if (env.GIT_CREDENTIAL_PAT_FORWARD !== undefined || forwardWhere(env)) return false
-  const path = (await import('../gitconfig/settings.js')).setting('credential.pat.forward', env)
-  if (!path) return false
+async function forwardFromConfig(
+  op: Operation,
+  input: Buffer,
+  cred: Credential,
+  env: NodeJS.ProcessEnv,
+): Promise<{ path: string; result: ForwardResult } | null> {
+  if (env.GIT_CREDENTIAL_PAT_FORWARD !== undefined || forwardWhere(env)) return null
+  const setting = (await import('../gitconfig/settings.js')).setting('credential.pat.forward', env)
+  if (!setting) return null
   const { answeredByForward } = await import('./forward-ask.js')
-  const answered = await answeredByForward(op, input, { path: expandHome(path, env), by: 'config' }, env)
-  if (answered) note({ via: 'forward', url: `${cred.protocol}://${cred.host ?? ''}` })
-  return answered
+  const path = expandHome(setting, env)
+  const result = await answeredByForward(op, input, { path, by: 'config' }, env)
+  if (result === 'answered') note({ via: 'forward', url: `${cred.protocol}://${cred.host ?? ''}` })
+  return { path, result }
 }
 
 const expandHome = (p: string, env: NodeJS.ProcessEnv) => (p.startsWith('~/') && env.HOME ? env.HOME + p.slice(1) : p)
 
-/** One request as git sent it on stdin (or as main.ts already read it), in the process's context. */
-export async function runHelper(op: Operation, ctx: Context, input?: Buffer): Promise<number> {
+/**
+ * One request as git sent it on stdin (or as main.ts already read it), in
+ * the process's context. `forwardGone`: the forward main.ts asked, which did
+ * not answer (a store then saves nothing new).
+ */
+export async function runHelper(op: Operation, ctx: Context, input?: Buffer, forwardGone?: string): Promise<number> {
   const started = performance.now()
   const { env } = ctx
   configureLog(env, ctx.paths.log)
@@ -63,16 +74,18 @@ export async function runHelper(op: Operation, ctx: Context, input?: Buffer): Pr
       outcome = 'not http'
       return 0
     }
-    if (await forwardFromConfig(op, raw, cred, env)) {
+    const fromConfig = await forwardFromConfig(op, raw, cred, env)
+    if (fromConfig?.result === 'answered') {
       outcome = 'forwarded'
       return 0
     }
+    if (fromConfig?.result === 'gone') forwardGone = fromConfig.path
     if (op === 'get') {
       const answer = await get(cred, { env, now: ctx.now() })
       writeOut(answer)
       outcome = answer ? 'answered' : 'none'
     } else if (op === 'store') {
-      await (await import('./store.js')).store(cred, { env, now: ctx.now() })
+      await (await import('./store.js')).store(cred, { env, now: ctx.now(), forwardGone })
     } else {
       // The forge is asked, within a few seconds, whether an added token still works.
       const stillValid: EraseDeps['stillValid'] = async (t, secret) => (await import('../forge/still-valid.js')).stillValid(t, secret, env, ctx.now())

@@ -15,10 +15,13 @@ import { note } from '../log/log.js'
 import { setSecret, deleteSecret } from '../state/sources/keychain.js'
 import { anyPending, settlePending } from '../state/pending.js'
 import { keptCredential } from './kept-username.js'
+import { say } from '../log/stderr.js'
 
 export interface StoreDeps {
   now: Date
   env: NodeJS.ProcessEnv
+  /** A forward was to be asked first and did not answer: its path. */
+  forwardGone?: string
 }
 
 export async function store(cred: Credential, deps: StoreDeps): Promise<void> {
@@ -41,6 +44,13 @@ export async function store(cred: Credential, deps: StoreDeps): Promise<void> {
   }
   let first = await settle(input)
   if (first === 'settled') return void note({ outcome: 'prompt-settled' })
+  if (first.kind === 'save' && deps.forwardGone) {
+    // It may be the forward's token, given to git's get before the forward went: a forwarded secret is never kept here (docs/forwarding.md).
+    say(
+      `the forward at ${deps.forwardGone} did not answer; a new credential is not saved on this machine (it may be a token the forward gave): if it is this machine's own, add it with: git-credential-pat add`,
+    )
+    return void note({ outcome: 'not saved: forward gone' })
+  }
   if (first.kind === 'save') {
     // A new credential is never kept with a token as its username (git/kept-username.ts).
     const kept = keptCredential(cred, env)

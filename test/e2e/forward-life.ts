@@ -37,3 +37,17 @@ t.test('--for: the forward ends by itself', async t => {
   const log = await sb.pat(['log', '--forward', id])
   t.match(log.stdout, /forward stopped .*reason="its time ran out"/)
 })
+
+t.test('a forward gone between git’s get and its store: the credential git stores is not kept on this machine', async t => {
+  const gone = `${sb.dir}/gone-forward.sock` // no socket there any more
+  const input = 'protocol=https\nhost=example.com\npath=team/app.git\nusername=oauth2\npassword=glpat-forwarded-secret-77\n\n'
+  const r = await sb.pat(['store'], { input, env: { GIT_CREDENTIAL_PAT_FORWARD: gone } })
+  t.equal(r.code, 0, r.stderr)
+  t.equal(r.stdout, '', "git's channel stays empty")
+  t.match(r.stderr, `the forward at ${gone} did not answer; a new credential is not saved on this machine`)
+  t.notMatch(r.stderr, 'glpat-forwarded-secret-77')
+  t.same(JSON.parse((await sb.pat(['list', '--json'])).stdout), [], 'nothing saved')
+  const without = await sb.pat(['store'], { input })
+  t.equal(without.code, 0, without.stderr)
+  t.equal(JSON.parse((await sb.pat(['list', '--json'])).stdout).length, 1, 'with no forward named, the same store saves it')
+})

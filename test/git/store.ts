@@ -74,6 +74,25 @@ t.test('nothing saved: ephemeral, not ours to keep, no username', async t => {
   t.same(readMetadata(h.metadata).tokens, [])
 })
 
+t.test('a forward that did not answer: nothing new is saved (it may be its token), a token of ours is still confirmed', async t => {
+  const h = home(t, 'forward-gone')
+  h.write([tokenRecord({ name: 'host', scope: 'gitlab.example.com', source: 'env:HOST_TOKEN' })])
+  const env = { ...h.env, HOST_TOKEN: 'glpat-host' }
+  const gone = '/home/u/.git-credential-pat-forward.sock'
+  const r = await captured(() => store(sent('glpat-forwarded-1'), { env, now: NOW, forwardGone: gone }))
+  t.same(
+    readMetadata(h.metadata).tokens.map(x => x.name),
+    ['host'],
+    'the unknown credential is not saved',
+  )
+  t.match(r.stderr, `the forward at ${gone} did not answer; a new credential is not saved on this machine`)
+  t.notMatch(r.stderr, 'glpat-forwarded-1', 'never the secret')
+  await store(sent('glpat-host'), { env, now: NOW, forwardGone: gone })
+  t.equal(readMetadata(h.metadata).tokens[0].lastUsed, NOW.toISOString(), "this machine's own token: its last use written")
+  await store(sent('glpat-forwarded-1'), { env, now: NOW })
+  t.equal(readMetadata(h.metadata).tokens.length, 2, 'with no forward asked, the same store saves it (the test can fail)')
+})
+
 t.test('a typed answer git confirms is settled as the user chose, and nothing else', async t => {
   const h = home(t, 'pending')
   h.write([])
