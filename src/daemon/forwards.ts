@@ -5,11 +5,12 @@
 // with it. While any is live the daemon does not exit for idleness.
 import net from 'node:net'
 import { randomBytes } from 'node:crypto'
-import { chmodSync, lstatSync, unlinkSync } from 'node:fs'
+import { lstatSync, unlinkSync } from 'node:fs'
 import { join } from '../core/path.js'
 import { formatScope, type Scope } from '../core/scope.js'
 import { FORWARD_MAX_REQUEST, formatForwardReply, parseForwardRequest, wholeRequest } from '../core/forward.js'
 import { checkSocketPathLength } from './client/runtime.js'
+import { listenPrivate } from './listen.js'
 import type { ForwardInfo } from './client/protocol.js'
 import { logger } from '../log/log.js'
 import { later, type Later } from './timer.js'
@@ -57,7 +58,7 @@ export class Forwards {
     const id = randomBytes(4).toString('hex')
     const socket = join(this.o.dir, `forward-${id}.sock`)
     checkSocketPathLength(socket)
-    const server = await listen(socket, mode)
+    const server = await listenPrivate(socket, mode, 64)
     const f: Live = {
       id,
       allow: scopes.map(formatScope),
@@ -128,24 +129,4 @@ export class Forwards {
     })
     sock.on('end', () => void answer())
   }
-}
-
-/** Listening on `socket`, created with no access for others from the start, then set to `mode`. */
-async function listen(socket: string, mode: number): Promise<net.Server> {
-  const server = net.createServer()
-  server.maxConnections = 64
-  const umask = process.umask(0o077)
-  try {
-    await new Promise<void>((res, rej) => {
-      server.once('error', rej)
-      server.listen(socket, () => {
-        server.off('error', rej)
-        res()
-      })
-    })
-  } finally {
-    process.umask(umask)
-  }
-  chmodSync(socket, mode)
-  return server
 }

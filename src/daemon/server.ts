@@ -9,7 +9,7 @@
 // (watchdog.ts), and the connections (connection.ts, requests.ts).
 import type { Context } from '../state/context.js'
 import net from 'node:net'
-import { chmodSync, closeSync, lstatSync, openSync, statSync, unlinkSync } from 'node:fs'
+import { closeSync, lstatSync, openSync, statSync, unlinkSync } from 'node:fs'
 import type { Status } from './client/protocol.js'
 import type { Hardening } from '../runtime/harden.js'
 import { checkRuntimeDir, checkSocket, checkSocketPathLength, type RuntimePaths } from './client/runtime.js'
@@ -24,6 +24,7 @@ import { startWatchdog } from './watchdog.js'
 import { serveConnection } from './connection.js'
 import { handleRequest } from './requests.js'
 import { Forwards } from './forwards.js'
+import { listenPrivate } from './listen.js'
 
 const log = logger('daemon')
 
@@ -86,33 +87,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle | n
     if (checkSocket(paths.socket)) unlinkSync(paths.socket)
     // A new key for each daemon, before anyone can connect (client/handshake.ts).
     key = writeKey(paths.key)
-    server = await listen(paths.socket)
+    server = await listenPrivate(paths.socket, 0o600, MAX_CONNECTIONS)
     ino = lstatSync(paths.socket).ino
   } finally {
     rmQuiet(paths.lock)
   }
   rmQuiet(paths.starting)
   return serve(server, ino, key, opts)
-}
-
-/** A server listening on `socket`, created 0600 from the start, not chmod-ed after a window. */
-async function listen(socket: string): Promise<net.Server> {
-  const server = net.createServer()
-  server.maxConnections = MAX_CONNECTIONS
-  const umask = process.umask(0o077)
-  try {
-    await new Promise<void>((res, rej) => {
-      server.once('error', rej)
-      server.listen(socket, () => {
-        server.off('error', rej)
-        res()
-      })
-    })
-  } finally {
-    process.umask(umask)
-  }
-  chmodSync(socket, 0o600)
-  return server
 }
 
 function takeLock(lock: string): boolean {
