@@ -14,6 +14,7 @@ import { daemonLink } from '../daemon/client/client.js'
 import type { EraseDeps } from './erase.js'
 import { readStdin, type Operation } from './input.js'
 import { forwardWhere } from './forward-where.js'
+import { configMayName } from '../gitconfig/may-name.js'
 import type { ForwardResult } from './forward-ask.js'
 
 /**
@@ -36,6 +37,8 @@ async function forwardFromConfig(
   env: NodeJS.ProcessEnv,
 ): Promise<{ path: string; result: ForwardResult } | null> {
   if (env.GIT_CREDENTIAL_PAT_FORWARD !== undefined || forwardWhere(env)) return null
+  // Only where a config file could name it: `git config` on every request would cost a process each time.
+  if (!configMayName('forward', env, process.cwd())) return null
   const setting = (await import('../gitconfig/settings.js')).setting('credential.pat.forward', env)
   if (!setting) return null
   const { answeredByForward } = await import('./forward-ask.js')
