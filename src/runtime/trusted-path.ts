@@ -115,14 +115,37 @@ function walk(p: string, me: number, use: PathUse): boolean {
   return links
 }
 
+/**
+ * In a user namespace (a rootless container, bwrap) a file whose owner has
+ * no uid inside it shows as the overflow uid (user_namespaces(7)): the
+ * system's own directories, root's outside, look like that. Only asked
+ * when an owner is neither root nor us; read once per process.
+ */
+let unmapped: number | null | undefined
+function unmappedUid(): number | null {
+  if (unmapped !== undefined) return unmapped
+  try {
+    const fs = nodeFs()
+    const map = fs.readFileSync('/proc/self/uid_map', 'utf8').trim().split(/\s+/)
+    const identity = map.length === 3 && map[0] === '0' && map[1] === '0' && map[2] === '4294967295'
+    unmapped = identity ? null : Number(fs.readFileSync('/proc/sys/kernel/overflowuid', 'utf8').trim())
+  } catch {
+    unmapped = null
+  }
+  return unmapped
+}
+
+/** root, or (in a user namespace) an owner from outside it, which is root's place. */
+const rootLike = (uid: number): boolean => uid === 0 || uid === unmappedUid()
+
 function checkAncestor(d: string, st: StatLike, below: string, me: number, use: PathUse): void {
-  if (st.uid !== 0 && st.uid !== me) {
+  if (st.uid !== me && !rootLike(st.uid)) {
     throw new PatError(use.code, `${d} is owned by uid ${st.uid}, not you or root; refusing to ${use.purpose} below it: ${use.fix}`)
   }
   if ((st.mode & 0o022) === 0) return
-  if ((st.mode & 0o1000) !== 0 && st.uid === 0) {
+  if ((st.mode & 0o1000) !== 0 && rootLike(st.uid)) {
     const owner = lstat(below).uid
-    if (owner === me || owner === 0) return
+    if (owner === me || rootLike(owner)) return
     throw new PatError(use.code, `${below} is owned by uid ${owner}, not you; refusing to ${use.purpose} below it: ${use.fix}`)
   }
   throw new PatError(use.code, `${d} is writable by other users (mode ${mode(st)}); refusing to ${use.purpose} below it: ${use.fix}, or run chmod go-w ${d}`)

@@ -8,7 +8,7 @@
 import t from 'tap'
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { run } from './lib/env.js'
+import { root, run } from './lib/env.js'
 import { cleanup } from './lib/daemon.js'
 import { REMOTE_GITCONFIG, SECRETS, forwardHost, readOut, remoteEnv, remoteScript } from './lib/forward.js'
 
@@ -55,7 +55,8 @@ t.test('bwrap: an allowed clone gets the host token, another scope nothing, the 
     `grep -rlF -f /run/secrets "$HOME" > /run/out/leaks; true`,
   ].join('\n')
   const env = remoteEnv('/tmp/home', { GIT_CREDENTIAL_PAT_FORWARD: '/run/git-credential-pat.sock' })
-  const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--dir', '/tmp/home', '--tmpfs', '/run']
+  // The checkout (git-credential-pat and its Bun) back in, should it be under /tmp.
+  const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--ro-bind', root, root, '--dir', '/tmp/home', '--tmpfs', '/run']
   args.push(
     '--bind',
     sock,
