@@ -104,8 +104,8 @@ async function interleaved(cases: Case[], runs = RUNS): Promise<Record<string, n
 }
 
 /** The installed helper, synchronously (set-up only). */
-function pat(argv: string[], env: NodeJS.ProcessEnv, input = ''): string {
-  const r = spawnSync(bin, argv, { env: { ...process.env, ...env }, input, encoding: 'utf8', timeout: 30_000 })
+function pat(argv: string[], env: NodeJS.ProcessEnv, input = '', program = bin): string {
+  const r = spawnSync(program, argv, { env: { ...process.env, ...env }, input, encoding: 'utf8', timeout: 30_000 })
   if (r.status !== 0) throw new Error(`git-credential-pat ${argv.join(' ')}: exit ${r.status}: ${r.stderr}`)
   return r.stdout
 }
@@ -163,6 +163,20 @@ for (const env of [env1, env10k, envD]) {
 }
 pat(['daemon', 'start'], envD)
 
+// GCP_BENCH_BASELINE: the program of another build (an earlier commit's
+// dist/bin/git-credential-pat), timed in the same rounds on homes it made
+// itself, so that "no slower than before" is one interleaved run's ratio.
+const baseline = process.env.GCP_BENCH_BASELINE
+const envB1 = noDaemon('base-one')
+const envBD = withDaemon('base-daemon')
+if (baseline) {
+  for (const env of [envB1, envBD]) {
+    mkdirSync(env.GIT_CREDENTIAL_PAT_HOME, { recursive: true, mode: 0o700 })
+    pat(addArgs, { ...env, GIT_CREDENTIAL_PAT_DAEMON: 'never' }, SECRET, baseline)
+  }
+  pat(['daemon', 'start'], envBD, '', baseline)
+}
+
 // git credential-store, from a file of its own.
 const storeFile = join(work, 'git-credentials')
 writeFileSync(storeFile, `https://u:${SECRET}@${HOST}\n`, { mode: 0o600 })
@@ -205,6 +219,8 @@ const C = {
   nodeDaemon: 'pat get, Node, warm daemon',
   srcKeychain: 'bun src/main.ts get, keychain',
   srcDaemon: 'bun src/main.ts get, warm daemon',
+  baseKeychain: 'baseline build: get, keychain (1 token)',
+  baseDaemon: 'baseline build: get, warm daemon',
 } as const
 const get = (name: string, env: NodeJS.ProcessEnv): Case => ({ name, cmd: bin, args: ['get'], input: query, env, expect: SECRET })
 const fromSources = (name: string, env: NodeJS.ProcessEnv): Case => ({
@@ -233,6 +249,12 @@ const cases: Case[] = [
   // Does a bundle still pay for itself under Bun? The same program from its sources.
   fromSources(C.srcKeychain, env1),
   fromSources(C.srcDaemon, envD),
+  ...(baseline
+    ? [
+        { ...get(C.baseKeychain, envB1), cmd: baseline },
+        { ...get(C.baseDaemon, envBD), cmd: baseline },
+      ]
+    : []),
   get(C.forward, fwd.direct),
   ...(fwd.tunnel ? [get(C.forwardSsh, fwd.tunnel)] : []),
 ]
@@ -363,6 +385,7 @@ other['daemon peak RSS MB (1 token)'] = daemonMemory(envD).hwmMb
 fwd.stop()
 pat(['daemon', 'stop'], env10kD)
 pat(['daemon', 'stop'], envD)
+if (baseline) pat(['daemon', 'stop'], envBD, '', baseline)
 stopCacheDaemon(cacheDaemon, cacheSocket)
 
 const ratio = (a: number | null | undefined, b: number | null | undefined, digits = 2) => (a && b ? round(a / b, digits) : null)
@@ -378,6 +401,11 @@ accept('pat get, keychain / git-credential-libsecret get', ratio(medians[C.keych
 accept('git clone pat / git clone credential-store', ratio(cloneMed[K.pat], cloneMed[K.store]), 1.3, '×', minRatio(K.pat, K.store))
 accept('pat get, 10,000 tokens / 1 token', ratio(medians[C.tenk], medians[C.keychain]), 1.1, '×', minRatio(C.tenk, C.keychain))
 accept('64 concurrent gets: failures', concurrentFailures, 0, '')
+// No regression against an earlier build timed in the same rounds (GCP_BENCH_BASELINE).
+if (baseline) {
+  accept('pat get, warm daemon / baseline build', ratio(medians[C.daemon], medians[C.baseDaemon]), 1.05, '×', minRatio(C.daemon, C.baseDaemon))
+  accept('pat get, keychain / baseline build', ratio(medians[C.keychain], medians[C.baseKeychain]), 1.05, '×', minRatio(C.keychain, C.baseKeychain))
+}
 // No regression: the two ratios against git's C helper, against the last recorded run (bench/results.json).
 for (const name of ['pat get, warm daemon / git-credential-libsecret get', 'pat get, keychain / git-credential-libsecret get']) {
   const before = previous?.acceptance?.[name]?.value
